@@ -1,0 +1,5 @@
+export * from './source';
+export * from './language';
+export * from './loop';
+export * from './verdict';
+export * from './evidence';

@@ -1,0 +1,65 @@
+import type { LoopNest } from './loop';
+import type { SourceRange } from './source';
+
+/**
+ * Contract between analysis, transform and the hosts. Analysis owns the details; hosts read
+ * only what is declared here.
+ */
+
+/** Whether a loop nest can run in parallel. */
+export type VerdictKind = 'parallel' | 'not-parallel' | 'not-analysable';
+
+/** OpenMP reduction operators ParaForge recognises. */
+export type ReductionOp = '+' | '*' | '-' | 'min' | 'max' | '&' | '|' | '^' | '&&' | '||';
+
+/** Why a verdict was reached, pointing at the code responsible. */
+export interface Reason {
+  /** A sentence for a human: "`a[i-1]` read in iteration i is written by iteration i-1: loop-carried flow dependence". */
+  readonly message: string;
+  readonly range: SourceRange;
+  /** Stable machine code, e.g. `flow-dependence`, `io-call`, `may-alias`; used as diagnostic.code. */
+  readonly code: string;
+}
+
+/** The OpenMP clauses a parallel loop needs, exactly. */
+export interface OmpClauses {
+  readonly reduction: readonly { readonly op: ReductionOp; readonly var: string }[];
+  readonly private: readonly string[];
+  readonly lastprivate: readonly string[];
+  /** Number of perfectly nested levels collapsed (1 = no collapse clause). */
+  readonly collapse: number;
+  readonly schedule: 'static' | 'dynamic' | 'guided' | null;
+  /** `simd` may be added to the innermost loop (or the combined construct). */
+  readonly simd: boolean;
+}
+
+/** A fact the rewrite depends on that ParaForge could not prove, offered as a separate action. */
+export interface Assumption {
+  readonly code: string;
+  /** "safe if a and b do not overlap". */
+  readonly message: string;
+  readonly range: SourceRange;
+}
+
+/** A `#pragma omp` already present before a loop, and what it gets wrong. */
+export interface ExistingPragma {
+  readonly text: string;
+  readonly range: SourceRange;
+  /** Likely data races: dependences the pragma's clauses do not cover. */
+  readonly races: readonly Reason[];
+  /** Clauses that would fix the races, e.g. `reduction(+:s)`. */
+  readonly missingClauses: readonly string[];
+}
+
+/** The analysis of one loop nest. */
+export interface LoopVerdict {
+  readonly nest: LoopNest;
+  readonly verdict: VerdictKind;
+  /** 1-based level of the nest that gets the pragma, or null when no level is parallel. */
+  readonly parallelLevel: number | null;
+  readonly clauses: OmpClauses | null;
+  readonly reasons: readonly Reason[];
+  /** Parallel only under these assumptions (verdict is then 'not-parallel'; a labelled action may assume them). */
+  readonly assumptions: readonly Assumption[];
+  readonly existingPragma: ExistingPragma | null;
+}

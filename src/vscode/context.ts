@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/ports';
+import { ParserHost } from '../core/parse';
+import { createCommands } from './commands';
+import { DocumentTrees } from './documents';
+import { createLog } from './log';
+
+/** Owns everything the extension registers; disposing it undoes activation. */
+export class ParaForgeContext implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    readonly extension: vscode.ExtensionContext,
+    readonly log: Logger,
+    readonly parsers: ParserHost,
+    readonly trees: DocumentTrees,
+  ) {}
+
+  /** Activates the extension; a failure is shown to the user (VS Code would only log it). */
+  static async create(extension: vscode.ExtensionContext): Promise<ParaForgeContext> {
+    const { channel, logger } = createLog();
+    extension.subscriptions.push(channel);
+    try {
+      const wasmDir = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'wasm').fsPath;
+      const parsers = new ParserHost((file) => `${wasmDir}/${file}`);
+      // Load the runtime and the C grammar now so a broken install fails at activation, visibly.
+      await parsers.parserFor('c');
+      const ctx = new ParaForgeContext(extension, logger, parsers, new DocumentTrees(parsers));
+      ctx.disposables.push(ctx.trees);
+      for (const [id, run] of Object.entries(createCommands(ctx))) {
+        ctx.disposables.push(vscode.commands.registerCommand(id, run));
+      }
+      extension.subscriptions.push(ctx);
+      logger.info(`ParaForge ${extension.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
+      return ctx;
+    } catch (e) {
+      const message = `ParaForge failed to activate: ${(e as Error).message}`;
+      logger.error(message);
+      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice && channel.show());
+      throw e;
+    }
+  }
+
+  dispose(): void {
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
