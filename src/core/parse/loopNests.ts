@@ -20,22 +20,27 @@ export function isLoopNode(node: Node): boolean {
   return node.type in LOOP_KINDS;
 }
 
+const LOOP_TYPES = Object.keys(LOOP_KINDS);
+
 /**
  * Every loop nest in the tree (outermost loops with their nested loops), in source order.
  * With a window, only nests that overlap those lines are returned and the rest is not visited.
  */
 export function findLoopNests(tree: Tree, window?: LineWindow): LoopNest[] {
-  const nests: LoopNest[] = [];
-  const visit = (node: Node): void => {
-    if (window && (node.endPosition.row < window.startLine || node.startPosition.row > window.endLine)) return;
-    if (isLoopNode(node)) {
-      nests.push(toNest(node));
-      return;
-    }
-    for (const child of node.namedChildren) visit(child);
-  };
-  visit(tree.rootNode);
-  return nests;
+  // descendantsOfType walks inside the wasm module: far cheaper than visiting nodes from JS.
+  const loops = window
+    ? tree.rootNode.descendantsOfType(LOOP_TYPES, { row: window.startLine, column: 0 }, { row: window.endLine + 1, column: 0 })
+    : tree.rootNode.descendantsOfType(LOOP_TYPES);
+  return loops.filter(isOutermostLoop).map(toNest);
+}
+
+/** True when no loop encloses this one within its function (a lambda starts a new function). */
+function isOutermostLoop(loop: Node): boolean {
+  for (let n = loop.parent; n; n = n.parent) {
+    if (isLoopNode(n)) return false;
+    if (n.type === 'function_definition' || n.type === 'lambda_expression') return true;
+  }
+  return true;
 }
 
 /** Builds the nest rooted at an outermost loop node. */
