@@ -1,0 +1,42 @@
+import type { TestRecord } from '../../model';
+import type { RunOutcome } from '../backends/backend';
+import type { SourceUnit } from '../compile';
+
+/**
+ * The shape every test harness has: how to build a program for the original and the candidate,
+ * which arguments check correctness and which time it, and how two runs are compared.
+ */
+
+/** A source after reading: the user's path (if any) and the exact text checked. */
+export interface ResolvedSource {
+  readonly path: string | null;
+  readonly text: string;
+  /** File name used in the build directory (the user's basename, so messages read naturally). */
+  readonly fileName: string;
+}
+
+/** A finished run plus the files it left in its work dir (name → content), for comparison. */
+export interface ObservedRun {
+  readonly outcome: RunOutcome;
+  readonly files: ReadonlyMap<string, Buffer>;
+}
+
+/** Where a comparison was made, recorded on every TestRecord. */
+export interface RunPoint {
+  readonly threads?: number;
+  readonly ranks?: number;
+}
+
+/** A way of exercising original and candidate the same way. */
+export interface Harness {
+  readonly kind: 'program' | 'generated' | 'user';
+  /** One line for the evidence: what the harness checks. */
+  readonly description: string;
+  units(source: ResolvedSource): SourceUnit[];
+  readonly checkArgs: readonly string[];
+  readonly timeArgs: readonly string[];
+  /** TestRecords for one candidate run against the original's run at the same inputs. */
+  compare(original: ObservedRun, candidate: ObservedRun, at: RunPoint): TestRecord[];
+  /** Seconds one timing run took (the process wall time, or what the driver measured itself). */
+  timeOf(outcome: RunOutcome): number | null;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { verifyProgram } from '../../../src/core/runner';
+import { fixture } from '../../helpers/paths';
+
+// Whole-program OpenMP verification with real gcc/clang, libomp + Archer, bwrap.
+const base = { language: 'c' as const, target: 'openmp' as const, threads: [1, 2], timingThreads: [1, 2], repeats: 1 };
+
+describe('whole-program OpenMP verification', () => {
+  it('verifies a correct reduction with gcc: tests pass, Archer clean, timings taken', async () => {
+    const ev = await verifyProgram({ ...base, original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_reduction.c') });
+    expect(ev.verdict, ev.summary + '\n' + ev.log).toBe('verified');
+    expect(ev.races).toEqual([]);
+    expect(ev.tests.map((t) => t.threads)).toEqual([1, 2]);
+    expect(ev.tests.every((t) => t.passed)).toBe(true);
+    expect(ev.timings.map((t) => t.threads)).toEqual([1, 2]);
+    expect(ev.timings[0].medianSeconds).toBeGreaterThan(0);
+    expect(ev.toolchain.compiler).toMatch(/gcc/);
+    expect(ev.toolchain.raceChecker).toMatch(/clang.*Archer/);
+  });
+
+  it('verifies the same candidate built with clang', async () => {
+    const ev = await verifyProgram({ ...base, compiler: 'clang', original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_reduction.c') });
+    expect(ev.verdict, ev.summary).toBe('verified');
+    expect(ev.toolchain.compiler).toMatch(/clang/);
+  });
+
+  it('finds the planted race on sum and names the variable and line in the user file', async () => {
+    const ev = await verifyProgram({ ...base, original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_race.c') });
+    expect(ev.verdict, ev.summary).toBe('race');
+    const race = ev.races.find((r) => r.variable === 'sum');
+    expect(race, JSON.stringify(ev.races, null, 1)).toBeDefined();
+    expect(race!.locations.every((l) => l.file === fixture('runner/sum_race.c'))).toBe(true);
+    expect(race!.locations.map((l) => l.line)).toContain(13);
+    expect(race!.locations.some((l) => l.access === 'write')).toBe(true);
+  });
+
+  it('reports wrong output with the first difference when the candidate privatises the sum', async () => {
+    const ev = await verifyProgram({ ...base, original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_wrong.c') });
+    expect(ev.verdict, ev.summary).toBe('wrong-output');
+    expect(ev.races).toEqual([]);
+    expect(ev.tests.find((t) => !t.passed)!.firstDifference).toMatch(/sum: original .*, candidate /);
+  });
+});
