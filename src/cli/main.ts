@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { EXIT, UserError } from './errors';
 import { stderrLogger } from './host';
 import { analyzeVerb } from './analyzeVerb';
+import { verifyVerb } from './verifyVerb';
 import type { CliContext, Verb } from './verb';
 
 /** Every verb the CLI offers; a verb is listed only once it works. */
-const VERBS: readonly Verb[] = [analyzeVerb];
+const VERBS: readonly Verb[] = [analyzeVerb, verifyVerb];
 
 function version(): string {
   try {

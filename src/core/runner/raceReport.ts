@@ -51,7 +51,7 @@ export function identifierAt(text: string, column: number): string | null {
 }
 
 function parseAccess(block: string[], start: number, map: SourceMap): Access | null {
-  const head = /(Read|Write|Atomic read|Atomic write) of size/.exec(block[start]);
+  const head = /(read|write) of size/i.exec(block[start]);
   if (!head) return null;
   const access = head[1].toLowerCase().includes('write') ? 'write' : 'read';
   let fallback: Access | null = null;

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import type { Evidence, Target } from '../core/model';
+import { describeRace, verifyProgram, VerifyInputError, type CompilerFamily, type MpiFlavour } from '../core/runner';
+import { readSourceFile } from './input';
+import { EXIT, UserError } from './errors';
+import { formatTable } from './table';
+import type { Verb } from './verb';
+
+const TARGETS: readonly Target[] = ['openmp', 'mpi', 'cuda'];
+const BACKENDS = ['local', 'mpirun', 'slurm'] as const;
+
+function counts(flag: string, value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) {
+    throw new UserError(`--${flag} wants a comma-separated list of positive integers, e.g. 1,2,4; got '${value}'`);
+  }
+  return list;
+}
+
+function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${value}'`);
+  return value as T;
+}
+
+/** `paraforge verify ORIGINAL CANDIDATE …`: compiles, runs, race-checks and times a candidate. */
+export const verifyVerb: Verb = {
+  name: 'verify',
+  summary: 'check a parallel candidate against its original by compiling, running, race-checking and timing it',
+  usage:
+    'paraforge verify ORIGINAL CANDIDATE [--function NAME] [--target openmp|mpi|cuda] [--threads 1,2] [--ranks 1,2,4] ' +
+    '[--backend local|mpirun|slurm] [--compiler gcc|clang] [--mpi openmpi|mpich] [--harness FILE] [--tolerance REL] ' +
+    '[--timeout SECONDS] [--repeats N] [--partition NAME] [--json]',
+  options: {
+    function: { type: 'string' },
+    target: { type: 'string' },
+    threads: { type: 'string' },
+    ranks: { type: 'string' },
+    backend: { type: 'string' },
+    compiler: { type: 'string' },
+    mpi: { type: 'string' },
+    harness: { type: 'string' },
+    tolerance: { type: 'string' },
+    timeout: { type: 'string' },
+    repeats: { type: 'string' },
+    partition: { type: 'string' },
+    language: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, positionals, ctx) {
+    if (positionals.length !== 2) throw new UserError(`verify takes ORIGINAL and CANDIDATE\nusage: ${this.usage}`);
+    const original = readSourceFile(positionals[0], { language: values.language as string | undefined });
+    const candidate = readSourceFile(positionals[1], { language: values.language as string | undefined });
+    const target = oneOf('target', values.target, TARGETS) ?? (original.language === 'cuda-cpp' ? 'cuda' : /\bMPI_Init\b/.test(candidate.text) ? 'mpi' : 'openmp');
+    const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
+    if (tolerance !== undefined && !(tolerance >= 0)) throw new UserError(`--tolerance wants a relative tolerance ≥ 0, got '${values.tolerance}'`);
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UserError(`--timeout wants seconds > 0, got '${values.timeout}'`);
+    const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
+    if (repeats !== undefined && !(Number.isInteger(repeats) && repeats >= 1)) throw new UserError(`--repeats wants an integer ≥ 1, got '${values.repeats}'`);
+    let evidence: Evidence;
+    try {
+      evidence = await verifyProgram(
+        {
+          original: { path: original.path, text: original.text },
+          candidate: { path: candidate.path, text: candidate.text },
+          language: original.language,
+          target,
+          functionName: values.function as string | undefined,
+          threads: counts('threads', values.threads),
+          ranks: counts('ranks', values.ranks),
+          backend: oneOf('backend', values.backend, BACKENDS),
+          compiler: oneOf<CompilerFamily>('compiler', values.compiler, ['gcc', 'clang']),
+          mpi: oneOf<MpiFlavour>('mpi', values.mpi, ['openmpi', 'mpich']),
+          harnessFile: values.harness as string | undefined,
+          tolerance,
+          timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+          repeats,
+          slurm: values.partition ? { partition: values.partition as string } : undefined,
+        },
+        { signal: ctx.signal, log: ctx.log, progress: { report: (m) => ctx.log.info(m) } },
+      );
+    } catch (e) {
+      if (e instanceof VerifyInputError) throw new UserError(e.message);
+      throw e;
+    }
+    if (values.json) ctx.stdout(JSON.stringify(evidence, null, 2) + '\n');
+    else ctx.stdout(formatEvidence(candidate.path, evidence));
+    return evidence.verdict === 'verified' ? EXIT.ok : EXIT.failed;
+  },
+};
+
+/** The readable summary of one Evidence. */
+export function formatEvidence(file: string, ev: Evidence): string {
+  const lines = [`${path.basename(file)}: ${ev.verdict.toUpperCase()} — ${ev.summary}`];
+  lines.push(`  target ${ev.target}, backend ${ev.backend}, compiler ${ev.toolchain.compiler ?? '?'}${ev.toolchain.raceChecker ? `, races: ${ev.toolchain.raceChecker}` : ''}`);
+  if (ev.tests.length > 0) {
+    const passed = ev.tests.filter((t) => t.passed).length;
+    lines.push(`  tests: ${passed}/${ev.tests.length} passed`);
+    for (const t of ev.tests.filter((t) => !t.passed).slice(0, 5)) lines.push(`    FAIL ${t.name}: ${t.firstDifference ?? ''}`);
+  }
+  for (const r of ev.races) lines.push(`  race: ${describeRace(r)}`);
+  if (ev.timings.length > 0) {
+    lines.push(
+      formatTable(
+        [ev.timings[0].ranks !== undefined ? 'ranks' : 'threads', 'median s', 'min s', 'max s', 'speedup', 'efficiency'],
+        ev.timings.map((t) => [String(t.ranks ?? t.threads ?? 1), t.medianSeconds.toFixed(4), t.minSeconds.toFixed(4), t.maxSeconds.toFixed(4), `${t.speedup.toFixed(2)}×`, `${(t.efficiency * 100).toFixed(0)}%`]),
+      ),
+    );
+  }
+  if (ev.verdict !== 'verified' && ev.log.trim()) lines.push('  log:', ...ev.log.trim().split('\n').slice(-15).map((l) => `    ${l}`));
+  return lines.join('\n') + '\n';
+}
