@@ -51,6 +51,16 @@ export interface ExistingPragma {
   readonly missingClauses: readonly string[];
 }
 
+/** The rewrite that would be correct if the verdict's assumptions hold (offered as a separate, labelled action). */
+export interface AssumedPlan {
+  readonly parallelLevel: number;
+  readonly clauses: OmpClauses;
+  /** The loop statement that would get the pragma. */
+  readonly parallelRange: SourceRange;
+  /** Pointer parameter names that get `restrict` (`__restrict__` in C++) to make the assumption explicit. */
+  readonly restrictTargets: readonly SourceRange[];
+}
+
 /** The analysis of one loop nest. */
 export interface LoopVerdict {
   readonly nest: LoopNest;
@@ -62,4 +72,8 @@ export interface LoopVerdict {
   /** Parallel only under these assumptions (verdict is then 'not-parallel'; a labelled action may assume them). */
   readonly assumptions: readonly Assumption[];
   readonly existingPragma: ExistingPragma | null;
+  /** The loop statement that gets the pragma (the loop at parallelLevel), when verdict is 'parallel'. */
+  readonly parallelRange?: SourceRange | null;
+  /** What to do if the assumptions are accepted; null when there are none or they would not suffice. */
+  readonly ifAssumed?: AssumedPlan | null;
 }

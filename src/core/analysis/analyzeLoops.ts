@@ -1,0 +1,109 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LanguageId, LoopVerdict, Reason } from '../model';
+import { isLoopNode, type LineWindow, nodeRange, toNest } from '../parse';
+import { checkPragma, parsePragma, pragmaBefore } from './existingPragma';
+import { type AnalysisContext, analyseLevel, childLoops, type LevelResult } from './levelAnalysis';
+import { indexFile, Resolver } from './scope';
+import { CallJudge } from './sideEffects';
+
+/** Outermost loop statements, in source order; with a window, only those overlapping its lines. */
+export function findLoopNodes(tree: Tree, window?: LineWindow): Node[] {
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    if (window && (node.endPosition.row < window.startLine || node.startPosition.row > window.endLine)) return;
+    if (isLoopNode(node)) {
+      out.push(node);
+      return;
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(tree.rootNode);
+  return out;
+}
+
+/**
+ * Decides, for every loop nest in the tree (or in a window of lines), whether and at which level
+ * it can run in parallel with OpenMP, with the exact clauses and reasons. Pure: reads only the tree.
+ * Nests whose outer levels cannot be parallel and that split into several inner loops also get one
+ * verdict per inner loop, after the nest's own.
+ */
+export function analyzeLoops(tree: Tree, _language: LanguageId, _text: string, window?: LineWindow): LoopVerdict[] {
+  const file = indexFile(tree);
+  const resolver = new Resolver(file);
+  const ctx: AnalysisContext = { file, resolver, calls: new CallJudge(file, resolver) };
+  const out: LoopVerdict[] = [];
+  for (const root of findLoopNodes(tree, window)) analyseNest(ctx, root, out);
+  return out;
+}
+
+function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void {
+  const nest = toNest(root);
+  const base = { nest, assumptions: [], existingPragma: null, parallelRange: null, ifAssumed: null } as const;
+  if (nest.hasParseErrors) {
+    out.push({
+      ...base,
+      verdict: 'not-analysable',
+      parallelLevel: null,
+      clauses: null,
+      reasons: [{ code: 'parse-error', message: 'the code in or around this loop has syntax errors (or macros the parser cannot read): ParaForge does not rewrite near them', range: nest.root.headerRange }],
+    });
+    return;
+  }
+  const reasons: Reason[] = [];
+  let loop = root;
+  let level = 1;
+  for (;;) {
+    const pragma = pragmaBefore(loop);
+    const result = analyseLevel(ctx, loop, pragma ? parsePragma(pragma.childForFieldName('argument')?.text ?? '').collapse : 8);
+    const existingPragma = pragma ? checkPragma(pragma, result) : null;
+    if (result.notAnalysable.length > 0) {
+      out.push({ ...base, existingPragma, verdict: 'not-analysable', parallelLevel: null, clauses: null, reasons: [...reasons, ...result.notAnalysable, ...result.blocking] });
+      return;
+    }
+    if (result.blocking.length === 0) {
+      const range = nodeRange(loop);
+      if (result.aliasing.length === 0) {
+        out.push({ ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level)], parallelRange: range });
+      } else {
+        out.push({
+          ...base,
+          existingPragma,
+          verdict: 'not-parallel',
+          parallelLevel: null,
+          clauses: null,
+          reasons: [...reasons, ...result.aliasing],
+          assumptions: result.aliasPairs.map(([a, b], i) => ({ code: 'no-overlap', message: `safe if ${a} and ${b} do not overlap`, range: result.aliasing[i].range })),
+          ifAssumed: { parallelLevel: level, clauses: result.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange) },
+        });
+      }
+      return;
+    }
+    reasons.push(...result.blocking);
+    const kids = childLoops(loop);
+    if (kids.length === 1 && !pragma) {
+      loop = kids[0];
+      level++;
+      continue;
+    }
+    out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons });
+    if (kids.length > 1 && !pragma) for (const k of kids) analyseNest(ctx, k, out);
+    return;
+  }
+}
+
+function independence(result: LevelResult, level: number): Reason {
+  const v = result.shape?.varName ?? 'loop';
+  const c = result.clauses;
+  const extra: string[] = [];
+  if (c.reduction.length) extra.push(`reduces ${c.reduction.map((r) => `\`${r.var}\` with ${r.op}`).join(', ')}`);
+  if (c.private.length) extra.push(`privatises ${c.private.map((p) => `\`${p}\``).join(', ')}`);
+  if (c.lastprivate.length) extra.push(`keeps the last value of ${c.lastprivate.map((p) => `\`${p}\``).join(', ')}`);
+  if (c.collapse > 1) extra.push(`collapses ${c.collapse} levels`);
+  if (c.schedule) extra.push(`uses schedule(${c.schedule}) because inner loop bounds depend on \`${v}\``);
+  const tail = extra.length ? `; the pragma ${extra.join(', ')}` : '';
+  return {
+    code: 'independent-iterations',
+    message: `iterations of the \`${v}\` loop (level ${level}) touch disjoint data: it can run in parallel${tail}`,
+    range: nodeRange(result.shape?.node.childForFieldName('condition') ?? result.loop),
+  };
+}
