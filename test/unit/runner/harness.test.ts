@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { verifyProgram } from '../../../src/core/runner';
+import { readFunctionShape } from '../../../src/core/runner/harness/signature';
+import * as fs from 'node:fs';
+import { fixture } from '../../helpers/paths';
+
+// Generated drivers compiled and run for real (gcc for outputs, clang + Archer for races).
+const base = { language: 'c' as const, target: 'openmp' as const, threads: [1, 2], timingThreads: [1, 2], repeats: 1, original: fixture('runner/kernels.c') };
+
+describe('generated function harness', () => {
+  it('reads sizes, outputs and globals from the signature and body', () => {
+    const text = fs.readFileSync(fixture('runner/kernels.c'), 'utf8');
+    const mv = readFunctionShape(text, 'matvec');
+    expect(mv.sizeParams).toEqual(['rows', 'cols']);
+    expect(mv.loopDepth).toBe(2);
+    expect(mv.params.filter((p) => p.pointer && !p.readOnly).map((p) => p.name)).toEqual(['out']);
+    const norm = readFunctionShape(text, 'normalise');
+    expect(norm.globals.map((g) => g.name)).toEqual(['scale_total']);
+    expect(readFunctionShape(text, 'dot').returnKind).toBe('double');
+  });
+
+  it('verifies a map, a reduction (within tolerance), a 2-D nest and a global write', async () => {
+    for (const fn of ['saxpy', 'dot', 'matvec', 'normalise']) {
+      const ev = await verifyProgram({ ...base, candidate: fixture('runner/kernels_omp.c'), functionName: fn });
+      expect(ev.verdict, `${fn}: ${ev.summary}\n${ev.log}`).toBe('verified');
+      const sizes = ev.tests.map((t) => Object.values(t.sizes)[0]);
+      expect(sizes).toContain(0);
+      expect(sizes).toContain(1);
+      expect(sizes).toContain(17);
+      expect(ev.tests.every((t) => t.seed > 0)).toBe(true);
+      expect(ev.timings.length).toBe(2);
+    }
+  });
+
+  it('catches a wrong-output candidate on non-square inputs and names the first differing element', async () => {
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/kernels_wrong.c'), functionName: 'matvec' });
+    expect(ev.verdict, ev.summary).toBe('wrong-output');
+    const failed = ev.tests.filter((t) => !t.passed);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0].firstDifference).toMatch(/^out\[\d+\]: original .*, candidate /);
+    // Size 0 and 1 agree (no element depends on the wrong stride there).
+    expect(ev.tests.find((t) => t.sizes.rows === 0)!.passed).toBe(true);
+  });
+
+  it('finds the planted race on the missing reduction through the harness and maps it to the candidate file', async () => {
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/kernels_race.c'), functionName: 'dot' });
+    expect(ev.verdict, ev.summary).toBe('race');
+    expect(ev.races.some((r) => r.variable === 'sum' && r.locations.some((l) => l.file === fixture('runner/kernels_race.c') && l.line === 17))).toBe(true);
+  });
+
+  it('explains why a struct or a callback parameter cannot be driven, and accepts a user harness instead', async () => {
+    const s = await verifyProgram({ ...base, candidate: fixture('runner/kernels_omp.c'), functionName: 'push' });
+    expect(s.verdict).toBe('not-run');
+    expect(s.summary).toMatch(/parameter `p` of push has type `struct particle \*`, an opaque struct.*--harness/);
+    const cb = await verifyProgram({ ...base, candidate: fixture('runner/kernels_omp.c'), functionName: 'apply' });
+    expect(cb.summary).toMatch(/function pointer \(a callback/);
+    const user = await verifyProgram({ ...base, candidate: fixture('runner/kernels_race.c'), functionName: 'dot', harnessFile: fixture('runner/dot_harness.c') });
+    expect(user.verdict, user.summary).toBe('race');
+    const ok = await verifyProgram({ ...base, candidate: fixture('runner/kernels_omp.c'), functionName: 'dot', harnessFile: fixture('runner/dot_harness.c') });
+    expect(ok.verdict, ok.summary + ok.log).toBe('verified');
+  });
+});
+
+describe('tolerance choice', () => {
+  it('compares a map exactly even when another function in the file has a reduction', async () => {
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/kernels_omp.c'), functionName: 'saxpy', threads: [2], timingThreads: [2] });
+    expect(ev.log).toMatch(/compares y exactly/);
+    const red = await verifyProgram({ ...base, candidate: fixture('runner/kernels_omp.c'), functionName: 'dot', threads: [2], timingThreads: [2] });
+    expect(red.log).toMatch(/within relative 0.000001 \(a reduction may reassociate\)/);
+  });
+});
