@@ -26,17 +26,32 @@ export class DocumentTrees implements vscode.Disposable {
     return languageFromId(document.languageId);
   }
 
-  /** The syntax tree of the document at its current version. */
+  /**
+   * The syntax tree of the document at its current version. Use it before the next `await`: a later
+   * parse of the same document frees it.
+   */
   async get(document: vscode.TextDocument): Promise<ParsedDocument | undefined> {
     const language = DocumentTrees.languageOf(document);
     if (!language) return undefined;
     const key = document.uri.toString();
     const pending = this.pending.get(key);
     if (pending) {
-      const parsed = await pending;
-      if (parsed.version === document.version) return parsed;
+      const parsed = await pending.catch(() => undefined);
+      if (parsed?.version === document.version) return parsed;
     }
-    return this.cache.get(key, language, document.version, document.getText());
+    // Queued behind every parse of this document: two parses racing would each free the other's tree.
+    return this.enqueue(key, () => this.cache.get(key, language, document.version, document.getText()));
+  }
+
+  /** Runs `parse` after the document's pending parses; readers wait for the newest. */
+  private enqueue(key: string, parse: () => Promise<ParsedDocument>): Promise<ParsedDocument> {
+    const previous = this.pending.get(key) ?? Promise.resolve(undefined);
+    const next = previous.catch(() => undefined).then(parse);
+    this.pending.set(key, next);
+    next.catch(() => {
+      if (this.pending.get(key) === next) this.pending.delete(key);
+    });
+    return next;
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
@@ -50,13 +65,12 @@ export class DocumentTrees implements vscode.Disposable {
       start: { line: c.range.start.line, column: c.range.start.character },
       end: { line: c.range.end.line, column: c.range.end.character },
     }));
-    const previous = this.pending.get(key) ?? Promise.resolve(undefined);
-    // Updates are chained so each applies its edits to the tree of the version before it.
-    const next = previous
-      .catch(() => undefined)
-      .then(() => this.cache.update(key, language, e.document.version, e.document.getText(), changes));
-    this.pending.set(key, next);
-    next.catch(() => this.pending.delete(key));
+    // Version and text are read now: by the time the queue gets here the document may have moved on,
+    // and these changes describe exactly this version.
+    const version = e.document.version;
+    const text = e.document.getText();
+    // Updates are queued so each applies its edits to the tree of the version before it.
+    void this.enqueue(key, () => this.cache.update(key, language, version, text, changes)).catch(() => {});
   }
 
   dispose(): void {

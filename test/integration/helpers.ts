@@ -56,3 +56,38 @@ export async function revertAndClose(document: vscode.TextDocument): Promise<voi
   await vscode.window.showTextDocument(document);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
+
+/** ParaForge's diagnostics on a document, in line order. */
+export function paraforgeDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'ParaForge')
+    .sort((a, b) => a.range.start.line - b.range.start.line);
+}
+
+/** Waits until ParaForge's diagnostics on `uri` satisfy `ok`, and returns them. */
+export function waitForDiagnostics(uri: vscode.Uri, what: string, ok: (ds: vscode.Diagnostic[]) => boolean, timeoutMs = 10000): Promise<vscode.Diagnostic[]> {
+  return waitFor(what, () => {
+    const ds = paraforgeDiagnostics(uri);
+    return ok(ds) ? ds : undefined;
+  }, timeoutMs);
+}
+
+/** The code actions VS Code collects for a range, exactly as the light bulb asks for them. */
+export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range);
+  return (actions ?? []).filter((a): a is vscode.CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string'));
+}
+
+/** The action with a title starting with `prefix`; fails listing what was offered. */
+export function actionTitled(actions: readonly vscode.CodeAction[], prefix: string): vscode.CodeAction {
+  const action = actions.find((a) => a.title.startsWith(prefix));
+  assert.ok(action, `no action "${prefix}…"; offered: ${JSON.stringify(actions.map((a) => a.title))}`);
+  return action;
+}
+
+/** Runs the command a code action carries (as choosing it in the light bulb does). */
+export async function runAction<T>(action: vscode.CodeAction): Promise<T> {
+  assert.ok(action.command, `action "${action.title}" carries no command`);
+  return vscode.commands.executeCommand<T>(action.command.command, ...(action.command.arguments ?? []));
+}
