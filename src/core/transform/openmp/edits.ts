@@ -1,0 +1,81 @@
+import type { LanguageId, LoopVerdict, SourceRange, TextEdit } from '../../model';
+import { pragmaText } from './pragma';
+
+/** Options for the OpenMP rewrite. */
+export interface OpenMpOptions {
+  /** Add `simd` to loops the analysis found vectorisable (default true). */
+  readonly simd?: boolean;
+}
+
+/** A labelled rewrite: what it does and the edits on the original text. */
+export interface OpenMpCandidate {
+  readonly label: string;
+  /** True when the rewrite is correct only under the verdict's assumptions. */
+  readonly assumes: boolean;
+  readonly edits: readonly TextEdit[];
+}
+
+/**
+ * Edits that put `text` before the line of the loop at `range`, on its own line and with the
+ * loop's indentation; if code precedes the loop on its line, the loop moves to a new line.
+ */
+function insertBeforeLoop(text: string, range: SourceRange, line: string): TextEdit {
+  const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
+  const before = text.slice(lineStart, range.startOffset);
+  const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (before.trim() === '') return { startOffset: lineStart, endOffset: lineStart, newText: `${indent}${line}${eol}` };
+  return { startOffset: range.startOffset, endOffset: range.startOffset, newText: `${eol}${indent}${line}${eol}${indent}` };
+}
+
+/**
+ * The edits that parallelise one loop with OpenMP: a pragma at the verdict's parallel level with
+ * exactly its clauses. Empty when the loop is not proven parallel or already has an omp pragma
+ * (so running it twice changes nothing). No runtime call is added, so no `#include <omp.h>` either.
+ */
+export function parallelizeEdits(verdict: LoopVerdict, text: string, options: OpenMpOptions = {}): TextEdit[] {
+  if (verdict.verdict !== 'parallel' || !verdict.clauses || !verdict.parallelRange || verdict.existingPragma) return [];
+  return [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))];
+}
+
+/**
+ * The "with assumption" candidate: when the loop is parallel only if pointer parameters do not
+ * overlap, marks them `restrict` (`__restrict__` in C++) and adds the pragma. Empty when the
+ * verdict has no such plan. Callers must label it: it changes the function's contract.
+ */
+export function parallelizeAssumingEdits(verdict: LoopVerdict, text: string, language: LanguageId, options: OpenMpOptions = {}): TextEdit[] {
+  const plan = verdict.ifAssumed;
+  if (!plan || verdict.existingPragma || plan.restrictTargets.length === 0) return [];
+  const keyword = language === 'c' ? 'restrict' : '__restrict__';
+  const edits: TextEdit[] = plan.restrictTargets.map((r) => ({ startOffset: r.startOffset, endOffset: r.startOffset, newText: `${keyword} ` }));
+  edits.push(insertBeforeLoop(text, plan.parallelRange, pragmaText(plan.clauses, options)));
+  return edits.sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** Every candidate for one verdict: the proven rewrite, or the labelled one that assumes no overlap. */
+export function openMpCandidates(verdict: LoopVerdict, text: string, language: LanguageId, options: OpenMpOptions = {}): OpenMpCandidate[] {
+  const out: OpenMpCandidate[] = [];
+  const proven = parallelizeEdits(verdict, text, options);
+  if (proven.length) out.push({ label: 'Parallelize loop with OpenMP', assumes: false, edits: proven });
+  const assumed = parallelizeAssumingEdits(verdict, text, language, options);
+  if (assumed.length) {
+    const what = verdict.assumptions.map((a) => a.message).join('; ');
+    out.push({ label: `Parallelize loop with OpenMP, assuming ${what} (adds restrict)`, assumes: true, edits: assumed });
+  }
+  return out;
+}
+
+/** Applies non-overlapping edits (offsets on the original text) and returns the new text. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.startOffset - b.startOffset || a.endOffset - b.endOffset);
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    if (e.startOffset < at || e.endOffset < e.startOffset || e.endOffset > text.length) {
+      throw new Error(`overlapping or out-of-range edit at offset ${e.startOffset}`);
+    }
+    out += text.slice(at, e.startOffset) + e.newText;
+    at = e.endOffset;
+  }
+  return out + text.slice(at);
+}

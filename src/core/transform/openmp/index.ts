@@ -1,0 +1,3 @@
+export * from './pragma';
+export * from './edits';
+export * from './parallelizeSource';
