@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import { ParserHost } from '../core/parse';
+import { registerCodeActions } from './codeActions';
 import { createCommands } from './commands';
+import { createCoreEngine } from './coreEngine';
+import { registerDiagnostics } from './diagnostics';
 import { DocumentTrees } from './documents';
+import type { LoopEngine } from './engine';
 import { createLog } from './log';
+import { LoopVerdicts } from './loopVerdicts';
 
 /** Owns everything the extension registers; disposing it undoes activation. */
 export class ParaForgeContext implements vscode.Disposable {
@@ -16,6 +21,9 @@ export class ParaForgeContext implements vscode.Disposable {
     readonly wasmDir: string,
     readonly parsers: ParserHost,
     readonly trees: DocumentTrees,
+    readonly engine: LoopEngine,
+    /** Loop verdicts of the current version of each document, shared by diagnostics and code actions. */
+    readonly verdicts: LoopVerdicts,
   ) {}
 
   /** Activates the extension; a failure is shown to the user (VS Code would only log it). */
@@ -27,8 +35,15 @@ export class ParaForgeContext implements vscode.Disposable {
       const parsers = new ParserHost((file) => `${wasmDir}/${file}`);
       // Load the runtime and the C grammar now so a broken install fails at activation, visibly.
       await parsers.parserFor('c');
-      const ctx = new ParaForgeContext(extension, logger, wasmDir, parsers, new DocumentTrees(parsers));
-      ctx.disposables.push(ctx.trees);
+      const trees = new DocumentTrees(parsers);
+      const engine = createCoreEngine();
+      const ctx = new ParaForgeContext(extension, logger, wasmDir, parsers, trees, engine, new LoopVerdicts(trees, engine));
+      ctx.disposables.push(
+        trees,
+        vscode.workspace.onDidCloseTextDocument((d) => ctx.verdicts.forget(d)),
+        registerDiagnostics(ctx),
+        registerCodeActions(ctx),
+      );
       for (const [id, run] of Object.entries(createCommands(ctx))) {
         ctx.disposables.push(vscode.commands.registerCommand(id, run));
       }

@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import type { LoopVerdict, TextEdit } from '../core/model';
+import type { LoopEditArgs } from './applyLoopEdit';
+import type { ParaForgeContext } from './context';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import type { ExplainArgs } from './explainLoop';
+
+/** Kind of the "Why is this loop not parallel?" action: it explains, it does not edit. */
+export const EXPLAIN_KIND = vscode.CodeActionKind.Empty.append('paraforge').append('explain');
+
+/** Said in every rewrite's title until the runner has compiled, run and race-checked it. */
+export const UNVERIFIED = '(not yet verified)';
+
+/** Title of the main rewrite; tests and the README refer to it. */
+export const PARALLELIZE_TITLE = 'Parallelize loop with OpenMP';
+
+/**
+ * Code actions on loops: the OpenMP rewrite (refactor.rewrite), a separately labelled rewrite under
+ * assumptions the analysis could not prove, "Why is this loop not parallel?", and the quick fix
+ * that adds a racy pragma's missing clauses. Every edit goes through `paraforge.applyLoopEdit`,
+ * which refuses it if the document changed after the analysis.
+ */
+class LoopCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.RefactorRewrite, vscode.CodeActionKind.QuickFix, EXPLAIN_KIND],
+  };
+
+  constructor(private readonly ctx: ParaForgeContext) {}
+
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeAction[]> {
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+    // A pragma sits on the line(s) above its loop: look one line further so a request on the
+    // pragma (the race warning's range) finds the loop below it.
+    const window = { startLine: range.start.line, endLine: range.end.line + 1 };
+    const analysed = await this.ctx.verdicts.inWindow(document, window);
+    if (!analysed || token.isCancellationRequested || analysed.parsed.version !== document.version) return [];
+    const { parsed } = analysed;
+    const actions: vscode.CodeAction[] = [];
+    const only = context.only;
+    const wants = (kind: vscode.CodeActionKind) => !only || only.contains(kind) || kind.contains(only);
+    for (const verdict of analysed.verdicts.filter((v) => isUnder(v, range))) {
+      const line = verdict.nest.root.range.start.line;
+      if (verdict.existingPragma && verdict.existingPragma.missingClauses.length > 0 && wants(vscode.CodeActionKind.QuickFix)) {
+        const clauses = verdict.existingPragma.missingClauses.join(' ');
+        const edits = this.ctx.engine.fixRace(parsed, verdict);
+        if (edits.length > 0) {
+          const title = `Add \`${clauses}\` to the OpenMP pragma ${UNVERIFIED}`;
+          const action = this.rewrite(title, vscode.CodeActionKind.QuickFix, document, edits);
+          action.diagnostics = ours.filter((d) => d.range.start.line >= verdict.existingPragma!.range.start.line && d.range.start.line <= line);
+          action.isPreferred = true;
+          actions.push(action);
+        }
+      }
+      if (verdict.verdict === 'parallel' && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
+        const edits = this.ctx.engine.parallelize(parsed, verdict);
+        if (edits.length > 0) actions.push(this.rewrite(`${PARALLELIZE_TITLE} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
+      }
+      if (verdict.verdict === 'not-parallel' && verdict.assumptions.length > 0 && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
+        const assumed = this.ctx.engine.parallelizeAssuming(parsed, verdict);
+        if (assumed && assumed.edits.length > 0) {
+          actions.push(this.rewrite(`Parallelize assuming ${assumed.assumption} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, assumed.edits));
+        }
+      }
+      if (verdict.verdict !== 'parallel' && wants(EXPLAIN_KIND)) {
+        const action = new vscode.CodeAction('Why is this loop not parallel?', EXPLAIN_KIND);
+        const args: ExplainArgs = { uri: document.uri.toString(), line };
+        action.command = { command: 'paraforge.explainLoop', title: action.title, arguments: [args] };
+        actions.push(action);
+      }
+    }
+    return actions;
+  }
+
+  /** An action whose edit is applied by `paraforge.applyLoopEdit`, only at this document version. */
+  private rewrite(title: string, kind: vscode.CodeActionKind, document: vscode.TextDocument, edits: readonly TextEdit[]): vscode.CodeAction {
+    const action = new vscode.CodeAction(title, kind);
+    const args: LoopEditArgs = { uri: document.uri.toString(), version: document.version, edits, title, unverified: true };
+    action.command = { command: 'paraforge.applyLoopEdit', title, arguments: [args] };
+    return action;
+  }
+}
+
+/** True when the requested range touches the nest or the pragma above it. */
+function isUnder(verdict: LoopVerdict, range: vscode.Range): boolean {
+  const start = Math.min(verdict.nest.root.range.start.line, verdict.existingPragma?.range.start.line ?? Infinity);
+  return range.start.line <= verdict.nest.root.range.end.line && range.end.line >= start;
+}
+
+/** Registers the loop code actions for C, C++ and CUDA files (on disk and unsaved). */
+export function registerCodeActions(ctx: ParaForgeContext): vscode.Disposable {
+  const selector: vscode.DocumentSelector = ['c', 'cpp', 'cuda-cpp'].map((language) => ({ language }));
+  return vscode.languages.registerCodeActionsProvider(selector, new LoopCodeActions(ctx), LoopCodeActions.metadata);
+}
