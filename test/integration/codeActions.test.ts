@@ -95,6 +95,21 @@ suite('Code actions', () => {
     }
   });
 
+  test('the race quick fix puts the clause before a trailing comment', async () => {
+    const { document } = await openFixture('race_private.c');
+    try {
+      const [warning] = await waitForDiagnostics(document.uri, 'the race warning', (d) => d.length > 0);
+      assert.match(warning.message, /races on `t`/);
+      assert.strictEqual(warning.code, 'pragma-missing-private');
+      const fix = actionTitled(await codeActionsAt(document.uri, warning.range), 'Add `private(t)`');
+      assert.deepStrictEqual(await runAction<LoopEditResult>(fix), { applied: true });
+      assert.strictEqual(document.lineAt(4).text, '  #pragma omp parallel for private(t) // rows are independent');
+      await waitForDiagnostics(document.uri, 'the warning to go', (d) => d.length === 0);
+    } finally {
+      await revertAndClose(document);
+    }
+  });
+
   test('"Why is this loop not parallel?" lists the reasons and jumps to the one chosen', async () => {
     const { document } = await openFixture('parallel.c');
     const why = actionTitled(await codeActionsAt(document.uri, at(document, 19)), WHY);
@@ -118,6 +133,15 @@ suite('Code actions', () => {
     const { document } = await openFixture('parallel.c');
     const explanation = await runAction<Explanation>(actionTitled(await codeActionsAt(document.uri, at(document, 25)), WHY));
     assert.ok(explanation.reasons.some((r) => /printf/.test(r.message)), JSON.stringify(explanation.reasons));
+  });
+
+  test('the palette command explains the loop under the cursor', async () => {
+    const editor = await openFixture('parallel.c');
+    editor.selection = new vscode.Selection(20, 6, 20, 6);
+    const explanation = await vscode.commands.executeCommand<Explanation>('paraforge.explainLoop');
+    assert.strictEqual(explanation.functionName, 'prefix_sum');
+    assert.strictEqual(explanation.line, 19);
+    assert.strictEqual(explanation.verdict, 'not-parallel');
   });
 
   test('a rewrite that assumes no aliasing is a separate, labelled action', async () => {

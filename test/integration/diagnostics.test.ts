@@ -77,4 +77,20 @@ suite('Diagnostics', () => {
       await revertAndClose(document);
     }
   });
+
+  test('paraforge.diagnostics.parallelizableHints turns the hints off and on, keeping race warnings', async () => {
+    const config = () => vscode.workspace.getConfiguration('paraforge');
+    const parallel = await openFixture('parallel.c');
+    await waitForDiagnostics(parallel.document.uri, 'hints', (d) => d.length === 2);
+    try {
+      await config().update('diagnostics.parallelizableHints', false, vscode.ConfigurationTarget.Global);
+      await waitForDiagnostics(parallel.document.uri, 'no hints', (d) => d.length === 0);
+      const race = await openFixture('race.c');
+      await waitForDiagnostics(race.document.uri, 'the race warning still', (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Warning);
+    } finally {
+      await config().update('diagnostics.parallelizableHints', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.window.showTextDocument(parallel.document);
+    await waitForDiagnostics(parallel.document.uri, 'hints back', (d) => d.length === 2);
+  });
 });
