@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { analyzeLoops } from '../../../src/core/analysis';
+import { testParserHost } from '../../helpers/paths';
+
+/** Random C programs from csmith go through the analysis: no crash, bounded time (15 s each: seed 16 takes ~5 s on 2 shared cores, a known slow path). */
+describe('csmith fuzz', () => {
+  it('analyses 20 csmith programs without crashing or hanging', async () => {
+    const host = testParserHost();
+    let loops = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const text = execFileSync('csmith', ['--seed', String(seed), '--max-funcs', '4'], { encoding: 'utf8', timeout: 20_000 });
+      const tree = await host.parse('c', text);
+      try {
+        const t0 = performance.now();
+        const verdicts = analyzeLoops(tree, 'c', text);
+        expect(performance.now() - t0, `seed ${seed}`).toBeLessThan(15_000);
+        loops += verdicts.length;
+        for (const v of verdicts) expect(['parallel', 'not-parallel', 'not-analysable']).toContain(v.verdict);
+      } finally {
+        tree.delete();
+      }
+    }
+    expect(loops).toBeGreaterThan(0);
+  }, 180_000);
+});
