@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Evidence, EvidenceVerdict, LanguageId, RaceRecord, Target, TestRecord, TimingRecord } from '../model';
 import { silentLogger, silentProgress, type Logger, type Progress } from '../ports';
-import type { Backend, RunOutcome, RunSpec } from './backends/backend';
+import { BackendUnavailableError, type Backend, type RunOutcome, type RunSpec } from './backends/backend';
 import { localBackend } from './backends/local';
 import { mpirunBackend } from './backends/mpirun';
 import { slurmBackend, type SlurmOptions } from './backends/slurm';
@@ -254,6 +254,16 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   else if (backendName === 'mpirun' || target === 'mpi') backend = mpirunBackend(tc);
   else backend = localBackend;
   if (target === 'mpi') toolchainInfo.mpi = `${mpi} ${tc.mpiexec[mpi]?.version ?? '(launcher missing)'}`;
+  try {
+    await backend.prepare?.();
+  } catch (e) {
+    if (e instanceof BackendUnavailableError || e instanceof MissingToolError) {
+      log.error(e.message);
+      evLog.add(e.message);
+      return evidence('not-run', e.message);
+    }
+    throw e;
+  }
 
   // Build.
   progress.report('compiling');

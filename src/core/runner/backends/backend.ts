@@ -41,8 +41,13 @@ export interface RunOutcome extends ProcessResult {
 /** Somewhere programs run. */
 export interface Backend {
   readonly name: 'local' | 'mpirun' | 'slurm';
+  /** Checks the backend can run anything at all (Slurm up, launcher present); throws BackendUnavailableError. */
+  prepare?(): Promise<void>;
   run(spec: RunSpec): Promise<RunOutcome>;
 }
+
+/** The backend cannot run programs now (e.g. Slurm is down); the message says what to do. */
+export class BackendUnavailableError extends Error {}
 
 /** Splits launcher-tagged stdout ("[1,0]<stdout>:x", "[0] x", "0: x") into per-rank lines. */
 export function splitRanks(stdout: string): { merged: string; perRank: Map<number, string[]> } {
