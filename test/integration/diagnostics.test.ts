@@ -78,6 +78,23 @@ suite('Diagnostics', () => {
     }
   });
 
+  test('shifts hints correctly after one edit with several changes', async () => {
+    const editor = await openFixture('parallel.c');
+    const document = editor.document;
+    try {
+      await waitForDiagnostics(document.uri, 'hints on saxpy and dot', (d) => lines(d).join() === '4,11');
+      // Two inserts in one edit, neither inside a loop: above saxpy and between saxpy and dot.
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, new vscode.Position(0, 0), '// one\n');
+      edit.insert(document.uri, new vscode.Position(8, 0), '// two\n// three\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const ds = await waitForDiagnostics(document.uri, 'hints moved by 1 and 3 lines', (d) => lines(d).join() === '5,14');
+      for (const d of ds) assert.strictEqual(document.getText(d.range), 'for (int i = 0; i < n; i++)');
+    } finally {
+      await revertAndClose(document);
+    }
+  });
+
   test('paraforge.diagnostics.parallelizableHints turns the hints off and on, keeping race warnings', async () => {
     const config = () => vscode.workspace.getConfiguration('paraforge');
     const parallel = await openFixture('parallel.c');
