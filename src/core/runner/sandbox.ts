@@ -87,8 +87,19 @@ export interface SandboxRequest {
   readonly limits: SandboxLimits;
   /** Paths under /tmp the program must read (the build cache): /tmp is private, so they are bound back read-only. */
   readonly readOnly?: readonly string[];
+  /** Device nodes bound into the sandbox's minimal /dev (the GPU's). */
+  readonly devices?: readonly string[];
   /** Turns isolation off for this run (benchmarking the sandbox's overhead). */
   readonly plain?: boolean;
+}
+
+/** The NVIDIA device nodes present (/dev/nvidia0, /dev/nvidiactl, /dev/nvidia-uvm, …). */
+export function gpuDevices(): string[] {
+  try {
+    return fs.readdirSync('/dev').filter((n) => n.startsWith('nvidia')).map((n) => `/dev/${n}`).filter((p) => !fs.statSync(p).isDirectory());
+  } catch {
+    return [];
+  }
 }
 
 function runningAsRoot(): boolean {
@@ -115,6 +126,7 @@ export function sandboxCommand(req: SandboxRequest, kind: SandboxKind = detectSa
   if (kind.bwrap) {
     argv.push(kind.bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
     for (const p of req.readOnly ?? []) argv.push('--ro-bind', p, p);
+    for (const d of req.devices ?? []) argv.push('--dev-bind', d, d);
     argv.push('--bind', req.workDir, req.workDir, '--unshare-all', '--die-with-parent', '--new-session', '--clearenv');
     for (const [k, v] of Object.entries(env)) argv.push('--setenv', k, v);
     argv.push('--chdir', req.workDir, '--');

@@ -12,6 +12,7 @@ import { generatedHarness, HarnessUnsupportedError } from './harness/functionDri
 import type { Harness, ObservedRun, ResolvedSource, RunPoint } from './harness/harness';
 import { userHarness } from './harness/userHarness';
 import { wholeProgramHarness } from './harness/wholeProgram';
+import { memcheckError, parseRacecheck, sanitizerArgv } from './cudaSanitizer';
 import { describeRace, parseRaceReports, type SourceMap } from './raceReport';
 import { DEFAULT_LIMITS, detectSandbox, type SandboxLimits } from './sandbox';
 import { defaultSweep, machineSlots, timingRecord } from './timing';
@@ -287,14 +288,20 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   }
 
   if (target === 'cuda' && !tc.gpu) {
+    // Never 'verified' without running: the candidate only proved that it compiles.
     return evidence('not-run', 'compiled, not run: no GPU');
+  }
+  if (target === 'cuda' && !tc.computeSanitizer) {
+    const e = new MissingToolError('compute-sanitizer', 'for the CUDA memcheck and racecheck');
+    evLog.add(e.message);
+    return evidence('not-run', e.message);
   }
 
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'paraforge-run-'));
   // mkdtemp makes it 0700; the sandbox user (nobody) must traverse it to reach its run dir.
   fs.chmodSync(workRoot, 0o755);
   let runCounter = 0;
-  const run = async (build: CompileResult, args: readonly string[], at: { threads: number; ranks?: number; timing?: boolean; race?: boolean }): Promise<ObservedRun> => {
+  const run = async (build: CompileResult, args: readonly string[], at: { threads: number; ranks?: number; timing?: boolean; race?: boolean; wrapper?: readonly string[] }): Promise<ObservedRun> => {
     const workDir = path.join(workRoot, `run${runCounter++}`);
     fs.mkdirSync(workDir, { recursive: true });
     const env: Record<string, string> = {
@@ -309,8 +316,10 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       env.ARCHER_OPTIONS = 'verbose=0';
     }
     const spec: RunSpec = {
-      exe: build.exe,
-      args,
+      exe: at.wrapper ? at.wrapper[0] : build.exe,
+      args: at.wrapper ? [...at.wrapper.slice(1), build.exe, ...args] : args,
+      readOnly: at.wrapper ? [path.dirname(build.exe)] : [],
+      gpu: target === 'cuda',
       workDir,
       env,
       threads: at.threads,
@@ -319,7 +328,8 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       timeoutMs: at.race ? timeoutMs * 5 : timeoutMs,
       outputCapBytes,
       // TSan reserves terabytes of address space; an AS limit would stop it from starting.
-      limits: at.race ? { ...limits, addressSpaceBytes: null } : limits,
+      // CUDA's driver reserves a huge virtual range too.
+      limits: at.race || target === 'cuda' ? { ...limits, addressSpaceBytes: null } : limits,
       signal,
     };
     const weight = at.timing ? machineSlots.size : Math.min(machineSlots.size, at.threads * (at.ranks ?? 1));
@@ -377,6 +387,21 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       toolchainInfo.raceCheckThreads = String(raceThreads);
     }
 
+    // CUDA: memcheck (out-of-bounds, misaligned …) then racecheck (shared-memory hazards only).
+    if (target === 'cuda' && !failure && tc.computeSanitizer) {
+      progress.report('compute-sanitizer memcheck and racecheck');
+      const cs = tc.computeSanitizer.path;
+      const mem = await run(candBuild, harness.checkArgs, { threads: 1, race: true, wrapper: [cs, ...sanitizerArgv('memcheck')] });
+      const memErr = memcheckError(`${mem.outcome.stdout}\n${mem.outcome.stderr}`);
+      if (memErr) {
+        failure = { verdict: 'runtime-error', why: `memcheck: ${memErr}` };
+        evLog.add(mem.outcome.stdout.slice(-3000));
+      }
+      const rc = await run(candBuild, harness.checkArgs, { threads: 1, race: true, wrapper: [cs, ...sanitizerArgv('racecheck')] });
+      races = parseRacecheck(`${rc.outcome.stdout}\n${rc.outcome.stderr}`, sourceMapFor(candBuild.srcDir, candidate));
+      toolchainInfo.raceChecker = `compute-sanitizer racecheck (shared memory only) ${tc.computeSanitizer.version}`;
+    }
+
     if (failure) return evidence(failure.verdict, `candidate ${failure.why}`, { tests, races });
     if (races.length > 0) {
       const wrong = tests.some((t) => !t.passed) ? ' (outputs also differ)' : '';
@@ -408,7 +433,13 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     toolchainInfo.baselineSeconds = baseline.toPrecision(4);
     const best = timings.reduce((a, b) => (b.speedup > a.speedup ? b : a));
     const at = best.ranks !== undefined ? `${best.ranks} ranks` : `${best.threads} threads`;
-    const raceNote = racePlan ? `no race at ${toolchainInfo.raceCheckThreads} threads` : target === 'mpi' ? 'no race check for MPI' : 'race check off';
+    const raceNote = racePlan
+      ? `no race at ${toolchainInfo.raceCheckThreads} threads`
+      : target === 'mpi'
+        ? 'no race check for MPI'
+        : target === 'cuda'
+          ? 'memcheck and racecheck clean (racecheck sees shared memory only)'
+          : 'race check off';
     if (!racePlan && target === 'openmp') {
       return evidence('not-run', `outputs match (${tests.length} tests) but the race check was turned off: not verified`, { tests, timings });
     }

@@ -25,6 +25,10 @@ export interface RunSpec {
   readonly signal?: AbortSignal;
   /** Run without bwrap/prlimit (only for measuring the sandbox's overhead). */
   readonly plain?: boolean;
+  /** More paths under /tmp the run must read (the real program when `exe` is a wrapper tool). */
+  readonly readOnly?: readonly string[];
+  /** Pass the NVIDIA device nodes into the sandbox. */
+  readonly gpu?: boolean;
 }
 
 /** A finished run; MPI runs also carry each rank's output lines, split by the launcher's tags. */

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { verifyProgram } from '../../../src/core/runner';
+import { memcheckError, parseRacecheck } from '../../../src/core/runner/cudaSanitizer';
+import { fixture } from '../../helpers/paths';
+
+// This machine has nvcc but no GPU: the runner must compile and then refuse to call it verified.
+const base = { language: 'cuda-cpp' as const, target: 'cuda' as const, original: fixture('runner/vadd_serial.cu') };
+
+describe('CUDA verification without a GPU', () => {
+  it('compiles the candidate with nvcc and says "compiled, not run: no GPU" — never verified', async () => {
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/vadd.cu') });
+    expect(ev.verdict).toBe('not-run');
+    expect(ev.summary).toBe('compiled, not run: no GPU');
+    expect(ev.toolchain.compiler).toMatch(/release 1\d/);
+  });
+
+  it('reports a compile error from nvcc', async () => {
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/vadd_broken.cu') });
+    expect(ev.verdict).toBe('compile-error');
+    expect(ev.summary).toMatch(/vadd_broken\.cu.*error/);
+  });
+});
+
+describe('compute-sanitizer report parsing', () => {
+  const map = { userFile: (p: string) => (p.endsWith('k.cu') ? '/src/k.cu' : null), lines: () => null };
+  it('reads racecheck hazards into RaceRecords with both accesses', () => {
+    const out = [
+      '========= COMPUTE-SANITIZER',
+      '========= Error: Race reported between Write access at 0x1b0 in /tmp/b/src/k.cu:12:reduce(float *)',
+      '=========     and Read access at 0x1f0 in /tmp/b/src/k.cu:14:reduce(float *) [8 hazards]',
+      '========= RACECHECK SUMMARY: 1 hazard displayed (1 error, 0 warnings)',
+    ].join('\n');
+    const races = parseRacecheck(out, map);
+    expect(races).toHaveLength(1);
+    expect(races[0].kind).toBe('read-write');
+    expect(races[0].locations).toEqual([
+      { file: '/src/k.cu', line: 12, access: 'write' },
+      { file: '/src/k.cu', line: 14, access: 'read' },
+    ]);
+    expect(parseRacecheck('========= RACECHECK SUMMARY: 0 hazards displayed (0 errors, 0 warnings)', map)).toEqual([]);
+  });
+
+  it('reads the first memcheck error, and nothing from a clean run', () => {
+    expect(memcheckError('========= Invalid __global__ write of size 4 bytes\n=========     at oob(int *)+0x70 in k.cu:5\n========= ERROR SUMMARY: 1 error')).toBe('Invalid __global__ write of size 4 bytes');
+    expect(memcheckError('========= ERROR SUMMARY: 0 errors')).toBeNull();
+  });
+});
