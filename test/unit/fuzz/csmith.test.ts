@@ -1,15 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLoops } from '../../../src/core/analysis';
 import { testParserHost } from '../../helpers/paths';
 
 /** Random C programs from csmith go through the analysis: no crash, bounded time (15 s each: seed 16 takes ~5 s on 2 shared cores, a known slow path). */
 describe('csmith fuzz', () => {
+  // csmith writes platform.info into its working directory: run it in a temporary one.
+  let work = '';
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'paraforge-csmith-'));
+  });
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
   it('analyses 20 csmith programs without crashing or hanging', async () => {
     const host = testParserHost();
     let loops = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const text = execFileSync('csmith', ['--seed', String(seed), '--max-funcs', '4'], { encoding: 'utf8', timeout: 20_000 });
+      const text = execFileSync('csmith', ['--seed', String(seed), '--max-funcs', '4'], { encoding: 'utf8', timeout: 20_000, cwd: work });
       const tree = await host.parse('c', text);
       try {
         const t0 = performance.now();
@@ -23,4 +35,8 @@ describe('csmith fuzz', () => {
     }
     expect(loops).toBeGreaterThan(0);
   }, 180_000);
+
+  it('leaves no platform.info in the directory it was started from', () => {
+    expect(fs.existsSync(path.join(process.cwd(), 'platform.info'))).toBe(false);
+  });
 });
