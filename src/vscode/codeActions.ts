@@ -4,6 +4,7 @@ import type { LoopEditArgs } from './applyLoopEdit';
 import type { ParaForgeContext } from './context';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { ExplainArgs } from './explainLoop';
+import type { LoopVerdicts } from './loopVerdicts';
 
 /** Kind of the "Why is this loop not parallel?" action: it explains, it does not edit. */
 export const EXPLAIN_KIND = vscode.CodeActionKind.Empty.append('paraforge').append('explain');
@@ -37,7 +38,14 @@ class LoopCodeActions implements vscode.CodeActionProvider {
     // A pragma sits on the line(s) above its loop: look one line further so a request on the
     // pragma (the race warning's range) finds the loop below it.
     const window = { startLine: range.start.line, endLine: range.end.line + 1 };
-    const analysed = await this.ctx.verdicts.inWindow(document, window);
+    let analysed: Awaited<ReturnType<LoopVerdicts['inWindow']>>;
+    try {
+      analysed = await this.ctx.verdicts.inWindow(document, window);
+    } catch (e) {
+      // An analysis bug must not break the light bulb for other providers: log it, offer nothing.
+      this.ctx.log.error(`code actions for ${document.uri.fsPath}:${range.start.line + 1}: ${(e as Error).stack ?? e}`);
+      return [];
+    }
     if (!analysed || token.isCancellationRequested || analysed.parsed.version !== document.version) return [];
     const { parsed } = analysed;
     const actions: vscode.CodeAction[] = [];
