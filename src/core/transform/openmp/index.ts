@@ -1,3 +1,4 @@
 export * from './pragma';
 export * from './edits';
 export * from './parallelizeSource';
+export * from './addClauses';
