@@ -2,7 +2,7 @@
 // re-parse + analysis of the visible window) after one-character edits, side by side with a full
 // re-parse; plus memory. Prints markdown for docs/BENCHMARKS.md.
 import * as path from 'node:path';
-import * as analysis from '../src/core/analysis';
+import { analyzeLoops } from '../src/core/analysis';
 import { DocumentCache, findLoopNests, ParserHost } from '../src/core/parse';
 import { generateCFile, rng } from './lib/generateC';
 import { mib, ms, percentile, table } from './lib/stats';
@@ -17,8 +17,6 @@ const WASM: Record<string, string> = {
 const EDITS = 300;
 const WINDOW = 60; // lines visible around the edit, as an editor shows
 
-type Analyze = (tree: unknown, language: string, text: string, window?: { startLine: number; endLine: number }) => unknown[];
-const analyzeLoops = (analysis as Record<string, unknown>).analyzeLoops as Analyze | undefined;
 
 function time<T>(f: () => T): [T, number] {
   const t0 = performance.now();
@@ -41,7 +39,7 @@ async function main(): Promise<void> {
   let doc = await cache.get('bench', 'c', 1, text);
   const tFirstParse = performance.now() - t1;
   const [nests, tNests] = time(() => findLoopNests(doc.tree));
-  const [verdicts, tFirstAnalysis] = analyzeLoops ? time(() => analyzeLoops(doc.tree, 'c', text)) : [[], NaN];
+  const [verdicts, tFirstAnalysis] = time(() => analyzeLoops(doc.tree, 'c', text));
   const rssAfterFirst = process.memoryUsage().rss;
 
   // Full re-parse (no old tree) and full analysis, for comparison with the incremental path.
@@ -49,8 +47,7 @@ async function main(): Promise<void> {
   for (let k = 0; k < 10; k++) {
     const t = performance.now();
     const tree = await parsers.parse('c', text);
-    if (analyzeLoops) analyzeLoops(tree, 'c', text);
-    else findLoopNests(tree);
+    analyzeLoops(tree, 'c', text);
     full.push(performance.now() - t);
     tree.delete();
   }
@@ -83,21 +80,19 @@ async function main(): Promise<void> {
     const t = performance.now();
     doc = await cache.update('bench', 'c', ++version, current, [change]);
     const window = { startLine: Math.max(0, line - WINDOW / 2), endLine: line + WINDOW / 2 };
-    if (analyzeLoops) analyzeLoops(doc.tree, 'c', current, window);
-    else findLoopNests(doc.tree, window);
+    analyzeLoops(doc.tree, 'c', current, window);
     perEdit.push(performance.now() - t);
   }
   global.gc?.();
   const rssEnd = process.memoryUsage().rss;
   cache.dispose();
 
-  const what = analyzeLoops ? 'parse + analysis' : 'parse + loop-nest extraction (analysis not built yet)';
   const p50 = percentile(perEdit, 50);
   const p95 = percentile(perEdit, 95);
   const fullMedian = percentile(full, 50);
   console.log(`## Analysis latency (10k-line C file)
 
-A generated file of ${lineCount} lines with ${nests.length} loop nests (${verdicts.length} verdicts). Work measured: ${what}.
+A generated file of ${lineCount} lines with ${nests.length} loop nests (${verdicts.length} verdicts, ${verdicts.filter((v) => v.verdict === "parallel").length} parallel). Per edit: incremental re-parse, then analyzeLoops on the ${WINDOW} lines an editor shows around the edit.
 
 ${table(
   ['measure', 'time (ms)'],
@@ -105,8 +100,8 @@ ${table(
     ['tree-sitter init + C grammar load', ms(tInit)],
     ['first parse of the file', ms(tFirstParse)],
     ['loop-nest extraction, whole file', ms(tNests)],
-    ['first analysis, whole file', Number.isNaN(tFirstAnalysis) ? 'n/a' : ms(tFirstAnalysis)],
-    ['full re-parse + whole-file work (median of 10)', ms(fullMedian)],
+    ['first analysis (analyzeLoops), whole file', ms(tFirstAnalysis)],
+    ['full re-parse + whole-file analysis (median of 10)', ms(fullMedian)],
     [`per one-char edit: incremental re-parse + ${WINDOW}-line window, p50 (${EDITS} edits)`, ms(p50)],
     [`per one-char edit, p95 (target ≤ 50)`, ms(p95)],
     [`per one-char edit, max`, ms(Math.max(...perEdit))],
