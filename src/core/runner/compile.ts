@@ -65,19 +65,29 @@ async function build(key: string, plan: BuildPlan, units: readonly SourceUnit[],
   }
   fs.mkdirSync(srcDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(dir, 0o755);
-  for (const u of units) fs.writeFileSync(path.join(srcDir, u.name), u.text, { mode: 0o644 });
-  const argv = [plan.compiler, ...units.filter((u) => u.compile).map((u) => path.join(srcDir, u.name)), '-o', exe, ...includeDirs.flatMap((d) => ['-I', d])];
+  // Other processes (parallel test workers, a second editor) may build the same key at the same
+  // time: write every file under a private name and rename it into place, which is atomic.
+  const tag = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
+  for (const u of units) {
+    const target = path.join(srcDir, u.name);
+    if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === u.text) continue;
+    fs.writeFileSync(`${target}.${tag}`, u.text, { mode: 0o644 });
+    fs.renameSync(`${target}.${tag}`, target);
+  }
+  const tmpExe = `${exe}.${tag}`;
+  const argv = [plan.compiler, ...units.filter((u) => u.compile).map((u) => path.join(srcDir, u.name)), '-o', tmpExe, ...includeDirs.flatMap((d) => ['-I', d])];
   argv.push(...plan.flags);
   const r = await runProcess({ argv, cwd: srcDir, env: { ...(process.env as Record<string, string>), LC_ALL: 'C' }, timeoutMs: 180_000, outputCapBytes: 256 * 1024, signal });
   const log = `$ ${argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n${r.stdout}${r.stderr}`;
-  const ok = r.exitCode === 0 && fs.existsSync(exe);
+  const ok = r.exitCode === 0 && fs.existsSync(tmpExe);
   if (ok) {
-    fs.chmodSync(exe, 0o755);
-    fs.writeFileSync(done, log);
-  } else if (r.spawnError) {
-    return { ok: false, exe, srcDir, log: `${log}\n${r.spawnError}`, cached: false, seconds: r.seconds };
-  } else if (r.timedOut) {
-    return { ok: false, exe, srcDir, log: `${log}\ncompiler timed out after 180 s`, cached: false, seconds: r.seconds };
+    fs.chmodSync(tmpExe, 0o755);
+    fs.renameSync(tmpExe, exe);
+    fs.writeFileSync(`${done}.${tag}`, log);
+    fs.renameSync(`${done}.${tag}`, done);
+    return { ok, exe, srcDir, log, cached: false, seconds: r.seconds };
   }
-  return { ok, exe, srcDir, log, cached: false, seconds: r.seconds };
+  fs.rmSync(tmpExe, { force: true });
+  const why = r.spawnError ? `\n${r.spawnError}` : r.timedOut ? '\ncompiler timed out after 180 s' : '';
+  return { ok: false, exe, srcDir, log: `${log}${why}`, cached: false, seconds: r.seconds };
 }

@@ -126,6 +126,28 @@ class EvidenceLog {
   }
 }
 
+/**
+ * The original's reference output and serial timing, kept per build + arguments + backend: when
+ * many candidates of one original are verified (a corpus, the evolve loop), it is run once.
+ */
+const baselines = new Map<string, Promise<ObservedRun> | Promise<number[] | string>>();
+
+function remember<T extends Promise<ObservedRun> | Promise<number[] | string>>(key: string, make: () => T): T {
+  const known = baselines.get(key);
+  if (known) return known as T;
+  if (baselines.size > 512) baselines.clear();
+  const p = make();
+  baselines.set(key, p);
+  // Failures are not remembered: the next candidate retries.
+  p.then(
+    (v) => {
+      if (typeof v === 'string' || (typeof v === 'object' && 'outcome' in v && (v.outcome.timedOut || v.outcome.aborted || v.outcome.spawnError))) baselines.delete(key);
+    },
+    () => baselines.delete(key),
+  );
+  return p;
+}
+
 function readOutputFiles(dir: string, cap: number): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const walk = (d: string, prefix: string) => {
@@ -341,7 +363,13 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   try {
     // The original's output at one thread (one rank) is the reference.
     progress.report('running the original');
-    const reference = await run(origBuild, harness.checkArgs, { threads: 1 });
+    const baseKey = `${origBuild.exe}|${JSON.stringify(harness.checkArgs)}|${backendName}|${mpi}|${timeoutMs}`;
+    const makeReference = () => run(origBuild, harness.checkArgs, { threads: 1 });
+    // A shared run that another (cancelled) verification started may reject: then run our own.
+    const reference = await remember(`ref|${baseKey}`, makeReference).catch((e) => {
+      if (signal?.aborted) throw e;
+      return makeReference();
+    });
     const refFailure = runFailure(reference.outcome, timeoutMs);
     if (refFailure) {
       evLog.add(`original: ${refFailure.why}\n${reference.outcome.stderr.slice(-2000)}`);
@@ -415,7 +443,11 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     // Timing: the original's serial time once, then the candidate across the sweep.
     progress.report('timing');
     const timings: TimingRecord[] = [];
-    const baselineSamples = await timeRuns(() => run(origBuild, harness.timeArgs, { threads: 1, timing: true }), harness, repeats, timeoutMs);
+    const makeBaseline = () => timeRuns(() => run(origBuild, harness.timeArgs, { threads: 1, timing: true }), harness, repeats, timeoutMs);
+    const baselineSamples = await remember(`time|${repeats}|${JSON.stringify(harness.timeArgs)}|${baseKey}`, makeBaseline).catch((e) => {
+      if (signal?.aborted) throw e;
+      return makeBaseline();
+    });
     if (typeof baselineSamples === 'string') return evidence('not-run', `timing the original failed: ${baselineSamples}`, { tests });
     const baseline = medianOf(baselineSamples);
     const sweep: RunPoint[] =
@@ -430,7 +462,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       if (typeof samples === 'string') return evidence(samples.startsWith('timeout') ? 'timeout' : 'runtime-error', `candidate failed while timing: ${samples}`, { tests, timings });
       timings.push(timingRecord(samples, baseline, p));
     }
-    toolchainInfo.baselineSeconds = baseline.toPrecision(4);
+    toolchainInfo.baselineSeconds = String(baseline);
     const best = timings.reduce((a, b) => (b.speedup > a.speedup ? b : a));
     const at = best.ranks !== undefined ? `${best.ranks} ranks` : `${best.threads} threads`;
     const raceNote = racePlan

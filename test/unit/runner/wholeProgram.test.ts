@@ -41,3 +41,16 @@ describe('whole-program OpenMP verification', () => {
     expect(ev.tests.find((t) => !t.passed)!.firstDifference).toMatch(/sum: original .*, candidate /);
   });
 });
+
+describe('serial baseline', () => {
+  it('is run and timed once per original and inputs, then shared by later candidates', async () => {
+    const a = await verifyProgram({ ...base, repeats: 2, original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_reduction.c') });
+    const b = await verifyProgram({ ...base, repeats: 2, compiler: 'gcc', original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_race.c'), raceCheck: false });
+    const c = await verifyProgram({ ...base, repeats: 2, original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_reduction.c'), tolerance: 1e-3 });
+    expect(a.verdict).toBe('verified');
+    expect(b.verdict).not.toBe('verified');
+    // The same measured median (to the nanosecond) can only come from the shared baseline.
+    expect(c.toolchain.baselineSeconds).toBe(a.toolchain.baselineSeconds);
+    expect(Number(a.toolchain.baselineSeconds)).toBeGreaterThan(0);
+  });
+});
