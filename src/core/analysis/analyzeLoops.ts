@@ -2,6 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { LanguageId, LoopVerdict, Reason } from '../model';
 import { isLoopNode, type LineWindow, nodeRange, toNest } from '../parse';
 import { checkPragma, parsePragma, pragmaBefore } from './existingPragma';
+import { FunctionFacts } from './functionFacts';
 import { type AnalysisContext, analyseLevel, childLoops, type LevelResult } from './levelAnalysis';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
@@ -30,7 +31,7 @@ export function findLoopNodes(tree: Tree, window?: LineWindow): Node[] {
 export function analyzeLoops(tree: Tree, _language: LanguageId, _text: string, window?: LineWindow): LoopVerdict[] {
   const file = indexFile(tree);
   const resolver = new Resolver(file);
-  const ctx: AnalysisContext = { file, resolver, calls: new CallJudge(file, resolver) };
+  const ctx: AnalysisContext = { file, resolver, calls: new CallJudge(file, resolver), facts: new FunctionFacts(resolver) };
   const out: LoopVerdict[] = [];
   for (const root of findLoopNodes(tree, window)) analyseNest(ctx, root, out);
   return out;

@@ -3,6 +3,7 @@ import type { OmpClauses, Reason, ReductionOp } from '../model';
 import { nodeRange } from '../parse';
 import { constantOf, constPoly, isConstant, type NameValue, parsePoly, polyVars } from './affine';
 import { commonDepth, type LoopVar, type MemRef, testDependence } from './dependence';
+import type { FunctionFacts } from './functionFacts';
 import { type LoopShape, loopShape } from './loopShape';
 import { classifyScalar, isLiveAfter } from './scalars';
 import { collectEnumerators, type Decl, type FileIndex, type Resolver } from './scope';
@@ -14,6 +15,8 @@ export interface AnalysisContext {
   readonly file: FileIndex;
   readonly resolver: Resolver;
   readonly calls: CallJudge;
+  /** Per-function facts (uses of each variable, variables assigned), computed once per analysis. */
+  readonly facts: FunctionFacts;
 }
 
 /** How a memory object may be reached, for the aliasing check. */
@@ -300,7 +303,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
   const unknownBaseRefs: { node: Node; write: boolean; why: string }[] = [];
   const enclosingLoops = (n: Node): LoopVar[] => {
     const out: LoopVar[] = [];
-    for (let p: Node | null = n; p; p = p.parent) {
+    for (let p: Node | null = n; p; p = resolver.parentOf(p)) {
       const lv = loopVars.get(p.id);
       if (lv) out.unshift(lv);
       if (p.id === loop.id) break;
@@ -529,7 +532,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
   for (const [key, { decl, nodes }] of writes) {
     if (declaredInside.has(key)) continue;
     if (decl.isArray) continue;
-    const live = isLiveAfter(decl, loop, resolver);
+    const live = isLiveAfter(decl, loop, ctx.facts);
     if (key === ownKey || (collapsedKeys.has(key) && shape)) {
       // OpenMP makes these private itself; their value after the loop is another matter.
       if (live) {
@@ -539,7 +542,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
       continue;
     }
     if (decl.isPointer && refs.some((r) => r.base === key)) continue;
-    const c = classifyScalar(decl, loop, resolver, loopVarKeys.has(key));
+    const c = classifyScalar(decl, loop, ctx.facts, loopVarKeys.has(key));
     if (c.role === 'reduction') {
       reduction.push({ op: c.op, var: decl.name });
       scalarFacts.push({ name: decl.name, role: 'reduction', op: c.op, node: nodes[0] });
@@ -720,28 +723,12 @@ function dependenceReason(w: MemRef, o: MemRef, distance: number | null, level: 
 function provenance(d: Decl, ctx: AnalysisContext): Provenance {
   if (d.kind === 'param') {
     if (d.isReference) return 'param-ref';
-    if (d.isPointer || d.isArray) return writtenInFunction(d, ctx) ? 'unknown' : 'param-pointer';
+    if (d.isPointer || d.isArray) return ctx.facts.writtenInFunction(d) ? 'unknown' : 'param-pointer';
     return 'distinct';
   }
   if (d.isArray || (!d.isPointer && !d.isReference)) return 'distinct';
-  if (d.isPointer && d.init && /^\s*(?:\([^)]*\)\s*)?(?:std::)?(?:malloc|calloc|aligned_alloc)\s*\(|^\s*new\b/.test(d.init.text) && !writtenInFunction(d, ctx)) return 'distinct';
+  if (d.isPointer && d.init && /^\s*(?:\([^)]*\)\s*)?(?:std::)?(?:malloc|calloc|aligned_alloc)\s*\(|^\s*new\b/.test(d.init.text) && !ctx.facts.writtenInFunction(d)) return 'distinct';
   return 'unknown';
-}
-
-function writtenInFunction(d: Decl, ctx: AnalysisContext): boolean {
-  let fn: Node | null = d.declNode;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
-  if (!fn) return true;
-  let written = false;
-  walk(fn, (n) => {
-    if (written) return false;
-    if (n.type === 'assignment_expression' || n.type === 'update_expression') {
-      const t = unparen((n.childForFieldName('left') ?? n.childForFieldName('argument')) as Node);
-      if (t.type === 'identifier' && t.text === d.name && ctx.resolver.resolve(t.text, t)?.key === d.key) written = true;
-    }
-    return undefined;
-  });
-  return written;
 }
 
 /** Two different declarations may name overlapping memory. */

@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { ReductionOp } from '../model';
-import type { Decl, Resolver } from './scope';
-import { calleeName, compact, contains, operatorOf, unparen, walk } from './syntax';
+import type { FunctionFacts } from './functionFacts';
+import type { Decl } from './scope';
+import { calleeName, compact, contains, operatorOf, unparen } from './syntax';
 
 /** How a scalar written in a loop behaves across iterations. */
 export type ScalarClass =
@@ -15,15 +16,6 @@ const COMMUTATIVE = new Set(['+', '*', '&', '|', '^', '&&', '||']);
 const MAX_FN = /^(?:std::)?(?:fmax[fl]?|max)$/;
 const MIN_FN = /^(?:std::)?(?:fmin[fl]?|min)$/;
 
-/** Every use of `decl` inside `root`, in source order. */
-export function occurrences(decl: Decl, root: Node, resolver: Resolver): Node[] {
-  const out: Node[] = [];
-  walk(root, (n) => {
-    if (n.type === 'identifier' && n.text === decl.name && resolver.resolve(n.text, n)?.key === decl.key) out.push(n);
-  });
-  return out;
-}
-
 function mentions(expr: Node, occ: readonly Node[]): boolean {
   return occ.some((o) => contains(expr, o));
 }
@@ -32,8 +24,8 @@ function mentions(expr: Node, occ: readonly Node[]): boolean {
  * Classifies a scalar declared outside `loop` and written inside it: a reduction (every use is
  * an update of one operator), private (written before it is read in every iteration), or carried.
  */
-export function classifyScalar(decl: Decl, loop: Node, resolver: Resolver, isInnerInduction: boolean): ScalarClass {
-  const occ = occurrences(decl, loop, resolver);
+export function classifyScalar(decl: Decl, loop: Node, facts: FunctionFacts, isInnerInduction: boolean): ScalarClass {
+  const occ = facts.occurrences(decl, loop);
   if (occ.length === 0) return { role: 'private' };
   if (!isInnerInduction && !decl.isPointer) {
     const op = reductionOp(occ);
@@ -193,7 +185,7 @@ function enclosingIf(o: Node): Node | null {
  * True when the loop's final value of `decl` may be read later: a global or static, a use
  * after the loop that does not overwrite it first, or any use in an enclosing loop.
  */
-export function isLiveAfter(decl: Decl, loop: Node, resolver: Resolver): boolean {
+export function isLiveAfter(decl: Decl, loop: Node, facts: FunctionFacts): boolean {
   if (decl.kind === 'global' || decl.isStatic || decl.isReference) return true;
   let fn: Node | null = loop.parent;
   let enclosingLoop: Node | null = null;
@@ -202,7 +194,7 @@ export function isLiveAfter(decl: Decl, loop: Node, resolver: Resolver): boolean
     fn = fn.parent;
   }
   if (!fn) return true;
-  const all = occurrences(decl, fn, resolver).filter((o) => !contains(loop, o));
+  const all = facts.occurrences(decl, fn).filter((o) => !contains(loop, o));
   if (enclosingLoop && all.some((o) => contains(enclosingLoop as Node, o) && o.startIndex > decl.nameNode.startIndex)) return true;
   const after = all.filter((o) => o.startIndex >= loop.endIndex);
   if (after.length === 0) return false;

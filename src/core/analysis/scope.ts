@@ -182,12 +182,28 @@ export function declsOf(decl: Node, kind: Decl['kind']): Decl[] {
  */
 export class Resolver {
   private readonly scopeCache = new Map<number, Map<string, Decl[]>>();
+  /** Answers by node id and name: the tree does not change while a Resolver lives, and `parent` is costly in tree-sitter. */
+  private readonly answers = new Map<number, Map<string, Decl | null>>();
+  private readonly parents = new Map<number, Node | null>();
 
   constructor(readonly file: FileIndex) {}
 
   /** The declaration `name` refers to at `at`, or null when it is not a variable declared in this file. */
   resolve(name: string, at: Node): Decl | null {
-    for (let scope = at.parent; scope; scope = scope.parent) {
+    let byName = this.answers.get(at.id);
+    if (!byName) {
+      byName = new Map();
+      this.answers.set(at.id, byName);
+    }
+    const known = byName.get(name);
+    if (known !== undefined) return known;
+    const d = this.lookup(name, at);
+    byName.set(name, d);
+    return d;
+  }
+
+  private lookup(name: string, at: Node): Decl | null {
+    for (let scope = this.parentOf(at); scope; scope = this.parentOf(scope)) {
       if (scope.type === 'translation_unit') break;
       const decls = this.declsIn(scope).get(name);
       if (!decls) continue;
@@ -199,6 +215,18 @@ export class Resolver {
       if (best && (best.kind === 'param' || !contains(best.declNode, at) || best.init === null || !contains(best.init, at))) return best;
     }
     return this.file.globals.get(name) ?? null;
+  }
+
+  /**
+   * `node.parent`, remembered by node id: tree-sitter finds a parent by descending from the root,
+   * and lookups from neighbouring identifiers climb through the same ancestors.
+   */
+  parentOf(node: Node): Node | null {
+    const known = this.parents.get(node.id);
+    if (known !== undefined) return known;
+    const p = node.parent;
+    this.parents.set(node.id, p);
+    return p;
   }
 
   private declsIn(scope: Node): Map<string, Decl[]> {

@@ -27,14 +27,25 @@ export function codeChildren(node: Node): Node[] {
 
 /** Visits every node under `root` (root included) in source order; return false to skip a subtree. */
 export function walk(root: Node, visit: (node: Node) => boolean | void): void {
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (visit(node) === false) continue;
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
-      if (child) stack.push(child);
+  // A tree cursor steps to the next sibling in constant time; `node.child(i)` costs O(i) in
+  // tree-sitter, which made walks of long function bodies quadratic.
+  const cursor = root.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      if (visit(cursor.currentNode) !== false && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      for (;;) {
+        if (depth === 0) return;
+        if (cursor.gotoNextSibling()) break;
+        cursor.gotoParent();
+        depth--;
+      }
     }
+  } finally {
+    cursor.delete();
   }
 }
 
