@@ -518,7 +518,8 @@ function sourceMapFor(srcDir: string, candidate: ResolvedSource): SourceMap {
   const candidateCopy = path.join(srcDir, candidate.fileName);
   const cache = new Map<string, string[] | null>();
   return {
-    userFile: (p) => (path.resolve(p) === candidateCopy ? userPath : p.startsWith(srcDir) ? p : null),
+    // compute-sanitizer names files by their base name only; TSan by the full build-dir path.
+    userFile: (p) => (p === candidate.fileName || path.resolve(p) === candidateCopy ? userPath : p.startsWith(srcDir) ? p : null),
     lines: (p) => {
       if (!cache.has(p)) {
         try {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verifyProgram } from '../../../src/core/runner';
 import { memcheckError, parseRacecheck } from '../../../src/core/runner/cudaSanitizer';
@@ -38,6 +39,18 @@ describe('compute-sanitizer report parsing', () => {
       { file: '/src/k.cu', line: 14, access: 'read' },
     ]);
     expect(parseRacecheck('========= RACECHECK SUMMARY: 0 hazards displayed (0 errors, 0 warnings)', map)).toEqual([]);
+  });
+
+  it('reads real racecheck output captured on an H100 (block_sum without __syncthreads)', () => {
+    const text = fs.readFileSync(fixture('runner/racecheck-h100.txt'), 'utf8');
+    const races = parseRacecheck(text, { userFile: (p) => (p === 'block_sum_race.cu' ? '/u/block_sum_race.cu' : null), lines: () => null });
+    expect(races).toHaveLength(1);
+    expect(races[0].locations).toEqual([
+      { file: '/u/block_sum_race.cu', line: 13, access: 'read' },
+      { file: '/u/block_sum_race.cu', line: 13, access: 'write' },
+    ]);
+    const memcheck = fs.readFileSync(fixture('runner/memcheck-h100.txt'), 'utf8');
+    expect(memcheckError(memcheck)).toBe('Invalid __global__ write of size 4 bytes');
   });
 
   it('reads the first memcheck error, and nothing from a clean run', () => {
