@@ -39,8 +39,9 @@ export interface SandboxKind {
   readonly warning: string | null;
 }
 
-function which(tool: string): string | null {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+function which(tool: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(':')) {
+    if (!dir) continue;
     const p = `${dir}/${tool}`;
     try {
       fs.accessSync(p, fs.constants.X_OK);
@@ -52,12 +53,17 @@ function which(tool: string): string | null {
 
 let detected: SandboxKind | undefined;
 
-/** Finds bwrap/prlimit/setpriv once and checks that bwrap can actually start (user namespaces). */
+/** Finds bwrap/prlimit/setpriv once per process and checks that bwrap can actually start. */
 export function detectSandbox(): SandboxKind {
-  if (detected) return detected;
-  const bwrap = which('bwrap');
-  const prlimit = which('prlimit');
-  const setpriv = which('setpriv');
+  detected ??= probeSandbox(process.env.PATH ?? '/usr/bin:/bin');
+  return detected;
+}
+
+/** Probes the sandbox tools on `searchPath` (uncached; tests pass a PATH without bwrap). */
+export function probeSandbox(searchPath: string): SandboxKind {
+  const bwrap = which('bwrap', searchPath);
+  const prlimit = which('prlimit', searchPath);
+  const setpriv = which('setpriv', searchPath);
   let usable = bwrap;
   if (bwrap) {
     try {
@@ -69,13 +75,12 @@ export function detectSandbox(): SandboxKind {
   const problems: string[] = [];
   if (!usable) problems.push(bwrap ? 'bubblewrap cannot create namespaces here' : 'bubblewrap (bwrap) is not installed (apt-get install bubblewrap)');
   if (!prlimit) problems.push('prlimit is missing (apt-get install util-linux)');
-  detected = {
+  return {
     bwrap: usable,
     prlimit,
     setpriv,
     warning: problems.length ? `sandbox weakened: ${problems.join('; ')}; programs run with rlimits only and can reach the network and the file system` : null,
   };
-  return detected;
 }
 
 /** What one sandboxed invocation needs. */

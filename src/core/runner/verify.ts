@@ -66,7 +66,7 @@ export interface VerifyRequest {
   readonly args?: readonly string[];
   /** Thread counts to time (default 1, 2, 4, … up to the cores, plus the checked ones). */
   readonly timingThreads?: readonly number[];
-  /** Timed runs per point, after the correctness run that doubles as warm-up (default 3). */
+  /** Timed runs per point, after one untimed warm-up run (default 3). */
   readonly repeats?: number;
   /** Run the OpenMP race check (default true; turning it off means the verdict cannot be 'verified'). */
   readonly raceCheck?: boolean;
@@ -487,15 +487,16 @@ function medianOf(samples: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** One untimed warm-up run (page cache, OpenMP thread pool, CPU clocks), then `repeats` timed runs. */
 async function timeRuns(once: () => Promise<ObservedRun>, harness: Harness, repeats: number, timeoutMs: number): Promise<number[] | string> {
   const samples: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+  for (let i = 0; i <= repeats; i++) {
     const r = await once();
     const f = runFailure(r.outcome, timeoutMs);
     if (f) return `${f.verdict === 'timeout' ? 'timeout: ' : ''}${f.why}`;
     const t = harness.timeOf(r.outcome);
     if (t === null) return 'the harness printed no timing';
-    samples.push(t);
+    if (i > 0) samples.push(t);
   }
   return samples;
 }

@@ -3,7 +3,7 @@ import { splitRanks } from '../../../src/core/runner/backends/backend';
 import { sbatchScript, srunMpiPlugin } from '../../../src/core/runner/backends/slurm';
 import { describeDifference, firstDifference, numbersAgree } from '../../../src/core/runner/compareOutput';
 import { identifierAt, parseRaceReports } from '../../../src/core/runner/raceReport';
-import { DEFAULT_LIMITS, sandboxCommand } from '../../../src/core/runner/sandbox';
+import { DEFAULT_LIMITS, probeSandbox, sandboxCommand } from '../../../src/core/runner/sandbox';
 import { defaultSweep, Slots, timingRecord } from '../../../src/core/runner/timing';
 
 describe('output comparison', () => {
@@ -102,5 +102,18 @@ describe('timing', () => {
       });
     await Promise.all([job(1, false), job(1, false), job(2, true), job(1, false), job(2, true), job(1, false)]);
     expect(overlapDuringExclusive).toBe(false);
+  });
+});
+
+describe('sandbox fallback', () => {
+  it('warns clearly when bubblewrap is missing, and then runs with rlimits only', () => {
+    const kind = probeSandbox('/usr/sbin:/sbin');
+    expect(kind.bwrap).toBeNull();
+    expect(kind.warning).toMatch(/sandbox weakened: bubblewrap \(bwrap\) is not installed \(apt-get install bubblewrap\).*rlimits only/);
+    const { argv } = sandboxCommand({ argv: ['/c/a.out'], workDir: '/tmp/w', env: {}, limits: DEFAULT_LIMITS }, { ...kind, prlimit: '/usr/bin/prlimit' });
+    expect(argv).not.toContain('--unshare-all');
+    expect(argv[0]).toBe('/usr/bin/prlimit');
+    expect(argv[argv.length - 1]).toBe('/c/a.out');
+    expect(probeSandbox('/usr/bin:/bin').warning).toBeNull();
   });
 });

@@ -14,6 +14,8 @@ import { BackendUnavailableError, splitRanks, type Backend, type RunOutcome, typ
 /** Settings for the Slurm backend (`paraforge.runner.slurm.*`). */
 export interface SlurmOptions {
   readonly partition?: string;
+  /** sbatch --nodes (default 1; ranks are spread over them by Slurm). */
+  readonly nodes?: number;
   /** sbatch --time in minutes; default: the run's timeout rounded up, plus one minute. */
   readonly timeLimitMinutes?: number;
   /** Extra environment for the Slurm clients (SLURM_CONF, MUNGE_SOCKET …). */
@@ -50,7 +52,7 @@ export function sbatchScript(spec: RunSpec, jobDir: string, options: SlurmOption
     `#SBATCH --output=${jobDir}/stdout`,
     `#SBATCH --error=${jobDir}/stderr`,
     `#SBATCH --chdir=${spec.workDir}`,
-    '#SBATCH --nodes=1',
+    `#SBATCH --nodes=${options.nodes ?? 1}`,
     `#SBATCH --ntasks=${tasks}`,
     `#SBATCH --cpus-per-task=${spec.threads}`,
     `#SBATCH --time=${minutes}`,
