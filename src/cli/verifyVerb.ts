@@ -35,7 +35,7 @@ export const verifyVerb: Verb = {
   usage:
     'paraforge verify ORIGINAL CANDIDATE [--function NAME] [--target openmp|mpi|cuda] [--threads 1,2] [--ranks 1,2,4] ' +
     '[--backend local|mpirun|slurm] [--compiler gcc|clang] [--mpi openmpi|mpich] [--harness FILE] [--tolerance REL] ' +
-    '[--timeout SECONDS] [--repeats N] [--partition NAME] [--json]',
+    '[--timeout SECONDS] [--repeats N] [--partition NAME] [--input FILE]… [--json] [-- PROGRAM ARGS…]',
   options: {
     function: { type: 'string' },
     target: { type: 'string' },
@@ -49,11 +49,13 @@ export const verifyVerb: Verb = {
     timeout: { type: 'string' },
     repeats: { type: 'string' },
     partition: { type: 'string' },
+    input: { type: 'string', multiple: true },
     language: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values, positionals, ctx) {
-    if (positionals.length !== 2) throw new UserError(`verify takes ORIGINAL and CANDIDATE\nusage: ${this.usage}`);
+    // Anything after ORIGINAL CANDIDATE (normally after `--`) is passed to whole programs as arguments.
+    if (positionals.length < 2) throw new UserError(`verify takes ORIGINAL and CANDIDATE\nusage: ${this.usage}`);
     const original = readSourceFile(positionals[0], { language: values.language as string | undefined });
     const candidate = readSourceFile(positionals[1], { language: values.language as string | undefined });
     const target = oneOf('target', values.target, TARGETS) ?? (original.language === 'cuda-cpp' ? 'cuda' : /\bMPI_Init\b/.test(candidate.text) ? 'mpi' : 'openmp');
@@ -78,6 +80,8 @@ export const verifyVerb: Verb = {
           compiler: oneOf<CompilerFamily>('compiler', values.compiler, ['gcc', 'clang']),
           mpi: oneOf<MpiFlavour>('mpi', values.mpi, ['openmpi', 'mpich']),
           harnessFile: values.harness as string | undefined,
+          args: positionals.slice(2),
+          inputFiles: values.input as string[] | undefined,
           tolerance,
           timeoutMs: timeout === undefined ? undefined : timeout * 1000,
           repeats,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -64,6 +65,8 @@ export interface VerifyRequest {
   readonly mpi?: MpiFlavour;
   /** Arguments passed to whole programs. */
   readonly args?: readonly string[];
+  /** Files copied into every run's work dir before it starts (inputs the program opens by relative name). */
+  readonly inputFiles?: readonly string[];
   /** Thread counts to time (default 1, 2, 4, … up to the cores, plus the checked ones). */
   readonly timingThreads?: readonly number[];
   /** Timed runs per point, after one untimed warm-up run (default 3). */
@@ -319,6 +322,14 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     return evidence('not-run', e.message);
   }
 
+  const inputs = new Map<string, Buffer>();
+  for (const f of request.inputFiles ?? []) {
+    try {
+      inputs.set(path.basename(f), fs.readFileSync(f));
+    } catch (e) {
+      throw new VerifyInputError(`input file ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'paraforge-run-'));
   // mkdtemp makes it 0700; the sandbox user (nobody) must traverse it to reach its run dir.
   fs.chmodSync(workRoot, 0o755);
@@ -326,6 +337,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   const run = async (build: CompileResult, args: readonly string[], at: { threads: number; ranks?: number; timing?: boolean; race?: boolean; wrapper?: readonly string[] }): Promise<ObservedRun> => {
     const workDir = path.join(workRoot, `run${runCounter++}`);
     fs.mkdirSync(workDir, { recursive: true });
+    for (const [name, content] of inputs) fs.writeFileSync(path.join(workDir, name), content, { mode: 0o666 });
     const env: Record<string, string> = {
       OMP_NUM_THREADS: String(at.threads),
       OMP_DYNAMIC: 'false',
@@ -357,13 +369,17 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     const weight = at.timing ? machineSlots.size : Math.min(machineSlots.size, at.threads * (at.ranks ?? 1));
     const outcome = await machineSlots.with(weight, () => backend.run(spec));
     checkAbort();
-    return { outcome, files: readOutputFiles(workDir, outputCapBytes) };
+    const files = readOutputFiles(workDir, outputCapBytes);
+    // Inputs left as they were are not outputs; a modified input is compared like any output file.
+    for (const [name, content] of inputs) if (files.get(name)?.equals(content)) files.delete(name);
+    return { outcome, files };
   };
 
   try {
     // The original's output at one thread (one rank) is the reference.
     progress.report('running the original');
-    const baseKey = `${origBuild.exe}|${JSON.stringify(harness.checkArgs)}|${backendName}|${mpi}|${timeoutMs}`;
+    const inputKey = [...inputs].map(([n, c]) => `${n}:${createHash('sha256').update(c).digest('hex')}`).join(',');
+    const baseKey = `${origBuild.exe}|${JSON.stringify(harness.checkArgs)}|${backendName}|${mpi}|${timeoutMs}|${inputKey}`;
     const makeReference = () => run(origBuild, harness.checkArgs, { threads: 1 });
     // A shared run that another (cancelled) verification started may reject: then run our own.
     const reference = await remember(`ref|${baseKey}`, makeReference).catch((e) => {

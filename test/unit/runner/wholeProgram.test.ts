@@ -54,3 +54,14 @@ describe('serial baseline', () => {
     expect(Number(a.toolchain.baselineSeconds)).toBeGreaterThan(0);
   });
 });
+
+describe('whole programs with input and output files', () => {
+  it('copies input files into each run and compares the files the program writes', async () => {
+    const io = { ...base, args: ['numbers.txt'], inputFiles: [fixture('runner/numbers.txt')], original: fixture('runner/scale_file.c') };
+    const ok = await verifyProgram({ ...io, candidate: fixture('runner/scale_file_omp.c') });
+    expect(ok.verdict, ok.summary + ok.log).toBe('verified');
+    const wrong = await verifyProgram({ ...io, candidate: fixture('runner/scale_file_wrong.c') });
+    expect(wrong.verdict).toBe('wrong-output');
+    expect(wrong.summary).toMatch(/file out\.txt line 119/);
+  });
+});
