@@ -44,10 +44,20 @@ function shorten(s: string, max = 120): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
-/** Compares two texts line by line; null when they agree within `tolerance`. */
-export function firstDifference(original: string, candidate: string, tolerance: number): LineDifference | null {
-  const a = original.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
-  const b = candidate.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
+/**
+ * Lines that report run time ("elapsed 0.12 s", "time = 3.1"): they differ between any two runs,
+ * so whole-program comparisons skip them by default.
+ */
+export const TIMING_LINE = /\b(elapsed|wall[- ]?clock|time taken|took|runtime|wtime)\b|\btime\s*(\(s\)|\[s\])?\s*[:=]/i;
+
+/** Compares two texts line by line; null when they agree within `tolerance`. Lines matching `ignore` are dropped first. */
+export function firstDifference(original: string, candidate: string, tolerance: number, ignore?: RegExp): LineDifference | null {
+  const lines = (t: string) => {
+    const all = t.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
+    return ignore ? all.filter((l) => !ignore.test(l)) : all;
+  };
+  const a = lines(original);
+  const b = lines(candidate);
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const la = a[i];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitRanks } from '../../../src/core/runner/backends/backend';
 import { sbatchScript, srunMpiPlugin } from '../../../src/core/runner/backends/slurm';
-import { describeDifference, firstDifference, numbersAgree } from '../../../src/core/runner/compareOutput';
+import { describeDifference, firstDifference, numbersAgree, TIMING_LINE } from '../../../src/core/runner/compareOutput';
 import { identifierAt, parseRaceReports } from '../../../src/core/runner/raceReport';
 import { DEFAULT_LIMITS, probeSandbox, sandboxCommand } from '../../../src/core/runner/sandbox';
 import { defaultSweep, Slots, timingRecord } from '../../../src/core/runner/timing';
@@ -115,5 +115,14 @@ describe('sandbox fallback', () => {
     expect(argv[0]).toBe('/usr/bin/prlimit');
     expect(argv[argv.length - 1]).toBe('/c/a.out');
     expect(probeSandbox('/usr/bin:/bin').warning).toBeNull();
+  });
+});
+
+describe('timing lines', () => {
+  it('are skipped in whole-program stdout, other lines still compared', () => {
+    expect(firstDifference('sum 3\nelapsed 0.12 s\n', 'sum 3\nelapsed 0.07 s\n', 0, TIMING_LINE)).toBeNull();
+    expect(firstDifference('time = 1.5\nsum 3\n', 'time = 0.9\nsum 3\n', 0, TIMING_LINE)).toBeNull();
+    expect(firstDifference('Time: 1.5\nsum 3\n', 'Time: 0.9\nsum 4\n', 0, TIMING_LINE)!.token!.label).toBe('sum');
+    expect(firstDifference('timestep 5 energy 1.0\n', 'timestep 5 energy 2.0\n', 0, TIMING_LINE)).not.toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { TestRecord } from '../../model';
-import { describeDifference, firstDifference } from '../compareOutput';
+import { describeDifference, firstDifference, TIMING_LINE } from '../compareOutput';
 import type { Harness, ObservedRun, ResolvedSource, RunPoint } from './harness';
 
 /** Compares output files: same names, text within tolerance, binary byte for byte. */
@@ -27,7 +27,8 @@ export function compareWholeRuns(name: string, original: ObservedRun, candidate:
   if (o.exitCode !== c.exitCode) {
     return { ...base, passed: false, firstDifference: `exit status: original ${o.exitCode}, candidate ${c.exitCode ?? c.signal}` };
   }
-  const d = firstDifference(o.programStdout, c.programStdout, tolerance);
+  // Timing lines differ run to run; they are not part of the program's result.
+  const d = firstDifference(o.programStdout, c.programStdout, tolerance, TIMING_LINE);
   if (d) {
     let where = describeDifference(d);
     if (c.perRank && c.perRank.size > 0) {
@@ -44,7 +45,7 @@ export function compareWholeRuns(name: string, original: ObservedRun, candidate:
 export function wholeProgramHarness(args: readonly string[], tolerance: number): Harness {
   return {
     kind: 'program',
-    description: `whole program: stdout, exit status and output files compared (floats within ${tolerance})`,
+    description: `whole program: stdout (lines reporting run time skipped), exit status and output files compared (floats within ${tolerance})`,
     units: (s: ResolvedSource) => [{ name: s.fileName, text: s.text, compile: true }],
     checkArgs: args,
     timeArgs: args,
