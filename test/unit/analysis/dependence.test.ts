@@ -1,0 +1,134 @@
+import type { Node } from 'web-tree-sitter';
+import { describe, expect, it } from 'vitest';
+import { addPoly, constPoly, type Poly, varPoly } from '../../../src/core/analysis/affine';
+import { type LoopVar, type MemRef, testDependence } from '../../../src/core/analysis/dependence';
+import { verdictOf } from './snippets';
+
+/** `k*v + c` as a polynomial. */
+function lin(c: number, ...terms: [number, string][]): Poly {
+  let p: Poly = constPoly(c);
+  for (const [k, v] of terms) p = addPoly(p, varPoly(v), k);
+  return p;
+}
+
+/** A loop `for (v = lo; v <= hi; …)` as the tests see it. */
+function loop(v: string, lo: number, hi: number): LoopVar {
+  return { key: v, name: v, min: constPoly(lo), max: constPoly(hi) };
+}
+
+/** A reference to array `x` with the given subscripts inside the given loops (the node is only used for messages). */
+function ref(write: boolean, loops: LoopVar[], ...dims: Poly[]): MemRef {
+  return { node: null as unknown as Node, base: 'x@0', baseName: 'x', dims, delinearisedBy: null, write, read: !write, loops };
+}
+
+const I = [loop('i', 0, 99)];
+const IJ = [loop('i', 0, 99), loop('j', 0, 99)];
+
+describe('testDependence on subscript polynomials', () => {
+  it('ZIV: different constant subscripts never meet; equal ones always do', () => {
+    expect(testDependence(ref(true, I, lin(3)), ref(false, I, lin(5)), 0)).toEqual({ independent: true, test: 'ZIV' });
+    expect(testDependence(ref(true, I, lin(3)), ref(false, I, lin(3)), 0)).toMatchObject({ independent: false, distance: null });
+  });
+
+  it('strong SIV: a[i] and a[i-1] are one iteration apart (flow), a[i] and a[i+2] two (anti)', () => {
+    expect(testDependence(ref(true, I, lin(0, [1, 'i'])), ref(false, I, lin(-1, [1, 'i'])), 0)).toEqual({ independent: false, distance: 1, test: 'strong SIV' });
+    expect(testDependence(ref(true, I, lin(0, [1, 'i'])), ref(false, I, lin(2, [1, 'i'])), 0)).toEqual({ independent: false, distance: -2, test: 'strong SIV' });
+    // a[2i] vs a[2i-4]: the same element two iterations later.
+    expect(testDependence(ref(true, I, lin(0, [2, 'i'])), ref(false, I, lin(-4, [2, 'i'])), 0)).toMatchObject({ independent: false, distance: 2 });
+  });
+
+  it('strong SIV: the same element in the same iteration is no loop-carried dependence', () => {
+    expect(testDependence(ref(true, I, lin(1, [1, 'i'])), ref(false, I, lin(1, [1, 'i'])), 0)).toEqual({ independent: true, test: 'strong SIV' });
+  });
+
+  it('strong SIV: a distance longer than the loop never happens', () => {
+    expect(testDependence(ref(true, I, lin(0, [1, 'i'])), ref(false, I, lin(100, [1, 'i'])), 0)).toEqual({ independent: true, test: 'strong SIV (distance exceeds trip count)' });
+    expect(testDependence(ref(true, I, lin(0, [1, 'i'])), ref(false, I, lin(99, [1, 'i'])), 0)).toMatchObject({ independent: false, distance: -99 });
+  });
+
+  it('GCD: a[2i] and a[2i+1] (even and odd elements) never meet', () => {
+    expect(testDependence(ref(true, I, lin(0, [2, 'i'])), ref(false, I, lin(1, [2, 'i'])), 0)).toEqual({ independent: true, test: 'GCD' });
+    // a[4i] vs a[6i+2]: gcd(4, 6) = 2 divides 2, so the GCD test cannot rule it out (4*2 = 6*1 + 2).
+    expect(testDependence(ref(true, I, lin(0, [4, 'i'])), ref(false, I, lin(2, [6, 'i'])), 0).independent).toBe(false);
+  });
+
+  it('Banerjee bounds: a[i] and a[2i+200] cannot meet while i stays in 0..99', () => {
+    expect(testDependence(ref(true, I, lin(0, [1, 'i'])), ref(false, I, lin(200, [2, 'i'])), 0)).toEqual({ independent: true, test: 'Banerjee bounds' });
+    // With a wider loop they can (i = 2i' + 200 has solutions when i reaches 200).
+    const wide = [loop('i', 0, 999)];
+    expect(testDependence(ref(true, wide, lin(0, [1, 'i'])), ref(false, wide, lin(200, [2, 'i'])), 0).independent).toBe(false);
+  });
+
+  it('direction per level: A[i][j] vs A[i][j-1] is independent across i and carried by j', () => {
+    const w = ref(true, IJ, lin(0, [1, 'i']), lin(0, [1, 'j']));
+    const r = ref(false, IJ, lin(0, [1, 'i']), lin(-1, [1, 'j']));
+    expect(testDependence(w, r, 0).independent).toBe(true);
+    expect(testDependence(w, r, 1)).toMatchObject({ independent: false, distance: 1 });
+  });
+
+  it('direction per level: A[i][j] vs A[i-1][j] is carried by i and independent across j', () => {
+    const w = ref(true, IJ, lin(0, [1, 'i']), lin(0, [1, 'j']));
+    const r = ref(false, IJ, lin(-1, [1, 'i']), lin(0, [1, 'j']));
+    expect(testDependence(w, r, 0)).toMatchObject({ independent: false, distance: 1 });
+    expect(testDependence(w, r, 1).independent).toBe(true);
+  });
+
+  it('unknown subscripts (a[idx[i]]) are assumed to depend', () => {
+    const unknown: MemRef = { ...ref(false, I, lin(0)), dims: null };
+    expect(testDependence(ref(true, I, lin(0, [1, 'i'])), unknown, 0)).toMatchObject({ independent: false, distance: null, test: 'unknown subscripts' });
+  });
+
+  it('a symbol that does not cancel (a[i] vs a[i+n]) cannot be decided', () => {
+    const w = ref(true, I, lin(0, [1, 'i']));
+    const r = ref(false, I, lin(0, [1, 'i'], [1, 'n@5']));
+    expect(testDependence(w, r, 0).independent).toBe(false);
+  });
+});
+
+describe('dependence verdicts on real loops', () => {
+  it('reports a flow dependence with the distance, in words', async () => {
+    const v = await verdictOf('  for (int i = 1; i < N; i++) a[i] = a[i - 1] + 1.0;');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons[0]).toMatchObject({ code: 'flow-dependence' });
+    expect(v.reasons[0].message).toContain('`a[i - 1]` read in iteration i is written by iteration i-1 (`a[i]`): loop-carried flow dependence');
+  });
+
+  it('reports an anti dependence for a[i] = a[i + 2]', async () => {
+    const v = await verdictOf('  for (int i = 0; i < N; i++) a[i] = a[i + 2] * 0.5;');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons[0].code).toBe('anti-dependence');
+    expect(v.reasons[0].message).toContain('overwritten by iteration i+2');
+  });
+
+  it('parallelises even/odd updates (GCD) and far-apart halves (distance beyond the trip count)', async () => {
+    expect((await verdictOf('  for (int i = 0; i < N; i++) a[2 * i] = a[2 * i + 1] * 2.0;')).verdict).toBe('parallel');
+    expect((await verdictOf('  for (int i = 0; i < N; i++) a[i] = a[i + N] + 1.0;')).verdict).toBe('parallel');
+  });
+
+  it('parallelises the outer loop when only the inner one carries a dependence', async () => {
+    const v = await verdictOf('  for (int i = 0; i < N; i++)\n    for (int j = 1; j < N; j++)\n      A[i][j] = A[i][j - 1] + B[i][j];');
+    expect(v).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });
+    expect(v.clauses?.collapse).toBe(1);
+  });
+
+  it('parallelises the inner loop when the outer one carries the dependence', async () => {
+    const v = await verdictOf('  for (int i = 1; i < N; i++)\n    for (int j = 0; j < N; j++)\n      A[i][j] = A[i - 1][j] + B[i][j];');
+    expect(v).toMatchObject({ verdict: 'parallel', parallelLevel: 2 });
+    expect(v.reasons[0].code).toBe('flow-dependence');
+  });
+
+  it('collapses a perfectly nested independent pair, also through a linearised subscript a[i*n + j]', async () => {
+    const v = await verdictOf('  for (int i = 0; i < N; i++)\n    for (int j = 0; j < N; j++)\n      A[i][j] = 2.0 * B[j][i];');
+    expect(v).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });
+    expect(v.clauses?.collapse).toBe(2);
+    const lin = await verdictOf('  int n = 30;\n  for (int i = 0; i < n; i++)\n    for (int j = 0; j < n; j++)\n      a[i * n + j] = b[i * n + j] * 2.0;');
+    expect(lin).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });
+    expect(lin.clauses?.collapse).toBe(2);
+  });
+
+  it('refuses a subscript through an index array', async () => {
+    const v = await verdictOf('  for (int i = 0; i < N; i++) a[u[i]] += 1.0;');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons.map((r) => r.code)).toContain('output-dependence');
+  });
+});

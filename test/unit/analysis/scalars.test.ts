@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { verdictOf } from './snippets';
+
+/** Scalar classification (reduction, private, lastprivate, carried) on small real loops. */
+describe('scalar classification', () => {
+  it.each([
+    ['s += a[i];', 'double s = 0.0;', '+'],
+    ['s = s + a[i];', 'double s = 0.0;', '+'],
+    ['s = a[i] + s;', 'double s = 0.0;', '+'],
+    ['s -= a[i];', 'double s = 0.0;', '-'],
+    ['s = s - a[i];', 'double s = 0.0;', '-'],
+    ['s *= a[i];', 'double s = 1.0;', '*'],
+    ['s = s * a[i];', 'double s = 1.0;', '*'],
+    ['if (a[i] > s) s = a[i];', 'double s = -1e300;', 'max'],
+    ['if (s < a[i]) s = a[i];', 'double s = -1e300;', 'max'],
+    ['if (a[i] < s) s = a[i];', 'double s = 1e300;', 'min'],
+    ['s = fmax(s, a[i]);', 'double s = -1e300;', 'max'],
+    ['s = fmin(a[i], s);', 'double s = 1e300;', 'min'],
+    ['x &= u[i];', 'unsigned x = ~0u;', '&'],
+    ['x |= u[i];', 'unsigned x = 0u;', '|'],
+    ['x ^= u[i];', 'unsigned x = 0u;', '^'],
+    ['x = x && u[i] > 3u;', 'unsigned x = 1u;', '&&'],
+    ['x = x || u[i] == 7u;', 'unsigned x = 0u;', '||'],
+    ['x++;', 'unsigned x = 0u;', '+'],
+    ['s += a[i]; s -= b[i];', 'double s = 0.0;', '+'],
+  ])('`%s` is a reduction', async (update, decl, op) => {
+    const v = await verdictOf(`  ${decl}\n  for (int i = 0; i < N; i++) { ${update} }\n  printf("%g\\n", (double)${decl.split(' ')[1]});`);
+    expect(v.verdict, JSON.stringify(v.reasons)).toBe('parallel');
+    expect(v.clauses?.reduction).toEqual([{ op, var: decl.split(' ')[1] }]);
+    expect(v.clauses?.private).toEqual([]);
+    expect(v.clauses?.lastprivate).toEqual([]);
+  });
+
+  it('a temporary written before it is read in every iteration is private', async () => {
+    const v = await verdictOf('  double t;\n  for (int i = 0; i < N; i++) {\n    t = a[i] * 2.0;\n    b[i] = t * t;\n  }');
+    expect(v.verdict).toBe('parallel');
+    expect(v.clauses).toMatchObject({ private: ['t'], lastprivate: [], reduction: [] });
+  });
+
+  it('a temporary whose last value is used after the loop is lastprivate', async () => {
+    const v = await verdictOf('  double t = 0.0;\n  for (int i = 0; i < N; i++) {\n    t = a[i] * 2.0;\n    b[i] = t * t;\n  }\n  printf("%g\\n", t);');
+    expect(v.verdict).toBe('parallel');
+    expect(v.clauses).toMatchObject({ private: [], lastprivate: ['t'] });
+  });
+
+  it('a temporary overwritten after the loop before any read is only private', async () => {
+    const v = await verdictOf('  double t = 0.0;\n  for (int i = 0; i < N; i++) {\n    t = a[i] * 2.0;\n    b[i] = t;\n  }\n  t = 1.0;\n  printf("%g\\n", t);');
+    expect(v.clauses).toMatchObject({ private: ['t'], lastprivate: [] });
+  });
+
+  it('a variable declared inside the loop needs no clause', async () => {
+    const v = await verdictOf('  for (int i = 0; i < N; i++) {\n    double t = a[i] + 1.0;\n    b[i] = t;\n  }');
+    expect(v.verdict).toBe('parallel');
+    expect(v.clauses).toMatchObject({ private: [], lastprivate: [], reduction: [] });
+  });
+
+  it('a recurrence through a scalar is a carried dependence', async () => {
+    const v = await verdictOf('  double s = 0.0;\n  for (int i = 0; i < N; i++) {\n    s = s * 0.5 + a[i];\n    b[i] = s;\n  }');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons[0].code).toBe('scalar-dependence');
+    expect(v.reasons[0].message).toContain('loop-carried dependence on `s`');
+  });
+
+  it('a reduction variable that is also read for another purpose is carried', async () => {
+    const v = await verdictOf('  double s = 0.0;\n  for (int i = 0; i < N; i++) {\n    s += a[i];\n    b[i] = s;\n  }');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons[0].code).toBe('scalar-dependence');
+  });
+
+  it('mixing operators (+ and *) on one scalar is not a reduction', async () => {
+    const v = await verdictOf('  double s = 1.0;\n  for (int i = 0; i < N; i++) {\n    s += a[i];\n    s *= 0.5;\n  }\n  printf("%g\\n", s);');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.clauses).toBeNull();
+  });
+
+  it('a scalar written only in some iterations is refused (its final value depends on the last writer)', async () => {
+    const v = await verdictOf('  int last = -1;\n  for (int i = 0; i < N; i++) {\n    if (a[i] > 0.5) last = i;\n  }\n  printf("%d\\n", last);');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons[0].code).toBe('conditional-write');
+  });
+
+  it('a max idiom with a different value in the test and the assignment is not a reduction', async () => {
+    const v = await verdictOf('  double m = 0.0;\n  for (int i = 0; i < N; i++) {\n    if (a[i] > m) m = b[i];\n  }\n  printf("%g\\n", m);');
+    expect(v.verdict).toBe('not-parallel');
+  });
+
+  it('an induction variable used after the loop keeps the loop sequential', async () => {
+    const v = await verdictOf('  int i;\n  for (i = 0; i < N; i++) a[i] = b[i];\n  printf("%d\\n", i);');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons[0].code).toBe('induction-used-after');
+  });
+});
