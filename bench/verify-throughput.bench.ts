@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     [
       '## Verify throughput (OpenMP candidates, 2-core machine)',
       '',
-      `${cold.n} candidates verified concurrently (the runner caps evaluations at the core count; timing runs take every core): 3 whole programs and 4 functions × 3 candidates through generated harnesses. Each: gcc build of original and candidate, clang + Archer build, output check at 1 and 2 threads, race check at 2 threads, and for survivors a timing sweep (1, 2 threads × 3 runs + the original's serial baseline).`,
+      `${cold.n} candidates verified concurrently (the runner caps evaluations at the core count; timing runs take every core): 3 whole programs and 4 functions × 3 candidates through generated harnesses. Each: gcc build of original and candidate, clang + Archer build, output check at 1 and 2 threads, race check at 2 threads, and for survivors a timing sweep (1 and 2 threads, each 1 untimed warm-up + 3 timed runs; the original's serial baseline once per original). The warm pass reuses the compile cache and the originals' reference runs and baselines.`,
       '',
       table(['pass', 'candidates', 'wall s', 'candidates / min', 'verdicts'], [row(cold), row(warm)]),
       '',
