@@ -50,7 +50,12 @@ export interface Evidence {
   readonly target: Target;
   readonly tests: readonly TestRecord[];
   readonly races: readonly RaceRecord[];
+  /** Candidate timings across the thread (or rank) sweep; speedup is against the original's serial median. */
   readonly timings: readonly TimingRecord[];
+  /**
+   * What judged it. Keys the runner sets: `compiler`, `flags`, `raceChecker`, `raceCheckThreads`,
+   * `mpi`, `sandbox` (or the fallback warning), `baselineSeconds` (the original's serial median).
+   */
   readonly toolchain: Readonly<Record<string, string>>;
   readonly backend: 'local' | 'mpirun' | 'slurm';
   /** Compiler or runtime messages, capped. */
