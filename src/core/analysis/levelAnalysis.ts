@@ -177,7 +177,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
         break;
       case 'break_statement': {
         const target = breakTarget(n);
-        if (target === loop) block('early-exit', '`break` leaves the loop early: an OpenMP loop must run every iteration', n);
+        if (target?.id === loop.id) block('early-exit', '`break` leaves the loop early: an OpenMP loop must run every iteration', n);
         break;
       }
       case 'throw_expression':
@@ -561,7 +561,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
   const ownVars = new Set(levels.slice(0, collapse).map((l) => loopVars.get(l.id)?.key).filter((k): k is string => k !== undefined));
   let triangular = false;
   for (const l of innerLoops) {
-    if (levels.slice(0, collapse).includes(l)) continue;
+    if (levels.slice(0, collapse).some((c) => c.id === l.id)) continue;
     const s = shapes.get(l.id);
     const boundVars = s ? new Set([...polyVars(s.min), ...polyVars(s.max)]) : new Set<string>();
     if ([...boundVars].some((v) => ownVars.has(v))) triangular = true;
@@ -577,7 +577,8 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
     block('too-small', `the loop does only about ${work} iterations of work: starting threads would cost more than it saves`, loop.childForFieldName('condition') ?? loop);
   }
   const innermost = levels[collapse - 1];
-  const simd = innerLoops.every((l) => l === loop || levels.slice(0, collapse).includes(l)) && !hasCalls && innermost === levels[levels.length - 1] && childLoops(innermost).length === 0;
+  // Nodes are compared by id: tree-sitter hands out a new JS object for each visit of a node.
+  const simd = innerLoops.every((l) => l.id === loop.id || levels.slice(0, collapse).some((c) => c.id === l.id)) && !hasCalls && innermost.id === levels[levels.length - 1].id && childLoops(innermost).length === 0;
   const clauses: OmpClauses = {
     reduction,
     private: priv,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { analyseBody, verdictOf } from './snippets';
+
+const codes = (v: { reasons: readonly { code: string }[] }) => v.reasons.map((r) => r.code);
+
+describe('control flow out of the loop', () => {
+  it('a break out of the loop makes it not parallel', async () => {
+    const v = await verdictOf('  for (int i = 0; i < N; i++) { if (a[i] < 0) break; b[i] = 2 * a[i]; }');
+    expect(v.verdict).toBe('not-parallel');
+    expect(codes(v)).toContain('early-exit');
+    expect(v.reasons.find((r) => r.code === 'early-exit')?.message).toMatch(/`break` leaves the loop early/);
+  });
+
+  it('a break that leaves only an inner loop or a switch does not block the outer loop', async () => {
+    const inner = await verdictOf('  for (int i = 0; i < N; i++) { for (int j = 0; j < 10; j++) { if (j > 3) break; } b[i] = a[i]; }');
+    expect(inner.verdict).toBe('parallel');
+    const sw = await verdictOf('  for (int i = 0; i < N; i++) { switch (i % 3) { case 1: b[i] = 1; break; default: b[i] = 0; } }');
+    expect(sw.verdict).toBe('parallel');
+  });
+
+  it('return, goto and exit() block the loop, each with its own reason', async () => {
+    const ret = await verdictOf('  for (int i = 0; i < N; i++) { if (a[i] < 0) return; b[i] = a[i]; }');
+    expect(codes(ret)).toContain('early-exit');
+    const go = await verdictOf('  for (int i = 0; i < N; i++) { if (a[i] < 0) goto out; b[i] = a[i]; }\nout:;');
+    expect(codes(go)).toContain('goto');
+    const ex = await analyseBody('  for (int i = 0; i < N; i++) { if (a[i] < 0) exit(1); b[i] = a[i]; }');
+    expect(ex[0].verdict).not.toBe('parallel');
+  });
+});
+
+describe('simd', () => {
+  it('marks an innermost call-free loop as simd, and not one with a nested loop or a call', async () => {
+    expect((await verdictOf('  double s = 0;\n  for (int i = 0; i < N; i++) s += a[i];\n  c[0] = s;')).clauses?.simd).toBe(true);
+    expect((await verdictOf('  for (int i = 0; i < N; i++) for (int j = 0; j < i; j++) A[i][j] = B[i][j];')).clauses?.simd).toBe(false);
+    expect((await verdictOf('  for (int i = 0; i < N; i++) b[i] = sqrt(a[i]);')).clauses?.simd).toBe(false);
+  });
+});
