@@ -217,9 +217,11 @@ export interface BuildChoice {
 export function planBuild(tc: Toolchains, choice: BuildChoice): BuildPlan {
   const cxx = choice.language !== 'c';
   const extra = [...choice.extraFlags];
-  if (choice.target === 'cuda') {
+  // A .cu file is CUDA source whatever the target: only nvcc compiles it (OpenMP host code via -Xcompiler).
+  if (choice.target === 'cuda' || choice.language === 'cuda-cpp') {
     if (!tc.nvcc) throw new MissingToolError('nvcc', 'to compile CUDA');
-    return { compiler: tc.nvcc.path, flags: ['-O2', '-lineinfo', ...extra], describe: tc.nvcc.version };
+    const openmp = choice.target === 'openmp' ? ['-Xcompiler', '-fopenmp'] : [];
+    return { compiler: tc.nvcc.path, flags: ['-O2', '-lineinfo', ...openmp, ...extra], describe: tc.nvcc.version };
   }
   if (choice.target === 'mpi') {
     const m = (cxx ? tc.mpicxx : tc.mpicc)[choice.mpi];

@@ -106,7 +106,8 @@ function resolveSource(s: SourceInput | string, role: string, language: Language
   return { path: input.path ? path.resolve(input.path) : null, text, fileName };
 }
 
-function hasMain(text: string): boolean {
+/** True when the source defines `int main(` outside comments (a whole program, run as it is). */
+export function hasMain(text: string): boolean {
   return /\bint\s+main\s*\(/.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''));
 }
 
@@ -257,7 +258,9 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   const tc: Toolchains = await discoverToolchains(request.toolchain ?? {});
   const extraFlags = [...(request.toolchain?.extraFlags ?? []), ...(original.path ? flagsFromCompileCommands(original.path) : [])];
   const includeDirs = original.path ? [path.dirname(original.path)] : [];
-  const wantRace = target === 'openmp' && request.raceCheck !== false;
+  // Archer needs clang's OpenMP runtime: OpenMP host code in a .cu file (built by nvcc) cannot be race-checked.
+  const cudaSource = request.language === 'cuda-cpp';
+  const wantRace = target === 'openmp' && request.raceCheck !== false && !cudaSource;
   let mainPlan: BuildPlan;
   let racePlan: BuildPlan | null = null;
   try {
@@ -312,7 +315,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     return evidence('compile-error', `candidate does not compile with ${racePlan!.describe}: ${firstError(raceBuild.log)}`);
   }
 
-  if (target === 'cuda' && !tc.gpu) {
+  if ((target === 'cuda' || cudaSource) && !tc.gpu) {
     // Never 'verified' without running: the candidate only proved that it compiles.
     return evidence('not-run', 'compiled, not run: no GPU');
   }
@@ -480,7 +483,8 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     }
     toolchainInfo.baselineSeconds = String(baseline);
     const best = timings.reduce((a, b) => (b.speedup > a.speedup ? b : a));
-    const at = best.ranks !== undefined ? `${best.ranks} ranks` : `${best.threads} threads`;
+    const count = best.ranks ?? best.threads ?? 1;
+    const at = `${count} ${best.ranks !== undefined ? 'rank' : 'thread'}${count === 1 ? '' : 's'}`;
     const raceNote = racePlan
       ? `no race at ${toolchainInfo.raceCheckThreads} threads`
       : target === 'mpi'
@@ -489,7 +493,8 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
           ? 'memcheck and racecheck clean (racecheck sees shared memory only)'
           : 'race check off';
     if (!racePlan && target === 'openmp') {
-      return evidence('not-run', `outputs match (${tests.length} tests) but the race check was turned off: not verified`, { tests, timings });
+      const why = cudaSource ? 'OpenMP in a CUDA file cannot be race-checked (Archer needs a clang build)' : 'the race check was turned off';
+      return evidence('not-run', `outputs match (${tests.length} tests) but ${why}: not verified`, { tests, timings });
     }
     return evidence('verified', `${tests.length} tests passed, ${raceNote}, best speedup ${best.speedup.toFixed(2)}× at ${at}`, { tests, races, timings });
   } finally {

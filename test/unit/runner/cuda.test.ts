@@ -20,6 +20,17 @@ describe('CUDA verification without a GPU', () => {
     expect(ev.verdict).toBe('compile-error');
     expect(ev.summary).toMatch(/vadd_broken\.cu.*error/);
   });
+
+  it('builds an OpenMP rewrite of a .cu file with nvcc -Xcompiler -fopenmp, and does not call it verified', async () => {
+    const original = fs.readFileSync(fixture('runner/vadd_serial.cu'), 'utf8');
+    const candidate = original.replace(/(\n\s*)(for \()/, '$1#pragma omp parallel for$1$2');
+    expect(candidate).toContain('#pragma omp parallel for');
+    const ev = await verifyProgram({ language: 'cuda-cpp', target: 'openmp', original: { path: fixture('runner/vadd_serial.cu'), text: original }, candidate: { text: candidate } });
+    expect(ev.verdict).toBe('not-run');
+    expect(ev.summary).toBe('compiled, not run: no GPU');
+    expect(ev.toolchain.flags).toMatch(/-Xcompiler -fopenmp/);
+    expect(ev.toolchain.raceChecker).toBeUndefined();
+  });
 });
 
 describe('compute-sanitizer report parsing', () => {
