@@ -4,6 +4,7 @@ import { analyzeLoops, reportLoops } from '../core/analysis';
 import { bundledParserHost } from './host';
 import { readSourceFile } from './input';
 import { EXIT, UserError } from './errors';
+import { maxSizeMb } from './options';
 import { formatTable } from './table';
 import type { Verb } from './verb';
 
@@ -50,9 +51,8 @@ export const analyzeVerb: Verb = {
   async run(values, positionals, ctx) {
     if (positionals.length !== 1) throw new UserError(`usage: ${this.usage}`);
     const file = positionals[0];
-    const maxSizeMb = values['max-size'] === undefined ? undefined : Number(values['max-size']);
-    if (maxSizeMb !== undefined && !(maxSizeMb > 0)) throw new UserError(`--max-size wants a positive number of MB, got '${values['max-size']}'`);
-    const source = readSourceFile(file, { language: values.language as string | undefined, maxSizeMb });
+    const maxSize = maxSizeMb(values['max-size']);
+    const source = readSourceFile(file, { language: values.language as string | undefined, maxSizeMb: maxSize });
     const tree = await bundledParserHost().parse(source.language, source.text);
     try {
       const report = reportLoops(tree);

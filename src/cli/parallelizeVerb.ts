@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import { analyzeLoops } from '../core/analysis';
 import type { LoopVerdict } from '../core/model';
-import { type LoopFilter, parallelizeSource, type SourceRewrite } from '../core/transform';
+import { verifyRewrite, type CompilerFamily, type PartEvidence } from '../core/runner';
+import { type LoopFilter, parallelizeSource, pragmaText, type SourceRewrite } from '../core/transform';
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
 import { readSourceFile, type SourceFile } from './input';
+import { countList, maxSizeMb, oneOf } from './options';
+import { formatEvidence } from './verifyVerb';
 import type { Verb } from './verb';
 
 /** The rewrite of one file, before it is written out (the seam where verification plugs in). */
@@ -37,6 +40,10 @@ function loopLine(v: LoopVerdict): number {
   return (v.parallelRange ?? v.nest.root.range).start.line + 1;
 }
 
+function indent(text: string): string {
+  return text.trimEnd().split('\n').map((l) => `  ${l}`).join('\n');
+}
+
 function whyNot(v: LoopVerdict): string {
   if (v.existingPragma) return `already has \`${v.existingPragma.text}\``;
   const r = v.reasons[0];
@@ -47,7 +54,9 @@ function whyNot(v: LoopVerdict): string {
 export const parallelizeVerb: Verb = {
   name: 'parallelize',
   summary: 'add OpenMP pragmas to the loops proven safe to run in parallel',
-  usage: 'paraforge parallelize FILE --target openmp [--function NAME] [--line N] [--out OUT] [--json] [--language c|cpp|cuda-cpp]',
+  usage:
+    'paraforge parallelize FILE --target openmp [--function NAME] [--line N] [--out OUT] [--json] [--language c|cpp|cuda-cpp] ' +
+    '[--verify [--threads 1,2] [--compiler gcc|clang]]',
   options: {
     target: { type: 'string' },
     function: { type: 'string' },
@@ -56,6 +65,9 @@ export const parallelizeVerb: Verb = {
     json: { type: 'boolean' },
     language: { type: 'string' },
     'max-size': { type: 'string' },
+    verify: { type: 'boolean' },
+    threads: { type: 'string' },
+    compiler: { type: 'string' },
   },
   async run(values, positionals, ctx) {
     if (positionals.length !== 1) throw new UserError(`usage: ${this.usage}`);
@@ -64,13 +76,31 @@ export const parallelizeVerb: Verb = {
     const lineText = values.line as string | undefined;
     const line = lineText === undefined ? undefined : Number(lineText);
     if (line !== undefined && !(Number.isInteger(line) && line >= 1)) throw new UserError(`--line wants a positive line number, got '${lineText}'`);
-    const maxSizeMb = values['max-size'] === undefined ? undefined : Number(values['max-size']);
-    if (maxSizeMb !== undefined && !(maxSizeMb > 0)) throw new UserError(`--max-size wants a positive number of MB, got '${values['max-size']}'`);
+    const maxSize = maxSizeMb(values['max-size']);
     const filter: LoopFilter = { functionName: values.function as string | undefined, line: line === undefined ? undefined : line - 1 };
     const file = positionals[0];
-    const { source, rewrite } = await planParallelize(file, filter, { language: values.language as string | undefined, maxSizeMb });
+    const { source, rewrite } = await planParallelize(file, filter, { language: values.language as string | undefined, maxSizeMb: maxSize });
     const out = values.out as string | undefined;
-    if (out) {
+    const threads = countList('threads', values.threads);
+    const compiler = oneOf<CompilerFamily>('compiler', values.compiler, ['gcc', 'clang']);
+    if (!values.verify && (threads || compiler)) throw new UserError('--threads and --compiler apply to --verify');
+    let verification: { verified: boolean; parts: PartEvidence[] } | undefined;
+    if (values.verify && rewrite.rewritten.length > 0) {
+      verification = await verifyRewrite(
+        {
+          path: file,
+          language: source.language,
+          originalText: source.text,
+          rewrittenText: rewrite.text,
+          functions: rewrite.rewritten.map((v) => v.nest.functionName).filter((f): f is string => f !== null),
+        },
+        { threads, compiler },
+        { signal: ctx.signal, log: ctx.log, progress: { report: (m) => ctx.log.info(m) } },
+      );
+    }
+    // A rewrite that failed verification is never written out: the evidence says why.
+    const rejected = verification !== undefined && !verification.verified;
+    if (out && !rejected) {
       try {
         fs.writeFileSync(out, rewrite.text);
       } catch (e) {
@@ -82,19 +112,25 @@ export const parallelizeVerb: Verb = {
         file,
         language: source.language,
         target,
-        out: out ?? null,
+        out: out && !rejected ? out : null,
+        verified: verification ? verification.verified : null,
         rewritten: rewrite.rewritten.map((v) => ({ line: loopLine(v), function: v.nest.functionName, parallelLevel: v.parallelLevel, clauses: v.clauses })),
         skipped: rewrite.skipped.map((v) => ({ line: loopLine(v), function: v.nest.functionName, verdict: v.verdict, reasons: v.reasons.map(reasonJson) })),
-        ...(out ? {} : { source: rewrite.text }),
+        ...(verification ? { evidence: verification.parts } : {}),
+        ...(out || rejected ? {} : { source: rewrite.text }),
       };
       ctx.stdout(JSON.stringify(json, null, 2) + '\n');
-    } else if (!out) {
+    } else if (!out && !rejected) {
       ctx.stdout(rewrite.text);
     }
     // The summary goes to stderr so stdout stays the rewritten source.
-    const summary = [`paraforge: ${file}: parallelised ${rewrite.rewritten.length} loop${rewrite.rewritten.length === 1 ? '' : 's'}${out ? `, wrote ${out}` : ''}`];
+    const n = rewrite.rewritten.length;
+    const status = !verification ? (values.verify ? 'nothing to verify' : 'not verified (add --verify)') : verification.verified ? 'VERIFIED' : 'FAILED verification: not written';
+    const summary = [`paraforge: ${file}: parallelised ${n} loop${n === 1 ? '' : 's'}, ${status}${out && !rejected ? `, wrote ${out}` : ''}`];
+    for (const v of rewrite.rewritten) summary.push(`  line ${loopLine(v)}: ${v.nest.functionName ?? '(file scope)'}: ${v.clauses ? pragmaText(v.clauses) : 'parallel'}`);
     for (const v of rewrite.skipped) summary.push(`  line ${loopLine(v)}: ${v.verdict}: ${whyNot(v)}`);
+    for (const part of verification?.parts ?? []) summary.push(indent(formatEvidence(part.functionName ? `${file} (${part.functionName})` : file, part.evidence)));
     if (!values.json) process.stderr.write(summary.join('\n') + '\n');
-    return EXIT.ok;
+    return rejected ? EXIT.failed : EXIT.ok;
   },
 };

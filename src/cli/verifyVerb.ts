@@ -3,30 +3,12 @@ import type { Evidence, Target } from '../core/model';
 import { describeRace, verifyProgram, VerifyInputError, type CompilerFamily, type MpiFlavour } from '../core/runner';
 import { readSourceFile } from './input';
 import { EXIT, UserError } from './errors';
+import { countList, oneOf } from './options';
 import { formatTable } from './table';
 import type { Verb } from './verb';
 
 const TARGETS: readonly Target[] = ['openmp', 'mpi', 'cuda'];
 const BACKENDS = ['local', 'mpirun', 'slurm'] as const;
-
-function counts(flag: string, value: unknown): number[] | undefined {
-  if (value === undefined) return undefined;
-  const list = String(value)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) {
-    throw new UserError(`--${flag} wants a comma-separated list of positive integers, e.g. 1,2,4; got '${value}'`);
-  }
-  return list;
-}
-
-function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new UserError(`--${flag} must be one of ${allowed.join(', ')}; got '${value}'`);
-  return value as T;
-}
 
 /** `paraforge verify ORIGINAL CANDIDATE …`: compiles, runs, race-checks and times a candidate. */
 export const verifyVerb: Verb = {
@@ -74,8 +56,8 @@ export const verifyVerb: Verb = {
           language: original.language,
           target,
           functionName: values.function as string | undefined,
-          threads: counts('threads', values.threads),
-          ranks: counts('ranks', values.ranks),
+          threads: countList('threads', values.threads),
+          ranks: countList('ranks', values.ranks),
           backend: oneOf('backend', values.backend, BACKENDS),
           compiler: oneOf<CompilerFamily>('compiler', values.compiler, ['gcc', 'clang']),
           mpi: oneOf<MpiFlavour>('mpi', values.mpi, ['openmpi', 'mpich']),
