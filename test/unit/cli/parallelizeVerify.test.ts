@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli';
+import { ROOT } from '../../helpers/paths';
+
+/** `paraforge parallelize --verify`: the rewrite is compiled, run, race-checked and timed before it is written. */
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-parverify-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('paraforge parallelize --verify', () => {
+  it('verifies a whole program and writes the rewrite with its evidence', () => {
+    const out = path.join(tmp, 'saxpy.omp.c');
+    const r = runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--verify', '--threads', '1,2', '--out', out], { timeoutMs: 180_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/parallelised 4 loops, VERIFIED, wrote/);
+    expect(r.stderr).toMatch(/saxpy\.c: VERIFIED — \d+ tests passed, no race at 2 threads/);
+    expect(r.stderr).toMatch(/threads\s+median s/);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/#pragma omp parallel for simd reduction\(\+:sum\)/);
+  });
+
+  it('verifies each rewritten function of a file without main through a generated harness (JSON evidence)', () => {
+    const file = path.join(tmp, 'kernels.c');
+    fs.writeFileSync(
+      file,
+      'void scale(int n, double *restrict y, const double *restrict x, double a) {\n  for (int i = 0; i < n; i++) y[i] = a * x[i];\n}\n\n' +
+        'double sum(int n, const double *x) {\n  double s = 0;\n  for (int i = 0; i < n; i++) s += x[i];\n  return s;\n}\n',
+    );
+    const r = runCli(['parallelize', file, '--verify', '--json'], { timeoutMs: 180_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.verified).toBe(true);
+    expect(json.evidence.map((p: { functionName: string }) => p.functionName)).toEqual(['scale', 'sum']);
+    for (const part of json.evidence) {
+      expect(part.evidence.verdict).toBe('verified');
+      expect(part.evidence.tests.length).toBeGreaterThan(3);
+    }
+    expect(json.source).toContain('#pragma omp parallel for');
+  });
+
+  it('writes nothing and exits 1 when the rewrite cannot be verified, saying why', () => {
+    const file = path.join(tmp, 'callback.c');
+    fs.writeFileSync(file, 'void apply(int n, double *restrict y, double (*f)(double)) {\n  double t[64];\n  for (int i = 0; i < 64; i++) t[i] = i;\n  y[0] = f(t[n % 64]);\n}\n');
+    const out = path.join(tmp, 'callback.omp.c');
+    const r = runCli(['parallelize', file, '--verify', '--out', out], { timeoutMs: 120_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED verification: not written/);
+    expect(r.stderr).toMatch(/NOT-RUN — cannot generate a harness for apply: .*--harness/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('rejects verification options without --verify', () => {
+    const r = runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--threads', '1,2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--threads and --compiler apply to --verify/);
+  });
+});
