@@ -142,8 +142,11 @@ export function declsOf(decl: Node, kind: Decl['kind']): Decl[] {
     let isFunction = false;
     while (d && d.type !== 'identifier') {
       if (d.type === 'init_declarator') init = d.childForFieldName('value');
-      else if (d.type === 'array_declarator') isArray = true;
-      else if (d.type === 'pointer_declarator') {
+      else if (d.type === 'array_declarator') {
+        isArray = true;
+        // C99 `double a[restrict n][m]`: a parameter array is a pointer, and may be restrict-qualified.
+        if (d.namedChildren.some((q) => q?.type === 'type_qualifier' && q.text === 'restrict')) isRestrict = true;
+      } else if (d.type === 'pointer_declarator') {
         isPointer = true;
         for (const q of d.namedChildren) {
           if (!q) continue;
