@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <vector>
 
-void matmul(int n, const double *a, const double *b, double *c) {
+void matmul(int n, const double *__restrict__ a, const double *__restrict__ b, double *__restrict__ c) {
   for (int i = 0; i < n; i++) {
     for (int j = 0; j < n; j++) {
       double acc = 0.0;

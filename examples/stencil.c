@@ -5,7 +5,7 @@
 #define NX 512
 #define NY 512
 
-static void jacobi_step(int nx, int ny, double in[nx][ny], double out[nx][ny]) {
+static void jacobi_step(int nx, int ny, double in[restrict nx][ny], double out[restrict nx][ny]) {
   for (int i = 1; i < nx - 1; i++) {
     for (int j = 1; j < ny - 1; j++) {
       out[i][j] = 0.25 * (in[i - 1][j] + in[i + 1][j] + in[i][j - 1] + in[i][j + 1]);
