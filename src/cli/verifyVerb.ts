@@ -17,7 +17,7 @@ export const verifyVerb: Verb = {
   usage:
     'paraforge verify ORIGINAL CANDIDATE [--function NAME] [--target openmp|mpi|cuda] [--threads 1,2] [--ranks 1,2,4] ' +
     '[--backend local|mpirun|slurm] [--compiler gcc|clang] [--mpi openmpi|mpich] [--harness FILE] [--tolerance REL] ' +
-    '[--timeout SECONDS] [--repeats N] [--partition NAME] [--input FILE]… [--json] [-- PROGRAM ARGS…]',
+    '[--timeout SECONDS] [--repeats N] [--partition NAME] [--input FILE]… [--no-race-check] [--json] [-- PROGRAM ARGS…]',
   options: {
     function: { type: 'string' },
     target: { type: 'string' },
@@ -34,6 +34,7 @@ export const verifyVerb: Verb = {
     input: { type: 'string', multiple: true },
     language: { type: 'string' },
     json: { type: 'boolean' },
+    'no-race-check': { type: 'boolean' },
   },
   async run(values, positionals, ctx) {
     // Anything after ORIGINAL CANDIDATE (normally after `--`) is passed to whole programs as arguments.
@@ -68,6 +69,8 @@ export const verifyVerb: Verb = {
           timeoutMs: timeout === undefined ? undefined : timeout * 1000,
           repeats,
           slurm: values.partition ? { partition: values.partition as string } : undefined,
+          // For machines without clang + Archer: outputs and timings only, and never 'verified'.
+          raceCheck: values['no-race-check'] ? false : undefined,
         },
         { signal: ctx.signal, log: ctx.log, progress: { report: (m) => ctx.log.info(m) } },
       );
