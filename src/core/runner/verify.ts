@@ -356,7 +356,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       exe: at.wrapper ? at.wrapper[0] : build.exe,
       args: at.wrapper ? [...at.wrapper.slice(1), build.exe, ...args] : args,
       readOnly: at.wrapper ? [path.dirname(build.exe)] : [],
-      gpu: target === 'cuda',
+      gpu: target === 'cuda' || cudaSource,
       workDir,
       env,
       threads: at.threads,
@@ -365,8 +365,8 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       timeoutMs: at.race ? timeoutMs * 5 : timeoutMs,
       outputCapBytes,
       // TSan reserves terabytes of address space; an AS limit would stop it from starting.
-      // CUDA's driver reserves a huge virtual range too.
-      limits: at.race || target === 'cuda' ? { ...limits, addressSpaceBytes: null } : limits,
+      // CUDA's driver reserves a huge virtual range too (also for OpenMP host code in a .cu file).
+      limits: at.race || target === 'cuda' || cudaSource ? { ...limits, addressSpaceBytes: null } : limits,
       signal,
     };
     const weight = at.timing ? machineSlots.size : Math.min(machineSlots.size, at.threads * (at.ranks ?? 1));
