@@ -27,7 +27,12 @@ for (const name of names) {
   const markdown = execFileSync(process.execPath, ['--expose-gc', outfile], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
   const cpu = os.cpus();
   const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
-  const section = [`<!-- bench:${name} -->`, markdown.trim(), '', `*Machine:* ${machine}. *Date:* ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. *Command:* \`node bench/run.mjs ${name}\`.`, `<!-- /bench:${name} -->`].join('\n');
+  const date = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  // A bench that renders results measured on another machine says where in its own text.
+  const footer = markdown.includes('<!-- measured-elsewhere -->')
+    ? `*Rendered on:* ${machine}. *Date:* ${date}. *Command:* \`node bench/run.mjs ${name}\`.`
+    : `*Machine:* ${machine}. *Date:* ${date}. *Command:* \`node bench/run.mjs ${name}\`.`;
+  const section = [`<!-- bench:${name} -->`, markdown.replace('<!-- measured-elsewhere -->', '').trim(), '', footer, `<!-- /bench:${name} -->`].join('\n');
   let doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : header;
   const re = new RegExp(`<!-- bench:${name} -->[\\s\\S]*?<!-- /bench:${name} -->`);
   doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
