@@ -14,7 +14,7 @@ const WASM: Record<string, string> = {
   'tree-sitter-cpp.wasm': 'tree-sitter-cpp',
   'tree-sitter-cuda.wasm': 'tree-sitter-cuda',
 };
-const EDITS = 300;
+const EDITS = Number(process.env.PARAFORGE_BENCH_EDITS ?? 300);
 const WINDOW = 60; // lines visible around the edit, as an editor shows
 
 
