@@ -9,7 +9,7 @@ import { verifyVerb } from './verifyVerb';
 import type { CliContext, Verb } from './verb';
 
 /** Every verb the CLI offers; a verb is listed only once it works. */
-const VERBS: readonly Verb[] = [analyzeVerb, verifyVerb, parallelizeVerb];
+const VERBS: readonly Verb[] = [analyzeVerb, parallelizeVerb, verifyVerb];
 
 function version(): string {
   try {
