@@ -345,22 +345,10 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
   };
   walk(loop, (n) => {
     if (n.type === 'subscript_expression') {
-      const dims: Node[] = [];
-      let b: Node = n;
-      let unknown = false;
-      while (b.type === 'subscript_expression') {
-        const idx = subscriptIndex(b);
-        if (!idx) unknown = true;
-        else dims.unshift(idx);
-        b = unparen(b.childForFieldName('argument') as Node);
-      }
-      let baseNode: Node | null = b;
-      if (b.type === 'field_expression') {
-        // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
-        baseNode = rootOf(b);
-        unknown = true;
-      }
-      addRef(n, baseNode, unknown ? null : dims, accessMode(n));
+      const { base: b, dims, unknown } = subscriptChain(n);
+      // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
+      const inStruct = b.type === 'field_expression';
+      addRef(n, inStruct ? rootOf(b) : b, unknown || inStruct ? null : dims, accessMode(n));
       for (const d of dims) walkInto(d);
       if (b.type === 'field_expression' || b.type === 'call_expression' || b.type === 'pointer_expression') walkInto(b);
       return false;
@@ -416,15 +404,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
   }
   function innerVisit(m: Node) {
     if (m.type === 'subscript_expression') {
-      const dims: Node[] = [];
-      let b: Node = m;
-      let unknown = false;
-      while (b.type === 'subscript_expression') {
-        const idx = subscriptIndex(b);
-        if (!idx) unknown = true;
-        else dims.unshift(idx);
-        b = unparen(b.childForFieldName('argument') as Node);
-      }
+      const { base: b, dims, unknown } = subscriptChain(m);
       addRef(m, b.type === 'identifier' ? b : null, unknown ? null : dims, 'read');
       for (const d of dims) walkInto(d);
     } else if (m.type === 'identifier') {
@@ -641,6 +621,20 @@ function collectDeclaredNames(decl: Node, out: Set<string>): void {
     }
     return undefined;
   });
+}
+
+/** `a[i][j]` read outermost-first: the array expression, its index expressions, and whether one is unreadable. */
+function subscriptChain(n: Node): { base: Node; dims: Node[]; unknown: boolean } {
+  const dims: Node[] = [];
+  let base: Node = n;
+  let unknown = false;
+  while (base.type === 'subscript_expression') {
+    const idx = subscriptIndex(base);
+    if (!idx) unknown = true;
+    else dims.unshift(idx);
+    base = unparen(base.childForFieldName('argument') as Node);
+  }
+  return { base, dims, unknown };
 }
 
 function breakTarget(n: Node): Node | null {
