@@ -7,7 +7,9 @@
 //
 // Env: VSCODE_SERVER_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/paraforge/vscode-server, the same
 // default as the setup script), CHROMIUM_PATH, VSCODE_TEST_TIMEOUT_MS (default 180000),
-// VSCODE_TEST_VERBOSE=1 (stream the workbench log), VSCODE_TEST_GREP (mocha --grep inside the host).
+// VSCODE_TEST_VERBOSE=1 (stream the workbench log), VSCODE_TEST_GREP (mocha --grep inside the host),
+// PARAFORGE_BENCH=1 (run test/integration/*.bench.ts instead of the tests) with PARAFORGE_BENCH_OUT
+// (the JSON file the benchmarks write their numbers to); bench/code-actions.bench.ts sets both.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
@@ -104,6 +106,8 @@ server = spawn(nodeBin, [serverMain,
     VSCODE_AGENT_FOLDER: path.join(tmp, 'agent'),
     VSCODE_TEST_REPORT: report,
     VSCODE_TEST_GREP: process.env.VSCODE_TEST_GREP ?? '',
+    PARAFORGE_BENCH: process.env.PARAFORGE_BENCH ?? '',
+    PARAFORGE_BENCH_OUT: process.env.PARAFORGE_BENCH_OUT ?? '',
   },
 });
 server.on('error', (e) => finish(1, `cannot start the VS Code server (${e.message}); run scripts/setup-vscode-server.sh`));

@@ -1,5 +1,6 @@
 // Entry point loaded by the extension host (extensionTestsPath): runs every *.test.js next to it
-// with mocha (tdd UI). Must export run().
+// with mocha (tdd UI), or, when PARAFORGE_BENCH=1, every *.bench.js instead (benchmarks of the real
+// editor path; bench/code-actions.bench.ts drives them). Must export run().
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
@@ -22,9 +23,12 @@ export function run(): Promise<void> {
   );
   const grep = process.env.VSCODE_TEST_GREP;
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000, reporter: 'spec', ...(grep ? { grep } : {}) });
+  // Benchmarks never run with the tests: they take minutes and assert little; the tests never run
+  // with the benchmarks: their edits and open editors would land in the timings.
+  const suffix = process.env.PARAFORGE_BENCH === '1' ? '.bench.js' : '.test.js';
   // Sorted, so the activation suite (which must see the extension before anything opens) runs first.
   for (const f of fs.readdirSync(__dirname).sort()) {
-    if (f.endsWith('.test.js')) mocha.addFile(path.join(__dirname, f));
+    if (f.endsWith(suffix)) mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
