@@ -378,6 +378,23 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     return { outcome, files };
   };
 
+  /** Builds the original with the other compiler family and compares its output with the reference. */
+  const referenceDependsOnCompiler = async (reference: ObservedRun, p: RunPoint): Promise<{ other: string; difference: string } | null> => {
+    if (target !== 'openmp' || cudaSource) return null;
+    let otherPlan: BuildPlan;
+    try {
+      otherPlan = planBuild(tc, { language: request.language, target, family: (request.compiler ?? 'gcc') === 'gcc' ? 'clang' : 'gcc', mpi, race: false, extraFlags });
+    } catch {
+      return null;
+    }
+    const otherBuild = await compile(otherPlan, harness.units(original), includeDirs, signal);
+    if (!otherBuild.ok) return null;
+    const again = await run(otherBuild, harness.checkArgs, { threads: p.threads ?? 1 });
+    if (runFailure(again.outcome, timeoutMs)) return null;
+    const differs = harness.compare(reference, again, p).find((t) => !t.passed);
+    return differs ? { other: otherPlan.describe, difference: differs.firstDifference ?? 'outputs differ' } : null;
+  };
+
   try {
     // The original's output at one thread (one rank) is the reference.
     progress.report('running the original');
@@ -456,6 +473,14 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     }
     const failed = tests.find((t) => !t.passed);
     if (failed) {
+      // Before blaming the candidate, check that the reference itself is trustworthy: an original
+      // whose output changes with the compiler (undefined behaviour, or a compiler bug such as GCC
+      // 12's vectoriser miscompiling a plain loop) cannot judge anything.
+      const unstable = await referenceDependsOnCompiler(reference, { threads: 1 });
+      if (unstable) {
+        evLog.add(`original built with ${unstable.other}: ${unstable.difference}`);
+        return evidence('not-run', `the original's own output changes with the compiler (${unstable.other}: ${unstable.difference}): undefined behaviour or a compiler bug; cannot judge the candidate`, { tests, races });
+      }
       return evidence('wrong-output', `${failed.name}: ${failed.firstDifference}`, { tests, races });
     }
 
