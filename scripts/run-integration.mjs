@@ -11,7 +11,7 @@
 // PARAFORGE_BENCH=1 (run test/integration/*.bench.ts instead of the tests) with PARAFORGE_BENCH_OUT
 // (the JSON file the benchmarks write their numbers to); bench/code-actions.bench.ts sets both.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,9 @@ for (const [what, file, fix] of [
 }
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'paraforge-it-'));
+// The extension host's TMPDIR: the verifying runner builds and runs there, and its sandboxed runs
+// execute as nobody, who must traverse it (mkdtemp makes it 0700). 0711: traverse, not list.
+chmodSync(tmp, 0o711);
 const logsDir = path.join(root, '.vscode-test-logs');
 rmSync(logsDir, { recursive: true, force: true });
 mkdirSync(logsDir, { recursive: true });

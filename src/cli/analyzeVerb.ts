@@ -5,7 +5,7 @@ import { bundledParserHost } from './host';
 import { readSourceFile } from './input';
 import { EXIT, UserError } from './errors';
 import { maxSizeMb } from './options';
-import { formatTable } from './table';
+import { formatTable } from '../core/table';
 import type { Verb } from './verb';
 
 /** The JSON shape of one loop nest in `paraforge analyze --json` (lines are 1-based). */

@@ -1,14 +1,13 @@
 import * as fs from 'node:fs';
 import { analyzeLoops } from '../core/analysis';
 import type { LoopVerdict } from '../core/model';
-import { verifyRewrite, type CompilerFamily, type PartEvidence } from '../core/runner';
+import { formatEvidence, verifyRewrite, type CompilerFamily, type PartEvidence } from '../core/runner';
 import { type LoopFilter, parallelizeSource, pragmaText, type SourceRewrite } from '../core/transform';
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
 import { readSourceFile, type SourceFile } from './input';
 import { countList, maxSizeMb, oneOf } from './options';
-import { formatEvidence } from './verifyVerb';
 import type { Verb } from './verb';
 
 /** The rewrite of one file, before it is written out (the seam where verification plugs in). */

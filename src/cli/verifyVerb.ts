@@ -1,10 +1,8 @@
-import * as path from 'node:path';
 import type { Evidence, Target } from '../core/model';
-import { describeRace, verifyProgram, VerifyInputError, type CompilerFamily, type MpiFlavour } from '../core/runner';
+import { formatEvidence, verifyProgram, VerifyInputError, type CompilerFamily, type MpiFlavour } from '../core/runner';
 import { readSourceFile } from './input';
 import { EXIT, UserError } from './errors';
 import { countList, oneOf } from './options';
-import { formatTable } from './table';
 import type { Verb } from './verb';
 
 const TARGETS: readonly Target[] = ['openmp', 'mpi', 'cuda'];
@@ -83,25 +81,3 @@ export const verifyVerb: Verb = {
     return evidence.verdict === 'verified' ? EXIT.ok : EXIT.failed;
   },
 };
-
-/** The readable summary of one Evidence. */
-export function formatEvidence(file: string, ev: Evidence): string {
-  const lines = [`${path.basename(file)}: ${ev.verdict.toUpperCase()} — ${ev.summary}`];
-  lines.push(`  target ${ev.target}, backend ${ev.backend}, compiler ${ev.toolchain.compiler ?? '?'}${ev.toolchain.raceChecker ? `, races: ${ev.toolchain.raceChecker}` : ''}`);
-  if (ev.tests.length > 0) {
-    const passed = ev.tests.filter((t) => t.passed).length;
-    lines.push(`  tests: ${passed}/${ev.tests.length} passed`);
-    for (const t of ev.tests.filter((t) => !t.passed).slice(0, 5)) lines.push(`    FAIL ${t.name}: ${t.firstDifference ?? ''}`);
-  }
-  for (const r of ev.races) lines.push(`  race: ${describeRace(r)}`);
-  if (ev.timings.length > 0) {
-    lines.push(
-      formatTable(
-        [ev.timings[0].ranks !== undefined ? 'ranks' : 'threads', 'median s', 'min s', 'max s', 'speedup', 'efficiency'],
-        ev.timings.map((t) => [String(t.ranks ?? t.threads ?? 1), t.medianSeconds.toFixed(4), t.minSeconds.toFixed(4), t.maxSeconds.toFixed(4), `${t.speedup.toFixed(2)}×`, `${(t.efficiency * 100).toFixed(0)}%`]),
-      ),
-    );
-  }
-  if (ev.verdict !== 'verified' && ev.log.trim()) lines.push('  log:', ...ev.log.trim().split('\n').slice(-15).map((l) => `    ${l}`));
-  return lines.join('\n') + '\n';
-}

@@ -5,6 +5,7 @@ import type { ParaForgeContext } from './context';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { ExplainArgs } from './explainLoop';
 import type { LoopVerdicts } from './loopVerdicts';
+import { VERIFY_TITLE, type VerifyLoopArgs } from './verifyLoop';
 
 /** Kind of the "Why is this loop not parallel?" action: it explains, it does not edit. */
 export const EXPLAIN_KIND = vscode.CodeActionKind.Empty.append('paraforge').append('explain');
@@ -16,7 +17,8 @@ export const UNVERIFIED = '(not yet verified)';
 export const PARALLELIZE_TITLE = 'Parallelize loop with OpenMP';
 
 /**
- * Code actions on loops: the OpenMP rewrite (refactor.rewrite), a separately labelled rewrite under
+ * Code actions on loops: the OpenMP rewrite (refactor.rewrite), the same rewrite verified by the
+ * runner before it is offered for applying, a separately labelled rewrite under
  * assumptions the analysis could not prove, "Why is this loop not parallel?", and the quick fix
  * that adds a racy pragma's missing clauses. Every edit goes through `paraforge.applyLoopEdit`,
  * which refuses it if the document changed after the analysis.
@@ -66,7 +68,14 @@ class LoopCodeActions implements vscode.CodeActionProvider {
       }
       if (verdict.verdict === 'parallel' && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
         const edits = this.ctx.engine.parallelize(parsed, verdict);
-        if (edits.length > 0) actions.push(this.rewrite(`${PARALLELIZE_TITLE} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
+        if (edits.length > 0) {
+          actions.push(this.rewrite(`${PARALLELIZE_TITLE} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
+          // The same edits, judged by the runner first; it applies nothing unless they are verified.
+          const verify = new vscode.CodeAction(VERIFY_TITLE, vscode.CodeActionKind.RefactorRewrite);
+          const args: VerifyLoopArgs = { uri: document.uri.toString(), version: document.version, edits, functionName: verdict.nest.functionName, line: line + 1 };
+          verify.command = { command: 'paraforge.parallelizeAndVerify', title: VERIFY_TITLE, arguments: [args] };
+          actions.push(verify);
+        }
       }
       if (verdict.verdict === 'not-parallel' && verdict.assumptions.length > 0 && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
         const assumed = this.ctx.engine.parallelizeAssuming(parsed, verdict);

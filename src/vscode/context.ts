@@ -9,10 +9,13 @@ import { DocumentTrees } from './documents';
 import type { LoopEngine } from './engine';
 import { createLog } from './log';
 import { LoopVerdicts } from './loopVerdicts';
+import { VerifiedRewrites } from './verifyLoop';
 
 /** Owns everything the extension registers; disposing it undoes activation. */
 export class ParaForgeContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** Rewrites the runner verified, waiting for the user's "Apply", and their evidence reports. */
+  readonly verifiedRewrites = new VerifiedRewrites();
 
   private constructor(
     readonly extension: vscode.ExtensionContext,
@@ -40,6 +43,7 @@ export class ParaForgeContext implements vscode.Disposable {
       const ctx = new ParaForgeContext(extension, logger, wasmDir, parsers, trees, engine, new LoopVerdicts(trees, engine));
       ctx.disposables.push(
         trees,
+        ctx.verifiedRewrites,
         vscode.workspace.onDidCloseTextDocument((d) => ctx.verdicts.forget(d)),
         registerDiagnostics(ctx),
         registerCodeActions(ctx),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CompilerFamily } from '../core/runner';
 
 /** The `paraforge.*` settings the editor side reads; declared in package.json `contributes.configuration`. */
 export interface Settings {
@@ -8,6 +9,10 @@ export interface Settings {
   readonly parallelizableHints: boolean;
   /** `paraforge.diagnostics.delayMs`: quiet time after typing or scrolling before re-analysing. */
   readonly diagnosticsDelayMs: number;
+  /** `paraforge.verify.threads`: thread counts a rewrite's output is checked at. */
+  readonly verifyThreads: readonly number[];
+  /** `paraforge.verify.compiler`: compiler of the correctness and timing builds (the race check always uses clang + Archer). */
+  readonly verifyCompiler: CompilerFamily;
 }
 
 /** Reads the settings now (scoped to a document's folder when given). */
@@ -17,5 +22,13 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     diagnosticsEnabled: config.get<boolean>('diagnostics.enabled', true),
     parallelizableHints: config.get<boolean>('diagnostics.parallelizableHints', true),
     diagnosticsDelayMs: Math.max(0, config.get<number>('diagnostics.delayMs', 250)),
+    verifyThreads: threadCounts(config.get<unknown>('verify.threads')),
+    verifyCompiler: config.get<string>('verify.compiler') === 'clang' ? 'clang' : 'gcc',
   };
+}
+
+/** A hand-edited settings.json can hold anything: keep the positive integers, else the default [1, 2]. */
+function threadCounts(value: unknown): number[] {
+  const counts = Array.isArray(value) ? value.filter((n): n is number => Number.isInteger(n) && n >= 1) : [];
+  return counts.length > 0 ? counts : [1, 2];
 }

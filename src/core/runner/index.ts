@@ -19,4 +19,5 @@ export { discoverToolchains, MissingToolError, INSTALL_HINTS, type Toolchains, t
 export { detectSandbox, DEFAULT_LIMITS, type SandboxLimits } from './sandbox';
 export type { SlurmOptions } from './backends/slurm';
 export { describeRace } from './raceReport';
+export { formatEvidence } from './formatEvidence';
 export { verifyRewrite, type PartEvidence, type RewriteToVerify, type RewriteVerifySettings } from './verifyRewrite';
