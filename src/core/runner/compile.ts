@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProcess } from './processTree';
+import { scratchRoot } from './sandbox';
 import type { BuildPlan } from './toolchains';
 
 /**
@@ -31,7 +31,7 @@ export interface CompileResult {
 
 /** Directory all builds share; world-readable because sandboxed runs execute as nobody. */
 export function cacheRoot(): string {
-  const dir = path.join(os.tmpdir(), 'paraforge-build-cache');
+  const dir = path.join(scratchRoot(), 'paraforge-build-cache');
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   return dir;
 }

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /**
  * The one place that builds the command line a generated program runs under: prlimit for
@@ -109,6 +111,30 @@ export function gpuDevices(): string[] {
 
 function runningAsRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** True when every folder from `dir` up to `/` lets other users through (the x bit for others). */
+function traversableByOthers(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      if ((fs.statSync(d).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (d === path.dirname(d)) return true;
+  }
+}
+
+/**
+ * The folder build and run directories go under. Running as root, programs run as nobody, who
+ * must reach them: a private TMPDIR (mode 0700, as some launchers set) is swapped for /tmp, or,
+ * when that is closed too, refused with what to change.
+ */
+export function scratchRoot(): string {
+  const tmp = os.tmpdir();
+  if (!runningAsRoot() || traversableByOthers(tmp)) return tmp;
+  if (traversableByOthers('/tmp')) return '/tmp';
+  throw new Error(`sandboxed programs run as nobody, who cannot reach ${tmp}: set TMPDIR to a folder that others can traverse (mode 0711 or wider)`);
 }
 
 /** Prepares a work dir so the unprivileged sandbox user can write in it. */

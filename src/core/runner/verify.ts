@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Evidence, EvidenceVerdict, LanguageId, RaceRecord, Target, TestRecord, TimingRecord } from '../model';
 import { silentLogger, silentProgress, type Logger, type Progress } from '../ports';
@@ -15,7 +14,7 @@ import { userHarness } from './harness/userHarness';
 import { wholeProgramHarness } from './harness/wholeProgram';
 import { memcheckError, parseRacecheck, sanitizerArgv } from './cudaSanitizer';
 import { describeRace, parseRaceReports, type SourceMap } from './raceReport';
-import { DEFAULT_LIMITS, detectSandbox, type SandboxLimits } from './sandbox';
+import { DEFAULT_LIMITS, detectSandbox, scratchRoot, type SandboxLimits } from './sandbox';
 import { defaultSweep, machineSlots, timingRecord } from './timing';
 import {
   discoverToolchains,
@@ -294,6 +293,13 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     throw e;
   }
 
+  try {
+    scratchRoot();
+  } catch (e) {
+    evLog.add((e as Error).message);
+    return evidence('not-run', (e as Error).message);
+  }
+
   // Build.
   progress.report('compiling');
   const [origBuild, candBuild, raceBuild] = await Promise.all([
@@ -333,7 +339,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       throw new VerifyInputError(`input file ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'paraforge-run-'));
+  const workRoot = fs.mkdtempSync(path.join(scratchRoot(), 'paraforge-run-'));
   // mkdtemp makes it 0700; the sandbox user (nobody) must traverse it to reach its run dir.
   fs.chmodSync(workRoot, 0o755);
   let runCounter = 0;
