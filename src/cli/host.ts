@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Logger, SecretStore } from '../core/ports';
+import type { Logger } from '../core/ports';
 import { ParserHost } from '../core/parse';
 
 /** Logs to stderr (stdout is kept for results); debug lines only with PARAFORGE_DEBUG set. */
@@ -12,11 +12,6 @@ export function stderrLogger(): Logger {
     error: write('error: '),
   };
 }
-
-/** Secrets come from environment variables in the CLI (`PARAFORGE_OPENAI_API_KEY`, …). */
-export const envSecrets: SecretStore = {
-  get: async (key) => process.env[key],
-};
 
 /** The bundle ships the wasm files in `dist/wasm`, beside `dist/cli.js`. */
 export function bundledParserHost(): ParserHost {
