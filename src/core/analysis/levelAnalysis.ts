@@ -105,6 +105,8 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
   const innerLoops: Node[] = [];
   const calledGlobals = new Set<string>();
   const memWriteTargets: Node[] = [];
+  /** Parameters and globals the loop names: memory a reference parameter may also name. */
+  const outsideNames = new Set<string>();
   const noteWrite = (target: Node) => {
     const t = unparen(target);
     if (t.type !== 'identifier') {
@@ -167,6 +169,9 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
         if (n.type === 'identifier' && n.parent?.type !== 'call_expression') {
           const d = resolver.resolve(n.text, n);
           if (d?.isVolatile) block('volatile', `\`${n.text}\` is volatile: its accesses must stay in order`, n);
+          // By-value parameters and this call's own arrays are private: only globals and what
+          // pointers, references and array parameters lead to can be shared with the caller.
+          if (d && (d.kind === 'global' || d.isPointer || d.isReference || (d.isArray && d.kind === 'param'))) outsideNames.add(d.name);
         }
         break;
       case 'goto_statement':
@@ -453,6 +458,14 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8):
         block('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory, and ParaForge cannot tell whether they overlap`, at);
       }
     }
+  }
+
+  // A reference parameter written in the loop may name an element of an array, or a global, that
+  // the loop also uses (`f(v[3])` binds `acc` to `v[3]`): then its updates interleave with those uses.
+  for (const { decl, nodes } of writes.values()) {
+    if (decl.kind !== 'param' || !decl.isReference) continue;
+    const other = [...outsideNames].find((name) => name !== decl.name);
+    if (other) block('may-alias', `\`${decl.name}\` is a reference: it may name \`${other}\` or one of its elements, which the loop also uses, and ParaForge cannot tell`, nodes[0]);
   }
 
   // Levels: the loop itself, then perfectly nested rectangular children while they stay independent.
