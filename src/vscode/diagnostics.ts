@@ -92,16 +92,15 @@ class LoopDiagnostics implements vscode.Disposable {
       // The line above a nest counts as part of it: typing a `#pragma omp` there changes its verdict.
       const touched = state.nests.filter((n) => n.endLine >= start && n.startLine - 1 <= end);
       // A nest the edit touched may now be parallel or not, or may have merged with a neighbour:
-      // its lines become unknown along with the edited ones.
-      const forgetFrom = Math.min(start, ...touched.map((n) => n.startLine));
-      const forgetTo = Math.max(end, ...touched.map((n) => n.endLine));
+      // its diagnostics go at once.
       state.nests = state.nests
         .filter((n) => !touched.includes(n))
         .map((n) => (n.startLine > end ? shiftNest(n, delta) : n));
-      state.covered = state.covered
-        .flatMap((c) => subtract(c, forgetFrom, forgetTo))
-        .map((c) => (c.startLine > forgetTo ? { startLine: c.startLine + delta, endLine: c.endLine + delta } : c));
     }
+    // An edit outside a nest can still change its verdict (a `restrict` dropped from a parameter,
+    // a global redeclared): every visible nest is analysed again once the edits pause. Until then
+    // the untouched ones keep their shifted diagnostics, so nothing flickers.
+    state.covered = [];
     this.publish(e.document.uri, state);
     this.schedule(e.document);
   }
@@ -231,13 +230,4 @@ function shiftNest(n: NestDiagnostics, delta: number): NestDiagnostics {
       return moved;
     }),
   };
-}
-
-/** `span` without the lines `from..to`. */
-function subtract(span: LineWindow, from: number, to: number): LineWindow[] {
-  if (span.endLine < from || span.startLine > to) return [span];
-  const parts: LineWindow[] = [];
-  if (span.startLine < from) parts.push({ startLine: span.startLine, endLine: from - 1 });
-  if (span.endLine > to) parts.push({ startLine: to + 1, endLine: span.endLine });
-  return parts;
 }

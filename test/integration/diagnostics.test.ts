@@ -78,6 +78,28 @@ suite('Diagnostics', () => {
     }
   });
 
+  test('an edit outside the loop that changes its verdict (dropping restrict) updates the hint', async () => {
+    const editor = await openFixture('parallel.c');
+    const document = editor.document;
+    try {
+      await waitForDiagnostics(document.uri, 'hints on saxpy and dot', (d) => lines(d).join() === '4,11');
+      // A comment line between saxpy's header and its loop, so the header is not next to the nest.
+      const spacer = new vscode.WorkspaceEdit();
+      spacer.insert(document.uri, new vscode.Position(4, 0), '  // scale and add\n');
+      assert.ok(await vscode.workspace.applyEdit(spacer));
+      await waitForDiagnostics(document.uri, 'hints moved below the comment', (d) => lines(d).join() === '5,12');
+      // saxpy's parameters lose `restrict` on the function's line, two lines above the loop: x and y may overlap.
+      const header = document.lineAt(3).text;
+      assert.match(header, /restrict/, `fixture changed: ${header}`);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, document.lineAt(3).range, header.replace(/\brestrict\s*/g, ''));
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitForDiagnostics(document.uri, 'saxpy no longer hinted', (d) => lines(d).join() === '12');
+    } finally {
+      await revertAndClose(document);
+    }
+  });
+
   test('shifts hints correctly after one edit with several changes', async () => {
     const editor = await openFixture('parallel.c');
     const document = editor.document;
