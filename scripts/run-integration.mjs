@@ -11,7 +11,7 @@
 // PARAFORGE_BENCH=1 (run test/integration/*.bench.ts instead of the tests) with PARAFORGE_BENCH_OUT
 // (the JSON file the benchmarks write their numbers to); bench/code-actions.bench.ts sets both.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const serverMain = path.join(harness, 'cs/node_modules/code-server/lib/vscode/ou
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const extensionDevelopmentPath = root;
 const extensionTestsPath = path.join(root, 'out/test/suite/index.js');
-const workspace = path.join(root, 'test/fixtures/workspace');
+const fixtureWorkspace = path.join(root, 'test/fixtures/workspace');
 const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 180000);
 const verbose = !!process.env.VSCODE_TEST_VERBOSE;
 const started = Date.now();
@@ -48,6 +48,10 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'paraforge-it-'));
 // The extension host's TMPDIR: the verifying runner builds and runs there, and its sandboxed runs
 // execute as nobody, who must traverse it (mkdtemp makes it 0700). 0711: traverse, not list.
 chmodSync(tmp, 0o711);
+// The tests open a copy of the fixture workspace: an edit a failing test leaves behind (or an
+// accidental save) must never change the files in the repository.
+const workspace = path.join(tmp, 'workspace');
+cpSync(fixtureWorkspace, workspace, { recursive: true });
 const logsDir = path.join(root, '.vscode-test-logs');
 rmSync(logsDir, { recursive: true, force: true });
 mkdirSync(logsDir, { recursive: true });

@@ -13,7 +13,7 @@ export function extension(): vscode.Extension<ParaForgeContext> {
   return ext;
 }
 
-/** URI of a file in test/fixtures/workspace (the workspace folder the runner opens). */
+/** URI of a file in the workspace folder the runner opens (a fresh copy of test/fixtures/workspace). */
 export function fixtureUri(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the test workspace folder is not open');
