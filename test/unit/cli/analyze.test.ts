@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli';
+import { expectCleanError, runCli } from '../../helpers/cli';
 import { fixture, ROOT } from '../../helpers/paths';
 
 let tmp: string;
@@ -15,13 +15,6 @@ function write(name: string, content: string | Buffer): string {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, content);
   return file;
-}
-
-/** A one-line message on stderr, no stack trace. */
-function expectCleanError(stderr: string, pattern: RegExp): void {
-  expect(stderr).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at /);
-  expect(stderr.trim().split('\n')).toHaveLength(1);
 }
 
 describe('paraforge analyze', () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli';
+import { expectCleanError, runCli } from '../../helpers/cli';
 import { ROOT } from '../../helpers/paths';
 
 /** `paraforge parallelize` through the real bundle (dist/cli.js, built by the global setup). */
@@ -32,13 +32,6 @@ function addedLines(before: string, after: string): string[] {
   }
   expect(k, 'every original line is still there, in order').toBe(old.length);
   return out;
-}
-
-/** A one-line message on stderr, no stack trace. */
-function expectCleanError(stderr: string, pattern: RegExp): void {
-  expect(stderr).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at /);
-  expect(stderr.trim().split('\n')).toHaveLength(1);
 }
 
 const NOTHING_SAFE = `/* Nothing here may run in parallel. */
