@@ -44,6 +44,8 @@ export interface TimingRecord {
 
 /** The judgement of one candidate, with everything that supports it. */
 export interface Evidence {
+  /** The Candidate this judges (set by core's `verify()`; absent from a bare `verifyProgram` call). */
+  readonly candidateId?: string;
   readonly verdict: EvidenceVerdict;
   /** One line a human reads first: why this verdict. */
   readonly summary: string;

@@ -3,3 +3,4 @@ export * from './language';
 export * from './loop';
 export * from './verdict';
 export * from './evidence';
+export * from './candidate';
