@@ -3,8 +3,29 @@
  * one of these with verdict 'verified'.
  */
 
-/** One verdict per candidate, by cause: compile-error, then timeout/runtime-error, then race, then wrong-output. */
-export type EvidenceVerdict = 'verified' | 'wrong-output' | 'race' | 'compile-error' | 'runtime-error' | 'timeout' | 'not-run';
+/**
+ * One verdict per candidate, by cause: rejected (a static check refused it before anything ran),
+ * compile-error, then timeout/runtime-error, then race, then wrong-output. Only 'verified' is a pass.
+ */
+export type EvidenceVerdict = 'verified' | 'rejected' | 'wrong-output' | 'race' | 'compile-error' | 'runtime-error' | 'timeout' | 'not-run';
+
+/** Which static check refused a candidate before it was run (verdict 'rejected'). */
+export type StaticCheckKind = 'parse' | 'signature' | 'racy-pragma' | 'forbidden-call' | 'uninitialised';
+
+/** One finding of the static checks, with the line in the user's candidate file when known (1-based). */
+export interface StaticFinding {
+  readonly check: StaticCheckKind;
+  readonly message: string;
+  readonly line?: number;
+}
+
+/** A race or failure the original already has: reported, but not counted against the candidate. */
+export interface PreExistingIssue {
+  readonly kind: 'race' | 'failure' | 'racy-pragma' | 'warning';
+  readonly message: string;
+  /** Lines in the user's (original) file, 1-based. */
+  readonly lines: readonly number[];
+}
 
 /** What parallel model a candidate uses. */
 export type Target = 'openmp' | 'mpi' | 'cuda';
@@ -62,4 +83,12 @@ export interface Evidence {
   readonly backend: 'local' | 'mpirun' | 'slurm';
   /** Compiler or runtime messages, capped. */
   readonly log: string;
+  /** What the static checks found (the reason for a 'rejected' verdict; may list warnings otherwise). */
+  readonly staticFindings?: readonly StaticFinding[];
+  /** Races and failures the original already has: shown to the user, not held against the candidate. */
+  readonly preExisting?: readonly PreExistingIssue[];
+  /** Thread counts (or rank counts) the outputs were compared at. */
+  readonly checkedAt?: readonly number[];
+  /** Thread counts the race checker ran at. */
+  readonly raceCheckedAt?: readonly number[];
 }

@@ -35,6 +35,12 @@ export interface Harness {
   units(source: ResolvedSource): SourceUnit[];
   readonly checkArgs: readonly string[];
   readonly timeArgs: readonly string[];
+  /**
+   * Argument lists the race checker runs with (each at 2 and 4 threads). Include a small size:
+   * TSan/Archer keep limited history and miss races whose accesses are far apart at large N.
+   * Default: [checkArgs].
+   */
+  readonly raceArgs?: readonly (readonly string[])[];
   /** TestRecords for one candidate run against the original's run at the same inputs. */
   compare(original: ObservedRun, candidate: ObservedRun, at: RunPoint): TestRecord[];
   /** Seconds one timing run took (the process wall time, or what the driver measured itself). */
