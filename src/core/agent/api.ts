@@ -1,5 +1,6 @@
 import type { Candidate, CandidateSource, CandidateTarget, Evidence } from '../model';
 import type { VerificationSession, VerifySettings } from '../pipeline';
+import type { ParserHost } from '../parse';
 import type { Logger, Progress } from '../ports';
 
 /**
@@ -44,6 +45,8 @@ export interface AgentRequest {
   /** The function to rewrite (its name and signature are kept). */
   readonly functionName: string;
   readonly target: CandidateTarget;
+  /** Only loops overlapping these 0-based lines (the editor's selection); the whole function when absent. */
+  readonly lines?: { readonly start: number; readonly end: number };
 }
 
 /** Host services and the verification settings every candidate is judged with. */
@@ -53,6 +56,8 @@ export interface AgentContext {
   readonly signal?: AbortSignal;
   readonly log?: Logger;
   readonly progress?: Progress;
+  /** Tree-sitter for replies and candidates; defaults to the bundle's `dist/wasm` (the CLI's and the extension's). */
+  readonly parser?: ParserHost;
 }
 
 /** One candidate the agent tried, with its judgement and how it was made. */
@@ -73,4 +78,6 @@ export interface AgentResult {
   readonly tokens: TokenUsage;
   /** Why the run stopped: budget, generations done, cancelled, verified. */
   readonly stoppedBecause: string;
+  /** The provider failure that ended the run early, if one did (its message never holds the key). */
+  readonly error?: { readonly kind: LlmError['kind']; readonly message: string };
 }
