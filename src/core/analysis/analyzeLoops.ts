@@ -53,22 +53,25 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
   const reasons: Reason[] = [];
   let loop = root;
   let level = 1;
+  let firstFacts: LevelResult['facts'] | null = null;
   for (;;) {
     const pragma = pragmaBefore(loop);
-    const result = analyseLevel(ctx, loop, pragma ? parsePragma(pragma.childForFieldName('argument')?.text ?? '').collapse : 8);
+    const result = analyseLevel(ctx, loop, pragma ? parsePragma(pragma.childForFieldName('argument')?.text ?? '').collapse : 8, level);
+    firstFacts ??= result.facts;
     const existingPragma = pragma ? checkPragma(pragma, result) : null;
     if (result.notAnalysable.length > 0) {
-      out.push({ ...base, existingPragma, verdict: 'not-analysable', parallelLevel: null, clauses: null, reasons: [...reasons, ...result.notAnalysable, ...result.blocking] });
+      out.push({ ...base, existingPragma, verdict: 'not-analysable', parallelLevel: null, clauses: null, reasons: [...reasons, ...result.notAnalysable, ...result.blocking], facts: firstFacts });
       return;
     }
     if (result.blocking.length === 0) {
       const range = nodeRange(loop);
       if (result.aliasing.length === 0) {
-        out.push({ ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level)], parallelRange: range });
+        out.push({ ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level)], parallelRange: range, facts: result.facts });
       } else {
         out.push({
           ...base,
           existingPragma,
+          facts: result.facts,
           verdict: 'not-parallel',
           parallelLevel: null,
           clauses: null,
@@ -86,7 +89,7 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
       level++;
       continue;
     }
-    out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons });
+    out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons, facts: firstFacts });
     if (kids.length > 1 && !pragma) for (const k of kids) analyseNest(ctx, k, out);
     return;
   }

@@ -4,3 +4,4 @@ export * from './loop';
 export * from './verdict';
 export * from './evidence';
 export * from './candidate';
+export * from './loopFacts';

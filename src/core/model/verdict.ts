@@ -1,4 +1,5 @@
 import type { LoopNest } from './loop';
+import type { LoopFacts } from './loopFacts';
 import type { SourceRange } from './source';
 
 /**
@@ -76,4 +77,10 @@ export interface LoopVerdict {
   readonly parallelRange?: SourceRange | null;
   /** What to do if the assumptions are accepted; null when there are none or they would not suffice. */
   readonly ifAssumed?: AssumedPlan | null;
+  /**
+   * What the analysis established about the loop that gets (or would get) the pragma: accesses,
+   * dependences, scalar roles, calls, aliasing, work. For a sequential nest, the facts of its
+   * outermost level. Plain JSON (see model/loopFacts.ts).
+   */
+  readonly facts?: LoopFacts;
 }

@@ -1,0 +1,238 @@
+import type { Node } from 'web-tree-sitter';
+import { constantOf, constPoly, isConstant, type NameValue, parsePoly } from './affine';
+import type { LoopVar, MemRef } from './dependence';
+import type { AnalysisContext } from './levelAnalysis';
+import { isDeclaratorName } from './loopScan';
+import type { NestShapes } from './nestShapes';
+import type { Decl } from './scope';
+import { contains, unparen, walk } from './syntax';
+
+/** A memory reference whose array ParaForge cannot name, and why. */
+export interface UnknownRef {
+  readonly node: Node;
+  readonly write: boolean;
+  readonly why: string;
+}
+
+/** The memory references of a loop: those with a known base array, and the rest. */
+export interface Accesses {
+  readonly refs: readonly MemRef[];
+  readonly unknownBaseRefs: readonly UnknownRef[];
+}
+
+type Mode = 'read' | 'write' | 'readwrite';
+
+/**
+ * Second pass: every read and write of memory in the loop (`a[i][j]`, `*p`, `*(p + i)`, `p->x`,
+ * arrays passed whole), with subscripts as polynomials of the loop variables; linearised
+ * `a[i*n + j]` is split into `[i][j]` when j's bounds allow it.
+ */
+export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShapes): Accesses {
+  const { resolver } = ctx;
+  const { variant, loopVars } = nest;
+  const refNameValue = (name: string, at: Node): NameValue => {
+    const v = nest.baseNameValue(name, at);
+    if (typeof v === 'object' && variant.has(v.symbol)) return 'unknown';
+    return v;
+  };
+  const refs: MemRef[] = [];
+  const unknownBaseRefs: UnknownRef[] = [];
+  const enclosingLoops = (n: Node): LoopVar[] => {
+    const out: LoopVar[] = [];
+    for (let p: Node | null = n; p; p = resolver.parentOf(p)) {
+      const lv = loopVars.get(p.id);
+      if (lv) out.unshift(lv);
+      if (p.id === loop.id) break;
+    }
+    return out;
+  };
+  const addRef = (node: Node, baseNode: Node | null, dimNodes: (Node | number)[] | null, mode: Mode) => {
+    const write = mode === 'write' || mode === 'readwrite';
+    const read = mode !== 'write';
+    if (!baseNode || baseNode.type !== 'identifier') {
+      unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through an expression ParaForge cannot resolve to an array` });
+      return;
+    }
+    const d = resolver.resolve(baseNode.text, baseNode);
+    if (!d) {
+      unknownBaseRefs.push({ node, write, why: `ParaForge cannot find the declaration of \`${baseNode.text}\`` });
+      return;
+    }
+    if (contains(loop, d.nameNode)) {
+      // A local array or object declared in the loop is private to the iteration.
+      if (d.isPointer) unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, a pointer set inside the loop` });
+      return;
+    }
+    if (variant.has(d.key)) {
+      unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, which changes inside the loop` });
+      return;
+    }
+    const loops = enclosingLoops(node);
+    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : parsePoly(x, refNameValue))) : null;
+    let delinearisedBy: string | null = null;
+    if (dims && dims.length === 1 && dims[0]) {
+      const split = delinearise(dims[0], loops);
+      if (split) {
+        dims = split.dims;
+        delinearisedBy = split.by;
+      }
+    }
+    refs.push({ node, base: d.key, baseName: d.name, dims, delinearisedBy, write, read, loops });
+  };
+  walk(loop, (n) => {
+    if (n.type === 'subscript_expression') {
+      const { base: b, dims, unknown } = subscriptChain(n);
+      // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
+      const inStruct = b.type === 'field_expression';
+      addRef(n, inStruct ? rootOf(b) : b, unknown || inStruct ? null : dims, accessMode(n));
+      for (const d of dims) walkInto(d);
+      if (b.type === 'field_expression' || b.type === 'call_expression' || b.type === 'pointer_expression') walkInto(b);
+      return false;
+    }
+    if (n.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
+      const arg = unparen(n.childForFieldName('argument') as Node);
+      if (arg.type === 'identifier') addRef(n, arg, [], accessMode(n));
+      else if (arg.type === 'binary_expression' && (arg.childForFieldName('operator')?.type === '+' || arg.text.includes('+'))) {
+        const l = unparen(arg.childForFieldName('left') as Node);
+        const r = unparen(arg.childForFieldName('right') as Node);
+        const ptrSide = [l, r].find((x) => x.type === 'identifier' && isPointerLike(resolver.resolve(x.text, x)));
+        const other = ptrSide === l ? r : l;
+        if (ptrSide && arg.childForFieldName('operator')?.type === '+') {
+          addRef(n, ptrSide, [other], accessMode(n));
+          walkInto(other);
+          return false;
+        }
+        addRef(n, null, null, accessMode(n));
+      } else addRef(n, null, null, accessMode(n));
+      walkInto(arg);
+      return false;
+    }
+    if (n.type === 'field_expression') {
+      const arg = unparen(n.childForFieldName('argument') as Node);
+      const isArrow = n.text.includes('->') && n.children.some((c) => c?.type === '->');
+      if (arg.type === 'identifier') {
+        const d = resolver.resolve(arg.text, arg);
+        // `p->x` reads element 0 of p; `s.x` is part of the object s.
+        if (isArrow || (d && !d.isPointer)) addRef(n, arg, isArrow ? [0] : [], accessMode(n));
+        return false;
+      }
+      return undefined;
+    }
+    if (n.type === 'identifier') {
+      const p = n.parent;
+      if (p?.type === 'call_expression' && p.childForFieldName('function') === n) return false;
+      const d = resolver.resolve(n.text, n);
+      // An array (or pointer) passed whole, e.g. to a pure helper, may be read anywhere.
+      if (d && (d.isArray || d.isPointer) && !isDeclaratorName(n)) addRef(n, n, null, 'read');
+      return false;
+    }
+    return undefined;
+  });
+  function walkInto(n: Node) {
+    // Re-enter the same visitor for index expressions (a[idx[i]] reads idx[i]).
+    walk(n, (m) => {
+      if (m.type === 'subscript_expression' || m.type === 'pointer_expression' || m.type === 'field_expression' || m.type === 'identifier') {
+        innerVisit(m);
+        return false;
+      }
+      return undefined;
+    });
+  }
+  function innerVisit(m: Node) {
+    if (m.type === 'subscript_expression') {
+      const { base: b, dims, unknown } = subscriptChain(m);
+      addRef(m, b.type === 'identifier' ? b : null, unknown ? null : dims, 'read');
+      for (const d of dims) walkInto(d);
+    } else if (m.type === 'identifier') {
+      const d = resolver.resolve(m.text, m);
+      if (d && (d.isArray || d.isPointer)) addRef(m, m, null, 'read');
+    } else if (m.type === 'pointer_expression' || m.type === 'field_expression') {
+      addRef(m, null, null, 'read');
+    }
+  }
+  return { refs, unknownBaseRefs };
+}
+
+/** Whether a reference is read, written or both, judged from where it stands. */
+export function accessMode(node: Node): Mode {
+  let n = node;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'field_expression' && n.parent.childForFieldName('argument') === n))) n = n.parent;
+  const p = n.parent;
+  if (!p) return 'read';
+  if (p.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id) {
+    return p.childForFieldName('operator')?.type === '=' || /^\s*=/.test(p.text.slice(n.endIndex - p.startIndex)) ? 'write' : 'readwrite';
+  }
+  if (p.type === 'update_expression') return 'readwrite';
+  return 'read';
+}
+
+function subscriptIndex(sub: Node): Node | null {
+  const idx = sub.childForFieldName('index');
+  if (idx) return idx;
+  const list = sub.childForFieldName('indices');
+  if (!list) return null;
+  const items = list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return items.length === 1 ? items[0] : null;
+}
+
+function rootOf(n: Node): Node | null {
+  let x: Node = n;
+  while (x.type === 'field_expression' || x.type === 'subscript_expression') x = unparen(x.childForFieldName('argument') as Node);
+  return x.type === 'identifier' ? x : null;
+}
+
+function isPointerLike(d: Decl | null): boolean {
+  return d !== null && (d.isPointer || d.isArray);
+}
+
+/** `a[i][j]` read outermost-first: the array expression, its index expressions, and whether one is unreadable. */
+export function subscriptChain(n: Node): { base: Node; dims: Node[]; unknown: boolean } {
+  const dims: Node[] = [];
+  let base: Node = n;
+  let unknown = false;
+  while (base.type === 'subscript_expression') {
+    const idx = subscriptIndex(base);
+    if (!idx) unknown = true;
+    else dims.unshift(idx);
+    base = unparen(base.childForFieldName('argument') as Node);
+  }
+  return { base, dims, unknown };
+}
+
+/** Splits `i*n + j` into `[i][j]` when `0 <= j < n` follows from j's loop bounds (a linearised 2-D array). */
+function delinearise(p: ReturnType<typeof parsePoly> & object, loops: readonly LoopVar[]): { dims: ReturnType<typeof parsePoly>[]; by: string } | null {
+  const loopKeys = new Set(loops.map((l) => l.key));
+  const products = [...p.keys()].filter((m) => m.includes('*'));
+  if (products.length === 0) return null;
+  const symbols = new Set<string>();
+  for (const m of products) for (const v of m.split('*')) if (!loopKeys.has(v)) symbols.add(v);
+  for (const s of symbols) {
+    const high = new Map<string, number>();
+    const low = new Map<string, number>();
+    for (const [m, c] of p) {
+      const parts = m ? m.split('*') : [];
+      const i = parts.indexOf(s);
+      if (i >= 0) {
+        parts.splice(i, 1);
+        high.set(parts.join('*'), c);
+      } else low.set(m, c);
+    }
+    if ([...high.keys(), ...low.keys()].some((m) => m.includes('*') || m === s)) continue;
+    // The low part must be v + k with 0 <= v + k <= s - 1 for every v the loop takes.
+    const lowVars = [...low.keys()].filter((m) => m !== '');
+    if (lowVars.length !== 1 || low.get(lowVars[0]) !== 1) continue;
+    const lv = loops.find((l) => l.key === lowVars[0]);
+    if (!lv || !lv.min || !lv.max) continue;
+    const k = low.get('') ?? 0;
+    const minOk = isConstant(lv.min) && constantOf(lv.min) + k >= 0;
+    const maxPoly = new Map(lv.max);
+    maxPoly.set(s, (maxPoly.get(s) ?? 0) - 1);
+    if (maxPoly.get(s) === 0) maxPoly.delete(s);
+    // max + k - (s - 1) must be a constant <= 0.
+    const slack = [...maxPoly.entries()];
+    const onlyConst = slack.every(([m]) => m === '');
+    const maxOk = onlyConst && (maxPoly.get('') ?? 0) + k + 1 <= 0;
+    if (minOk && maxOk) return { dims: [high, low], by: s };
+  }
+  return null;
+}

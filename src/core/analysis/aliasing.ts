@@ -1,0 +1,112 @@
+import type { Node } from 'web-tree-sitter';
+import type { AliasFact, Reason } from '../model';
+import type { MemRef } from './dependence';
+import { type Findings, reason } from './findings';
+import type { AnalysisContext } from './levelAnalysis';
+import type { LoopScan } from './loopScan';
+import type { Decl } from './scope';
+
+/** How a memory object may be reached, for the aliasing check. */
+export type Provenance = 'distinct' | 'param-pointer' | 'param-ref' | 'unknown';
+
+/** What the aliasing check found: reasons that hold only if pointers overlap, and how to rule that out. */
+export interface AliasResult {
+  /** Reasons that would block the loop only if two pointers may overlap. */
+  readonly aliasing: readonly Reason[];
+  /** Pointer parameters whose `restrict` would remove the aliasing reasons. */
+  readonly restrictTargets: readonly Node[];
+  readonly aliasPairs: readonly (readonly [string, string])[];
+  readonly facts: readonly AliasFact[];
+}
+
+/** Groups references by the declaration of their base array, in first-seen order. */
+export function refsByBase(refs: readonly MemRef[]): Map<string, MemRef[]> {
+  const byBase = new Map<string, MemRef[]>();
+  for (const r of refs) {
+    const list = byBase.get(r.base);
+    if (list) list.push(r);
+    else byBase.set(r.base, [r]);
+  }
+  return byBase;
+}
+
+/**
+ * Checks every pair of memory objects the loop uses, at least one written: pairs that may overlap
+ * either need an assumption (pointer or reference parameters: `restrict`) or block the loop.
+ * Also blocks a reference parameter written in the loop that may name other memory it uses.
+ */
+export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], scan: LoopScan, findings: Findings): AliasResult {
+  const { resolver } = ctx;
+  const aliasing: Reason[] = [];
+  const restrictTargets: Node[] = [];
+  const aliasPairs: [string, string][] = [];
+  const facts: AliasFact[] = [];
+  const byBase = refsByBase(refs);
+  const bases = [...byBase.keys()];
+  const declOf = new Map<string, Decl>();
+  for (const r of refs) if (!declOf.has(r.base)) declOf.set(r.base, resolver.resolve(r.baseName, r.node) as Decl);
+  for (let x = 0; x < bases.length; x++) {
+    for (let y = x + 1; y < bases.length; y++) {
+      const rx = byBase.get(bases[x]) as MemRef[];
+      const ry = byBase.get(bases[y]) as MemRef[];
+      if (!rx.some((r) => r.write) && !ry.some((r) => r.write)) continue;
+      const dx = declOf.get(bases[x]) as Decl;
+      const dy = declOf.get(bases[y]) as Decl;
+      const px = provenance(dx, ctx);
+      const py = provenance(dy, ctx);
+      if (!mayAlias(dx, px, dy, py)) {
+        facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: distinctWhy(dx, px, dy, py) });
+        continue;
+      }
+      const at = (rx.find((r) => r.write) ?? ry.find((r) => r.write) ?? rx[0]).node;
+      const fixable = [[dx, px], [dy, py]].filter(([, p]) => p === 'param-pointer').map(([d]) => (d as Decl).nameNode);
+      if (fixable.length > 0 || (px === 'param-ref' && py === 'param-ref')) {
+        aliasing.push(reason('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory: the loop is parallel only if they do not overlap`, at));
+        aliasPairs.push([dx.name, dy.name]);
+        for (const f of fixable) if (!restrictTargets.includes(f)) restrictTargets.push(f);
+        facts.push({ a: dx.name, b: dy.name, kind: 'may-alias-params', why: 'both come from the caller: they may overlap unless the caller passes separate buffers' });
+      } else {
+        findings.block('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory, and ParaForge cannot tell whether they overlap`, at);
+        facts.push({ a: dx.name, b: dy.name, kind: 'may-alias', why: 'ParaForge cannot tell where one of them points' });
+      }
+    }
+  }
+
+  // A reference parameter written in the loop may name an element of an array, or a global, that
+  // the loop also uses (`f(v[3])` binds `acc` to `v[3]`): then its updates interleave with those uses.
+  for (const { decl, nodes } of scan.writes.values()) {
+    if (decl.kind !== 'param' || !decl.isReference) continue;
+    const other = [...scan.outsideNames].find((name) => name !== decl.name);
+    if (other) findings.block('may-alias', `\`${decl.name}\` is a reference: it may name \`${other}\` or one of its elements, which the loop also uses, and ParaForge cannot tell`, nodes[0]);
+  }
+  return { aliasing, restrictTargets, aliasPairs, facts };
+}
+
+function distinctWhy(a: Decl, pa: Provenance, b: Decl, pb: Provenance): string {
+  if (a.isRestrict || b.isRestrict) return 'restrict-qualified';
+  if (pa === 'distinct' && pb === 'distinct') return 'separate objects';
+  return 'a local object cannot be reached through a parameter';
+}
+
+/** Where a memory object can come from, for the aliasing check. */
+export function provenance(d: Decl, ctx: AnalysisContext): Provenance {
+  if (d.kind === 'param') {
+    if (d.isReference) return 'param-ref';
+    if (d.isPointer || d.isArray) return ctx.facts.writtenInFunction(d) ? 'unknown' : 'param-pointer';
+    return 'distinct';
+  }
+  if (d.isArray || (!d.isPointer && !d.isReference)) return 'distinct';
+  if (d.isPointer && d.init && /^\s*(?:\([^)]*\)\s*)?(?:std::)?(?:malloc|calloc|aligned_alloc)\s*\(|^\s*new\b/.test(d.init.text) && !ctx.facts.writtenInFunction(d)) return 'distinct';
+  return 'unknown';
+}
+
+/** Two different declarations may name overlapping memory. */
+export function mayAlias(a: Decl, pa: Provenance, b: Decl, pb: Provenance): boolean {
+  if (a.isRestrict || b.isRestrict) return false;
+  if (pa === 'distinct' && pb === 'distinct') return false;
+  // A local object cannot be reached through a parameter the caller passed in.
+  const localDistinct = (d: Decl, p: Provenance) => p === 'distinct' && d.kind !== 'global';
+  if ((localDistinct(a, pa) && (pb === 'param-pointer' || pb === 'param-ref')) || (localDistinct(b, pb) && (pa === 'param-pointer' || pa === 'param-ref'))) return false;
+  // A parameter reference of one object type cannot be a pointer target of another: keep it simple, assume it may.
+  return true;
+}

@@ -1,0 +1,119 @@
+import type { Node } from 'web-tree-sitter';
+import { constantOf, isConstant, type NameValue, parsePoly, polyVars } from './affine';
+import type { LoopVar } from './dependence';
+import type { Findings } from './findings';
+import type { AnalysisContext } from './levelAnalysis';
+import type { LoopScan } from './loopScan';
+import { type LoopShape, loopShape } from './loopShape';
+import { collectEnumerators, type Decl } from './scope';
+import { contains, walk } from './syntax';
+
+/** The canonical loops of a nest, with the names that change inside it. */
+export interface NestShapes {
+  /** Shape of every canonical loop whose variable and bounds are usable, by node id. */
+  readonly shapes: ReadonlyMap<number, LoopShape>;
+  /** The analysed loop's own shape, or null when it is not canonical. */
+  readonly shape: LoopShape | null;
+  /** Loop variables by loop node id, for subscripts. */
+  readonly loopVars: ReadonlyMap<number, LoopVar>;
+  /** Declaration keys of every usable induction variable. */
+  readonly loopVarKeys: ReadonlySet<string>;
+  /** The analysed loop's induction variable key. */
+  readonly ownKey: string | null;
+  /** Keys of names declared or written in the loop (other than induction variables). */
+  readonly variant: ReadonlySet<string>;
+  /** How names read as integers: constants, symbols, or unknown (macros). */
+  readonly baseNameValue: (name: string, at: Node) => NameValue;
+  /** The declaration key a shape's induction variable resolves to. */
+  readonly loopVarKey: (s: LoopShape) => string;
+}
+
+/**
+ * Reads every for-loop of the nest as OpenMP's canonical form, and drops those whose counter is
+ * changed in the body or whose bounds depend on names the loop changes (reported for the analysed loop).
+ */
+export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, findings: Findings): NestShapes {
+  const { resolver, file } = ctx;
+  const localEnums = new Map<number, Map<string, number | null>>();
+  const constValue = (d: Decl): number | undefined => {
+    if (!d.isConst || d.isPointer || d.isArray || !d.init) return undefined;
+    const p = parsePoly(d.init, () => 'unknown');
+    return p && isConstant(p) ? constantOf(p) : undefined;
+  };
+  const enumValue = (name: string, at: Node): number | null | undefined => {
+    if (file.enumerators.has(name)) return file.enumerators.get(name);
+    let fn: Node | null = at;
+    while (fn && fn.type !== 'function_definition') fn = fn.parent;
+    if (!fn) return undefined;
+    let local = localEnums.get(fn.id);
+    if (!local) {
+      local = new Map();
+      const body = fn.childForFieldName('body');
+      if (body && body.text.includes('enum')) walk(body, (n) => {
+        if (n.type === 'enum_specifier') collectEnumerators(n, local as Map<string, number | null>);
+      });
+      localEnums.set(fn.id, local);
+    }
+    return local.has(name) ? local.get(name) : undefined;
+  };
+  const baseNameValue = (name: string, at: Node): NameValue => {
+    const d = resolver.resolve(name, at);
+    if (!d) {
+      const v = file.intMacros.get(name);
+      if (v !== undefined) return v;
+      const e = enumValue(name, at);
+      if (e !== undefined) return e ?? { symbol: name };
+      if (file.otherMacros.has(name)) return 'unknown';
+      // An all-caps name declared nowhere in this file is most likely a macro from a header.
+      if (/^[A-Z][A-Z0-9_]*$/.test(name)) return 'unknown';
+      return { symbol: name };
+    }
+    return constValue(d) ?? { symbol: d.key };
+  };
+  const shapes = new Map<number, LoopShape>();
+  let ownShapeProblem: { problem: string; at: Node; macro?: boolean } | null = null;
+  for (const l of scan.innerLoops) {
+    const r = loopShape(l, resolver, baseNameValue);
+    if ('shape' in r) shapes.set(l.id, r.shape);
+    else if (l.id === loop.id) ownShapeProblem = r;
+  }
+  const loopVarKey = (s: LoopShape): string => {
+    const d = s.varDecl ?? resolver.resolve(s.varName, s.node.childForFieldName('condition') ?? s.node);
+    return d ? d.key : s.varName;
+  };
+  // An induction variable also written in its loop's body is not an induction variable.
+  for (const [id, s] of [...shapes]) {
+    const key = loopVarKey(s);
+    const w = scan.writes.get(key);
+    const header = [s.node.childForFieldName('initializer'), s.node.childForFieldName('update')].filter((x): x is Node => x !== null);
+    if (w && w.nodes.some((n) => !header.some((h) => contains(h, n)))) {
+      shapes.delete(id);
+      if (id === loop.id) ownShapeProblem = { problem: `the induction variable \`${s.varName}\` is also changed inside the loop body`, at: w.nodes.find((n) => !header.some((h) => contains(h, n))) as Node };
+    }
+  }
+  const loopVarKeys = new Set([...shapes.values()].map(loopVarKey));
+  const variant = new Set<string>([...scan.declaredInside, ...scan.writes.keys()].filter((k) => !loopVarKeys.has(k)));
+  // Bounds must not depend on variables that change inside the loop.
+  for (let round = 0; round < 2; round++) {
+    for (const [id, s] of [...shapes]) {
+      const vars = new Set([...polyVars(s.min), ...polyVars(s.max)]);
+      const bad = [...vars].find((v) => variant.has(v) || (id === loop.id && loopVarKeys.has(v)));
+      if (bad) {
+        shapes.delete(id);
+        const key = loopVarKey(s);
+        loopVarKeys.delete(key);
+        variant.add(key);
+        if (id === loop.id) ownShapeProblem = { problem: `the loop bound depends on \`${bad.split('@')[0]}\`, which changes inside the loop`, at: s.boundNodes[1] };
+      }
+    }
+  }
+  const shape = shapes.get(loop.id) ?? null;
+  if (ownShapeProblem) {
+    if (ownShapeProblem.macro) findings.unanalysable('macro-bound', ownShapeProblem.problem, ownShapeProblem.at);
+    else findings.block('non-canonical-loop', ownShapeProblem.problem, ownShapeProblem.at);
+  }
+  const loopVars = new Map<number, LoopVar>();
+  for (const [id, s] of shapes) loopVars.set(id, { key: loopVarKey(s), name: s.varName, min: s.min, max: s.max });
+  const ownKey = shape ? loopVarKey(shape) : null;
+  return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, loopVarKey };
+}

@@ -1,0 +1,78 @@
+import type { Node } from 'web-tree-sitter';
+import type { ReductionOp, ScalarFact as ScalarRoleFact } from '../model';
+import { nodeRange } from '../parse';
+import type { MemRef } from './dependence';
+import { type Findings, reason } from './findings';
+import type { AnalysisContext } from './levelAnalysis';
+import type { LoopScan } from './loopScan';
+import { classifyScalar, isLiveAfter } from './scalars';
+import type { Decl } from './scope';
+
+/** How a scalar written in the loop must be treated (with its syntax node, for pragma checks). */
+export interface ScalarUse {
+  readonly name: string;
+  readonly role: 'private' | 'lastprivate' | 'reduction' | 'carried' | 'induction';
+  readonly op?: ReductionOp;
+  readonly node: Node;
+}
+
+/** The roles of the scalars a loop writes. */
+export interface ScalarRoles {
+  readonly uses: readonly ScalarUse[];
+  /** The same, as plain facts for LoopFacts. */
+  readonly facts: readonly ScalarRoleFact[];
+}
+
+/**
+ * Classifies every scalar declared outside the loop and written in it: induction variables of the
+ * analysed (and collapsed) levels, reductions, private or lastprivate temporaries, or carried
+ * values (which block the loop, recorded in `findings`).
+ */
+export function scalarRoles(
+  ctx: AnalysisContext,
+  loop: Node,
+  scan: LoopScan,
+  refs: readonly MemRef[],
+  inductionKeys: ReadonlySet<string>,
+  innerLoopKeys: ReadonlySet<string>,
+  findings: Findings,
+): ScalarRoles {
+  const uses: ScalarUse[] = [];
+  const facts: ScalarRoleFact[] = [];
+  const add = (u: ScalarUse, d: Decl, liveAfter: boolean) => {
+    uses.push(u);
+    facts.push({
+      name: u.name,
+      role: u.role,
+      ...(u.op ? { op: u.op } : {}),
+      declared: d.kind === 'global' ? 'global' : d.kind === 'param' ? 'param' : 'function',
+      liveAfter,
+      type: d.typeText,
+      range: nodeRange(u.node),
+    });
+  };
+  for (const [key, { decl, nodes }] of scan.writes) {
+    if (scan.declaredInside.has(key)) continue;
+    if (decl.isArray) continue;
+    const live = isLiveAfter(decl, loop, ctx.facts);
+    if (inductionKeys.has(key)) {
+      // OpenMP makes these private itself; their value after the loop is another matter.
+      if (live) {
+        findings.block('induction-used-after', `\`${decl.name}\` is used after the loop; ParaForge keeps loops whose counter outlives them sequential`, nodes[0]);
+      }
+      add({ name: decl.name, role: 'induction', node: nodes[0] }, decl, live);
+      continue;
+    }
+    if (decl.isPointer && refs.some((r) => r.base === key)) continue;
+    const c = classifyScalar(decl, loop, ctx.facts, innerLoopKeys.has(key));
+    if (c.role === 'reduction') {
+      add({ name: decl.name, role: 'reduction', op: c.op, node: nodes[0] }, decl, live);
+    } else if (c.role === 'private') {
+      add({ name: decl.name, role: live ? 'lastprivate' : 'private', node: nodes[0] }, decl, live);
+    } else {
+      findings.race(reason(c.code, c.message, c.node));
+      add({ name: decl.name, role: 'carried', node: c.node }, decl, live);
+    }
+  }
+  return { uses, facts };
+}
