@@ -4,3 +4,15 @@
  */
 export * from './api';
 export { openAiProvider, meteredProvider, redactKey, type OpenAiProviderSettings, type TokenMeter } from './openAiProvider';
+export { llmParallelize, chooseStrategy, bundledParser, type LlmParallelizeOptions, type Strategy } from './llmParallelize';
+export { fitnessOf, passes, type FitnessOptions } from './fitness';
+export { extractCode, codeBlocks, pragmaAnswers, type ExtractedCode } from './reply';
+export { spliceFunction, spliceWholeFile, signatureOf, functionRange, type Spliced } from './splice';
+export { pragmaRaces } from './factsCheck';
+export { SYSTEM_PROMPT, framedSource, factsText, promptId } from './prompts/common';
+export { ompPragmaPrompt, functionLoops, applyPragmaReply, type PromptLoop } from './prompts/ompPragma';
+export { restructurePrompt } from './prompts/restructure';
+export { mpiPrompt } from './prompts/mpi';
+export { cudaPrompt } from './prompts/cuda';
+export { testerPrompt } from './prompts/tester';
+export { evidenceFeedback, repairMessage, compilerErrors } from './prompts/repair';
