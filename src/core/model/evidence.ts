@@ -27,6 +27,16 @@ export interface PreExistingIssue {
   readonly lines: readonly number[];
 }
 
+/** A floating-point tolerance and why: only reassociation the candidate really introduces justifies one. */
+export interface ToleranceReport {
+  /** Relative tolerance (the largest used; per-test values are on each TestRecord). 0 means exact. */
+  readonly relative: number;
+  /** The facts: "reduction(+:sum) on double sum at line 14 (parsed pragma)". */
+  readonly reason: string;
+  /** Which outputs it applied to; everything else was compared exactly. */
+  readonly appliesTo: string;
+}
+
 /** What parallel model a candidate uses. */
 export type Target = 'openmp' | 'mpi' | 'cuda';
 
@@ -40,6 +50,10 @@ export interface TestRecord {
   readonly passed: boolean;
   /** "out[17]: original 3.5, candidate 3.25" for the first differing element. */
   readonly firstDifference?: string;
+  /** What the inputs were, beyond the sizes ("residue 5 mod 32; values special (NaN, ±inf, -0.0, subnormals); y overlaps x at +1"). */
+  readonly inputs?: string;
+  /** Relative tolerance this test's floating-point outputs were compared with (absent or 0: exactly). */
+  readonly tolerance?: number;
 }
 
 /** A data race found by a race checker, mapped back to the user's file. */
@@ -91,4 +105,10 @@ export interface Evidence {
   readonly checkedAt?: readonly number[];
   /** Thread counts the race checker ran at. */
   readonly raceCheckedAt?: readonly number[];
+  /** Every effect compared ("return value", "y (all elements, before and after the range)", "stderr", "errno", "files in the work folder"). */
+  readonly compared?: readonly string[];
+  /** What was not compared and why (a line that differs between two runs of the original, a case the original itself crashes on). */
+  readonly leftOut?: readonly string[];
+  /** The floating-point tolerance and the fact it rests on; absent: everything compared exactly. */
+  readonly tolerance?: ToleranceReport;
 }

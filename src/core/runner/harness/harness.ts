@@ -1,4 +1,4 @@
-import type { TestRecord } from '../../model';
+import type { TestRecord, ToleranceReport } from '../../model';
 import type { RunOutcome } from '../backends/backend';
 import type { SourceUnit } from '../compile';
 
@@ -45,4 +45,20 @@ export interface Harness {
   compare(original: ObservedRun, candidate: ObservedRun, at: RunPoint): TestRecord[];
   /** Seconds one timing run took (the process wall time, or what the driver measured itself). */
   timeOf(outcome: RunOutcome): number | null;
+  /**
+   * Set when the harness needs a second run of the original (same arguments, 1 thread) before any
+   * comparison: output that differs between two runs of the original itself is left out (whole programs).
+   */
+  calibrate?(first: ObservedRun, second: ObservedRun): void;
+  /** For the evidence: what is compared, what was left out (grows while comparing), and the tolerance. */
+  readonly report?: HarnessReport;
+}
+
+/** What a harness compares and leaves out; copied into Evidence.compared / leftOut / tolerance. */
+export interface HarnessReport {
+  readonly compared: readonly string[];
+  /** Filled while comparing (cases the original itself fails on, lines that vary between its runs). */
+  readonly leftOut: string[];
+  /** Absent: everything compared exactly. */
+  readonly tolerance?: ToleranceReport;
 }
