@@ -22,7 +22,7 @@ export function restructurePrompt(target: 'openmp', functionName: string, functi
   const user = [
     `Rewrite \`${functionName}\` to run in parallel with ${target === 'openmp' ? 'OpenMP' : target}. The function:`,
     framedSource(functionText, { firstLine }),
-    verdicts.length ? `Why ParaForge's rules engine could not parallelise its loops:\n${verdicts.map((v) => `loop at line ${v.nest.root.range.start.line + 1}:\n${factsText(v)}`).join('\n')}` : '',
+    verdicts.length ? `What the dependence analysis found about its loops:\n${verdicts.map((v) => `loop at line ${v.nest.root.range.start.line + 1}:\n${factsText(v)}`).join('\n')}` : '',
     'Known restructurings:',
     ...RECIPES.map((r) => `- ${r}`),
     `Keep the name, parameters and return type of \`${functionName}\` exactly, compute the same results (floating-point`,
