@@ -4,7 +4,9 @@ import type { LoopEditArgs } from './applyLoopEdit';
 import type { ParaForgeContext } from './context';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { ExplainArgs } from './explainLoop';
+import { loopLabel } from './loopText';
 import type { LoopVerdicts } from './loopVerdicts';
+import type { ParallelizeArgs } from './parallelizeSelection';
 import { VERIFY_TITLE, type VerifyLoopArgs } from './verifyLoop';
 
 /** Kind of the "Why is this loop not parallel?" action: it explains, it does not edit. */
@@ -53,8 +55,13 @@ class LoopCodeActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const only = context.only;
     const wants = (kind: vscode.CodeActionKind) => !only || only.contains(kind) || kind.contains(only);
-    for (const verdict of analysed.verdicts.filter((v) => isUnder(v, range))) {
+    const under = analysed.verdicts.filter((v) => isUnder(v, range));
+    // A selection over several loops (the whole file, say) gets one action for all of them rather
+    // than a list of look-alike per-loop entries; the per-loop actions are a cursor away.
+    if (!range.isEmpty && under.length > 1) return this.forSelection(document, range, under, parsed, wants);
+    for (const verdict of under) {
       const line = verdict.nest.root.range.start.line;
+      const which = loopLabel(verdict);
       if (verdict.existingPragma && verdict.existingPragma.missingClauses.length > 0 && wants(vscode.CodeActionKind.QuickFix)) {
         const clauses = verdict.existingPragma.missingClauses.join(' ');
         const edits = this.ctx.engine.fixRace(parsed, verdict);
@@ -69,27 +76,50 @@ class LoopCodeActions implements vscode.CodeActionProvider {
       if (verdict.verdict === 'parallel' && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
         const edits = this.ctx.engine.parallelize(parsed, verdict);
         if (edits.length > 0) {
-          actions.push(this.rewrite(`${PARALLELIZE_TITLE} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
+          actions.push(this.rewrite(`${PARALLELIZE_TITLE} at ${which} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
           // The same edits, judged by the runner first; it applies nothing unless they are verified.
-          const verify = new vscode.CodeAction(VERIFY_TITLE, vscode.CodeActionKind.RefactorRewrite);
+          const verify = new vscode.CodeAction(`${VERIFY_TITLE} at ${which}`, vscode.CodeActionKind.RefactorRewrite);
           const args: VerifyLoopArgs = { uri: document.uri.toString(), version: document.version, edits, functionName: verdict.nest.functionName, line: line + 1 };
-          verify.command = { command: 'paraforge.parallelizeAndVerify', title: VERIFY_TITLE, arguments: [args] };
+          verify.command = { command: 'paraforge.parallelizeAndVerify', title: verify.title, arguments: [args] };
           actions.push(verify);
         }
       }
       if (verdict.verdict === 'not-parallel' && verdict.assumptions.length > 0 && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
         const assumed = this.ctx.engine.parallelizeAssuming(parsed, verdict);
         if (assumed && assumed.edits.length > 0) {
-          actions.push(this.rewrite(`Parallelize assuming ${assumed.assumption} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, assumed.edits));
+          actions.push(this.rewrite(`Parallelize assuming ${assumed.assumption} at ${which} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, assumed.edits));
         }
       }
       if (verdict.verdict !== 'parallel' && wants(EXPLAIN_KIND)) {
-        const action = new vscode.CodeAction('Why is this loop not parallel?', EXPLAIN_KIND);
+        const action = new vscode.CodeAction(`Why is this loop not parallel? (${which})`, EXPLAIN_KIND);
         const args: ExplainArgs = { uri: document.uri.toString(), line };
         action.command = { command: 'paraforge.explainLoop', title: action.title, arguments: [args] };
         actions.push(action);
       }
     }
+    return actions;
+  }
+
+  /** One combined rewrite (and one verified run) for a selection over several loops. */
+  private forSelection(
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    verdicts: readonly import('../core/model').LoopVerdict[],
+    parsed: Parameters<ParaForgeContext['engine']['parallelize']>[0],
+    wants: (kind: vscode.CodeActionKind) => boolean,
+  ): vscode.CodeAction[] {
+    if (!wants(vscode.CodeActionKind.RefactorRewrite)) return [];
+    const parallel = verdicts.filter((v) => v.verdict === 'parallel' && !v.existingPragma);
+    const edits = parallel.flatMap((v) => this.ctx.engine.parallelize(parsed, v));
+    const actions: vscode.CodeAction[] = [];
+    const lines = parallel.map((v) => v.nest.root.range.start.line + 1).join(', ');
+    if (edits.length > 0) {
+      actions.push(this.rewrite(`${PARALLELIZE_TITLE}: ${parallel.length} of ${verdicts.length} loops in the selection (lines ${lines}) ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
+    }
+    const run = new vscode.CodeAction(`Parallelize Selection and verify (${verdicts.length} loops)…`, vscode.CodeActionKind.RefactorRewrite);
+    const args: ParallelizeArgs = { uri: document.uri.toString(), lines: { start: range.start.line, end: range.end.line } };
+    run.command = { command: 'paraforge.parallelizeSelection', title: run.title, arguments: [args] };
+    actions.push(run);
     return actions;
   }
 

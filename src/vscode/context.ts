@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import { ParserHost } from '../core/parse';
+import * as fs from 'node:fs';
+import { createSession, type VerificationSession } from '../core/pipeline';
+import { registerCandidateDocuments } from './candidatePreview';
+import { registerChatParticipant } from './chat';
 import { registerCodeActions } from './codeActions';
 import { createCommands } from './commands';
 import { createCoreEngine } from './coreEngine';
@@ -8,7 +12,14 @@ import { registerDiagnostics } from './diagnostics';
 import { DocumentTrees } from './documents';
 import type { LoopEngine } from './engine';
 import { createLog } from './log';
+import { Explanations } from './explainLoop';
+import { registerHover } from './hover';
 import { LoopVerdicts } from './loopVerdicts';
+import { LoopsView, registerLoopsView } from './loopsView';
+import { ReportPanels } from './reportPanel';
+import { ResultStore } from './results';
+import { RunRegistry } from './runs';
+import { registerStatusBar } from './statusBar';
 import { VerifiedRewrites } from './verifyLoop';
 
 /** Owns everything the extension registers; disposing it undoes activation. */
@@ -16,6 +27,18 @@ export class ParaForgeContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Rewrites the runner verified, waiting for the user's "Apply", and their evidence reports. */
   readonly verifiedRewrites = new VerifiedRewrites();
+  /** Every candidate made in this window with its report, until its document changes. */
+  readonly results = new ResultStore();
+  /** Runs in flight, each cancellable (their AbortSignals reach core). */
+  readonly runs = new RunRegistry();
+  /** The evidence report webviews. */
+  readonly reports: ReportPanels;
+  /** The "Why" Markdown explanations. */
+  readonly explanations = new Explanations();
+  /** The Loops view's data. */
+  readonly loopsView: LoopsView;
+  /** Verification state shared by every run in this window (reference outputs, the cache folder). */
+  readonly session: VerificationSession;
 
   private constructor(
     readonly extension: vscode.ExtensionContext,
@@ -27,7 +50,14 @@ export class ParaForgeContext implements vscode.Disposable {
     readonly engine: LoopEngine,
     /** Loop verdicts of the current version of each document, shared by diagnostics and code actions. */
     readonly verdicts: LoopVerdicts,
-  ) {}
+  ) {
+    this.reports = new ReportPanels(this);
+    this.loopsView = new LoopsView(this);
+    const cacheDir = vscode.Uri.joinPath(extension.globalStorageUri, 'verify-cache').fsPath;
+    // Per-user and private: builds of the user's code and reference outputs live here.
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    this.session = createSession({ cacheDir });
+  }
 
   /** Activates the extension; a failure is shown to the user (VS Code would only log it). */
   static async create(extension: vscode.ExtensionContext): Promise<ParaForgeContext> {
@@ -44,6 +74,16 @@ export class ParaForgeContext implements vscode.Disposable {
       ctx.disposables.push(
         trees,
         ctx.verifiedRewrites,
+        ctx.results,
+        ctx.runs,
+        ctx.explanations,
+        ctx.reports,
+        ctx.loopsView,
+        registerCandidateDocuments(ctx),
+        registerLoopsView(ctx),
+        registerHover(ctx),
+        registerStatusBar(ctx),
+        registerChatParticipant(ctx),
         vscode.workspace.onDidCloseTextDocument((d) => ctx.verdicts.forget(d)),
         registerDiagnostics(ctx),
         registerCodeActions(ctx),
@@ -52,6 +92,7 @@ export class ParaForgeContext implements vscode.Disposable {
         ctx.disposables.push(vscode.commands.registerCommand(id, run));
       }
       extension.subscriptions.push(ctx);
+      void vscode.commands.executeCommand('setContext', 'paraforge.active', true);
       logger.info(`ParaForge ${extension.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
       return ctx;
     } catch (e) {

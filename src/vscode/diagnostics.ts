@@ -4,6 +4,7 @@ import type { LineWindow } from '../core/parse';
 import type { ParaForgeContext } from './context';
 import { toRange } from './convert';
 import { DocumentTrees } from './documents';
+import { proposedPragma } from './loopText';
 import { uncovered } from './loopVerdicts';
 import { readSettings, type Settings } from './settings';
 
@@ -171,10 +172,12 @@ export function diagnosticsFor(uri: vscode.Uri, verdict: LoopVerdict, settings: 
   if (verdict.verdict === 'parallel' && !pragma && settings.parallelizableHints) {
     const loop = loopAt(verdict.nest.root, verdict.parallelRange?.startOffset) ?? verdict.nest.root;
     // Not verified: the runner has not compiled, run and race-checked the rewrite yet.
+    const proposed = proposedPragma(verdict);
+    // Hints are faint dots the Problems panel leaves out; users who want them listed opt in and get Information.
     const d = new vscode.Diagnostic(
       toRange(loop.headerRange),
-      'This loop can be parallelised with OpenMP (static analysis; the rewrite is not yet verified by running it).',
-      vscode.DiagnosticSeverity.Hint,
+      `This loop can be parallelised with \`${proposed?.text ?? '#pragma omp parallel for'}\` (static analysis; not yet verified by running it).`,
+      settings.showInProblems ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Hint,
     );
     d.code = PARALLELIZABLE_CODE;
     d.source = DIAGNOSTIC_SOURCE;

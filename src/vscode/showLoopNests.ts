@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { LoopNest } from '../core/model';
+import type { LoopNest, LoopVerdict } from '../core/model';
 import { findLoopNests } from '../core/parse';
 import type { ParaForgeContext } from './context';
+import { firstReason, proposedPragma, verdictIcon, verdictWord } from './loopText';
 
 /** What the command returns (used by tests and other extensions): the nests shown in the pick list. */
 export interface LoopNestItem {
@@ -11,6 +12,10 @@ export interface LoopNestItem {
   readonly depth: number;
   readonly kind: string;
   readonly hasParseErrors: boolean;
+  /** "parallel", "not parallel", "parallel if assumed", "has a pragma", "pragma races", "not analysable". */
+  readonly verdict?: string;
+  /** The pragma the rules engine would write, or the first reason it would not. */
+  readonly why?: string;
 }
 
 /**
@@ -29,7 +34,9 @@ export async function showLoopNests(ctx: ParaForgeContext): Promise<LoopNestItem
     return undefined;
   }
   const nests = findLoopNests(parsed.tree);
-  const items = nests.map(toItem);
+  const analysed = await ctx.verdicts.inWindow(editor.document, { startLine: 0, endLine: Math.max(0, editor.document.lineCount - 1) }).catch(() => undefined);
+  const verdictOf = (nest: LoopNest) => analysed?.verdicts.find((v) => v.nest.root.range.startOffset === nest.root.range.startOffset);
+  const items = nests.map((nest) => toItem(nest, verdictOf(nest)));
   if (nests.length === 0) {
     void vscode.window.showInformationMessage('ParaForge: no loops in this file.');
     return items;
@@ -37,12 +44,20 @@ export async function showLoopNests(ctx: ParaForgeContext): Promise<LoopNestItem
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { nest: LoopNest }>();
   pick.title = 'ParaForge: loop nests';
   pick.placeholder = 'Choose a loop nest to go to it';
-  pick.items = nests.map((nest) => ({
-    nest,
-    label: `$(sync) ${nest.functionName ?? '(file scope)'}: line ${nest.root.range.start.line + 1}`,
-    description: `${nest.root.kind}, depth ${nest.depth}`,
-    detail: nest.hasParseErrors ? '$(warning) parse errors nearby: ParaForge will not rewrite this loop' : undefined,
-  }));
+  pick.items = nests.map((nest) => {
+    const verdict = verdictOf(nest);
+    const pragma = verdict && proposedPragma(verdict);
+    return {
+      nest,
+      label: `$(${verdict ? verdictIcon(verdict) : 'sync'}) ${nest.functionName ?? '(file scope)'}: line ${nest.root.range.start.line + 1} — ${verdict ? verdictWord(verdict) : 'not analysed'}`,
+      description: `${nest.root.kind}, depth ${nest.depth}`,
+      detail: nest.hasParseErrors
+        ? '$(warning) parse errors nearby: ParaForge will not rewrite this loop'
+        : pragma
+          ? `${pragma.text}${pragma.assumed ? ' (if assumed)' : ''}`
+          : verdict && firstReason(verdict)?.replace(/`([^`]+)`/g, '‘$1’'),
+    };
+  });
   const document = editor.document;
   pick.onDidAccept(async () => {
     const chosen = pick.selectedItems[0]?.nest;
@@ -58,8 +73,10 @@ export async function showLoopNests(ctx: ParaForgeContext): Promise<LoopNestItem
   return items;
 }
 
-function toItem(nest: LoopNest): LoopNestItem {
+function toItem(nest: LoopNest, verdict: LoopVerdict | undefined): LoopNestItem {
+  const pragma = verdict && proposedPragma(verdict);
   return {
+    ...(verdict ? { verdict: verdictWord(verdict), why: pragma?.text ?? firstReason(verdict) } : {}),
     functionName: nest.functionName,
     line: nest.root.range.start.line + 1,
     endLine: nest.root.range.end.line + 1,

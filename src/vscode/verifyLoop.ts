@@ -1,13 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EvidenceVerdict, TextEdit } from '../core/model';
+import type { Candidate, EvidenceVerdict, TextEdit } from '../core/model';
+import { candidateId } from '../core/pipeline';
 import type { Progress } from '../core/ports';
 import { formatEvidence, verifyRewrite, type PartEvidence } from '../core/runner';
 import { applyEdits } from '../core/transform/openmp';
 import { applyLoopEdit, type LoopEditResult } from './applyLoopEdit';
+import { acceptCandidate } from './candidatePreview';
 import type { ParaForgeContext } from './context';
 import { DocumentTrees } from './documents';
+import { makeReport } from './results';
 import { readSettings } from './settings';
+import { explainRestricted, mayRun, RESTRICTED_MESSAGE } from './trust';
 
 /** Title of the code action; tests and the README refer to it. */
 export const VERIFY_TITLE = 'Parallelize and verify loop (compile, run, race-check)';
@@ -50,6 +54,8 @@ export interface VerifyLoopResult {
   readonly parts: readonly PartEvidence[];
   /** The read-only report of the evidence (a `paraforge-evidence:` URI), when the runner ran. */
   readonly evidenceUri?: string;
+  /** The candidate's id in the result store: `paraforge.showReport` opens its report (with Apply). */
+  readonly candidateId?: string;
 }
 
 /** A rewrite the runner verified, kept until it is applied or the document moves on. */
@@ -126,6 +132,7 @@ export async function verifyLoop(
   }
   const language = DocumentTrees.languageOf(document);
   if (!language) return refused(`ParaForge verifies C, C++ and CUDA files; this one is '${document.languageId}'`);
+  if (!mayRun()) return refused(RESTRICTED_MESSAGE);
   const originalText = document.getText();
   const rewrittenText = applyEdits(originalText, args.edits);
   const file = document.uri.scheme === 'file' ? document.uri.fsPath : path.resolve(path.basename(document.fileName));
@@ -161,7 +168,21 @@ export async function verifyLoop(
   ctx.log.info(report);
   const evidenceUri = ctx.verifiedRewrites.addReport(file, args.line, report).toString();
   const deciding = parts.find((p) => p.evidence.verdict !== 'verified') ?? parts[0];
-  const result = { verdict: deciding.evidence.verdict, verified: verification.verified, summary: deciding.evidence.summary, applied: false as const, parts, evidenceUri };
+  // The same result goes to the store the report webview reads, so "Show Evidence" can offer Apply.
+  const candidate: Candidate = {
+    id: candidateId('openmp', 'rules', originalText, rewrittenText, args.edits),
+    target: 'openmp',
+    origin: 'rules',
+    parent: null,
+    source: { path: document.uri.scheme === 'file' ? file : null, language, text: originalText, version: args.version },
+    region: { functionName: deciding.functionName, range: null },
+    text: rewrittenText,
+    edits: args.edits,
+    description: `OpenMP rewrite of the loop at line ${args.line}${args.functionName ? ` of ${args.functionName}` : ''}`,
+    operator: 'openmp-proven',
+  };
+  ctx.results.add({ candidate, uri: args.uri, report: makeReport(candidate, { ...deciding.evidence, candidateId: candidate.id }, { engine: 'rules' }) });
+  const result = { verdict: deciding.evidence.verdict, verified: verification.verified, summary: deciding.evidence.summary, applied: false as const, parts, evidenceUri, candidateId: candidate.id };
   return verification.verified ? { ...result, candidate: { uri: args.uri, version: args.version, edits: args.edits, line: args.line } } : result;
 }
 
@@ -185,13 +206,16 @@ export async function parallelizeAndVerify(ctx: ParaForgeContext, args: VerifyLo
     },
   );
   const { candidate, ...result } = outcome;
-  const showEvidence = () => result.evidenceUri && vscode.window.showTextDocument(vscode.Uri.parse(result.evidenceUri), { preview: true });
+  // The report webview, not the plain-text log: it keeps Apply available until the document changes.
+  const showEvidence = () => result.candidateId && vscode.commands.executeCommand('paraforge.showReport', { id: result.candidateId });
   if (candidate) {
     ctx.verifiedRewrites.remember(candidate);
     void vscode.window.showInformationMessage(`ParaForge verified the loop at line ${candidate.line}: ${result.summary}`, 'Apply', 'Show Evidence').then((choice) => {
       if (choice === 'Apply') void vscode.commands.executeCommand('paraforge.applyVerifiedRewrite', { uri: candidate.uri, version: candidate.version } satisfies ApplyVerifiedArgs);
       else if (choice === 'Show Evidence') void showEvidence();
     });
+  } else if (result.verdict === 'refused' && !mayRun()) {
+    explainRestricted('verification');
   } else if (result.verdict === 'cancelled') {
     void vscode.window.showInformationMessage(`ParaForge: ${result.summary}.`);
   } else {
@@ -210,8 +234,17 @@ export async function parallelizeAndVerify(ctx: ParaForgeContext, args: VerifyLo
 export async function applyVerifiedRewrite(ctx: ParaForgeContext, args: ApplyVerifiedArgs | undefined): Promise<LoopEditResult> {
   const uri = args?.uri ?? vscode.window.activeTextEditor?.document.uri.toString();
   const candidate = uri ? ctx.verifiedRewrites.peek(uri) : undefined;
+  if (!args && !candidate) {
+    // From the palette: any verified candidate still at its document's version (Parallelize Selection's too).
+    const applicable = ctx.results.applicable().filter((r) => !uri || r.uri === uri);
+    const choice = applicable.length <= 1 ? applicable[0] : await vscode.window.showQuickPick(
+      applicable.map((r) => ({ label: r.candidate.description, description: `${path.basename(r.report.file)} · ${r.report.evidence?.summary ?? ''}`, r })),
+      { title: 'ParaForge: apply which verified rewrite?' },
+    ).then((p) => p?.r);
+    if (choice) return acceptCandidate(ctx, { id: choice.candidate.id }).then((r) => (r.applied ? { applied: true as const } : { applied: false as const, reason: r.reason }));
+  }
   if (!uri || !candidate) {
-    const reason = 'ParaForge: no verified rewrite to apply for this file; run "Parallelize and verify loop" on a loop first.';
+    const reason = 'ParaForge: no verified rewrite to apply for this file; run Parallelize Selection or "Parallelize and verify loop" first.';
     void vscode.window.showWarningMessage(reason);
     return { applied: false, reason };
   }

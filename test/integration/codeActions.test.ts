@@ -28,9 +28,10 @@ suite('Code actions', () => {
     const { document } = await openFixture('parallel.c');
     const actions = await codeActionsAt(document.uri, at(document, 4));
     const parallelize = actionTitled(actions, PARALLELIZE);
-    assert.strictEqual(parallelize.title, `${PARALLELIZE} (not yet verified)`);
+    // The title says which loop: with several loops in view, the light bulb's entries differ.
+    assert.strictEqual(parallelize.title, `${PARALLELIZE} at line 5 in saxpy (not yet verified)`);
     assert.strictEqual(parallelize.kind?.value, vscode.CodeActionKind.RefactorRewrite.value);
-    assert.ok(!actions.some((a) => a.title === WHY), 'a parallel loop is explained as not parallel');
+    assert.ok(!actions.some((a) => a.title.startsWith(WHY)), 'a parallel loop is explained as not parallel');
   });
 
   test('offers only the explanation on a loop with a carried dependence', async () => {

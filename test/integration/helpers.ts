@@ -1,5 +1,7 @@
 // Shared helpers for the integration tests (bundled into each test file).
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ParaForgeContext } from '../../src/vscode/context';
 import type { LoopNestItem } from '../../src/vscode/showLoopNests';
@@ -90,4 +92,18 @@ export function actionTitled(actions: readonly vscode.CodeAction[], prefix: stri
 export async function runAction<T>(action: vscode.CodeAction): Promise<T> {
   assert.ok(action.command, `action "${action.title}" carries no command`);
   return vscode.commands.executeCommand<T>(action.command.command, ...(action.command.arguments ?? []));
+}
+
+/**
+ * Processes the runner started in this host: compilers and runs under its build cache and work dirs.
+ * The extension host's TMPDIR is private to this test run, so nothing else matches. execFile (no
+ * shell) so the pattern is not in a shell's own command line; pgrep never lists itself.
+ */
+export function runnerProcesses(): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', `${os.tmpdir()}/paraforge-(run|build)`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch (e) {
+    if ((e as { status?: number }).status === 1) return []; // pgrep: nothing matched
+    throw e;
+  }
 }

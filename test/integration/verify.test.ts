@@ -44,7 +44,7 @@ suite('Parallelize and verify', () => {
     assert.strictEqual(action.kind?.value, vscode.CodeActionKind.RefactorRewrite.value);
     assert.strictEqual(action.command?.command, 'paraforge.parallelizeAndVerify');
     const serial = await codeActionsAt(document.uri, at(document, 19));
-    assert.ok(!serial.some((a) => a.title === VERIFY), `offered on the prefix sum: ${serial.map((a) => a.title)}`);
+    assert.ok(!serial.some((a) => a.title.startsWith(VERIFY)), `offered on the prefix sum: ${serial.map((a) => a.title)}`);
   });
 
   test('verifies a whole program without changing it; applying the verified rewrite then inserts the pragma', async () => {
