@@ -27,6 +27,9 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [path.join(root, 'src/extension.ts')], outfile: path.join(root, 'dist/extension.js'), external: ['vscode'] }),
+  // The LLM agent (and the openai SDK) in a bundle of its own: the extension requires it on first
+  // use of an LLM engine, so activation does not load it (src/vscode/agentBridge.ts).
+  esbuild.build({ ...common, entryPoints: [path.join(root, 'src/vscode/agentEntry.ts')], outfile: path.join(root, 'dist/agent.js'), external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ]);
 chmodSync(path.join(root, 'dist/cli.js'), 0o755);
@@ -41,4 +44,4 @@ for (const file of [
 ]) {
   copyFileSync(path.join(root, 'node_modules', file), path.join(wasmDir, path.basename(file)));
 }
-console.log(`built dist/extension.js, dist/cli.js, dist/wasm (${production ? 'production' : 'development'})`);
+console.log(`built dist/extension.js, dist/agent.js, dist/cli.js, dist/wasm (${production ? 'production' : 'development'})`);

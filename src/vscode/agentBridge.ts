@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentContext, AgentRequest, AgentResult, LlmProvider } from '../core/agent/api';
 import type { ParaForgeContext } from './context';
@@ -8,19 +9,27 @@ import type { Settings } from './settings';
 /** The engines Parallelize Selection offers. */
 export type EngineKind = 'rules' | 'llm' | 'evolve';
 
-/** The agent's entry points, once core/agent exports them (engineer H6's work). */
+/** The agent's entry points this host calls (`dist/agent.js`, bundled from agentEntry.ts). */
 interface AgentModule {
   llmParallelize(request: AgentRequest, provider: LlmProvider, ctx: AgentContext): Promise<AgentResult>;
-  evolve(request: AgentRequest, options: Record<string, unknown>, ctx: AgentContext): Promise<AgentResult>;
+  /** Absent until the evolve loop ships in core/agent. */
+  evolve?: (request: AgentRequest, options: Record<string, unknown>, ctx: AgentContext) => Promise<AgentResult>;
   openAiProvider(options: { baseURL: string; apiKey: string; model: string }): LlmProvider;
 }
 
 /**
  * Loads the agent lazily: it brings the `openai` SDK, which nothing needs until an LLM engine runs,
- * so activation does not pay for it. Undefined until core/agent exports the entry points.
+ * so activation does not pay for it. Undefined when the bundle is missing (a broken install).
  */
-async function loadAgent(): Promise<AgentModule | undefined> {
-  return undefined;
+function loadAgent(ctx: ParaForgeContext): AgentModule | undefined {
+  const file = path.join(ctx.extension.extensionPath, 'dist', 'agent.js');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded on first use
+    return require(file) as AgentModule;
+  } catch (e) {
+    ctx.log.error(`cannot load the LLM agent from ${file}: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** A provider ready to use, or what the user must do to get one. */
@@ -58,8 +67,8 @@ export async function resolveProvider(ctx: ParaForgeContext, settings: Settings)
     const provider = await VsCodeLmProvider.select(settings.llm.model || undefined);
     return provider ? { provider } : { missing: `VS Code offers no chat model${settings.llm.model ? ` of family "${settings.llm.model}"` : ''}; install one (e.g. GitHub Copilot Chat) or use an OpenAI-compatible endpoint` };
   }
-  const agent = await loadAgent();
-  if (!agent) return { missing: 'the OpenAI-compatible provider is not available in this build of ParaForge yet' };
+  const agent = loadAgent(ctx);
+  if (!agent) return { missing: 'the LLM agent could not be loaded (see the ParaForge log); reinstall the extension' };
   const apiKey = (await readApiKey(ctx)) ?? '';
   if (!apiKey && /api\.openai\.com/.test(settings.llm.baseUrl)) return { missing: 'no API key is stored: run "ParaForge: Set API Key"' };
   return { provider: agent.openAiProvider({ baseURL: settings.llm.baseUrl, apiKey: apiKey || 'none', model: settings.llm.model }) };
@@ -75,12 +84,14 @@ export async function runAgent(
 ): Promise<{ readonly result: AgentResult; readonly provider: string } | { readonly missing: string }> {
   const resolved = await resolveProvider(ctx, settings);
   if ('missing' in resolved) return resolved;
-  const agent = await loadAgent();
-  if (!agent) return { missing: `the ${engine === 'llm' ? 'LLM' : 'evolve'} engine is not available in this build of ParaForge yet` };
+  const agent = loadAgent(ctx);
+  if (!agent) return { missing: 'the LLM agent could not be loaded (see the ParaForge log); reinstall the extension' };
+  if (engine === 'evolve' && !agent.evolve) return { missing: 'the evolve engine is not in this build of ParaForge yet; use the LLM engine' };
+  const withParser: AgentContext = { ...agentCtx, parser: ctx.parsers };
   const result =
     engine === 'llm'
-      ? await agent.llmParallelize(request, resolved.provider, agentCtx)
-      : await agent.evolve(request, { provider: resolved.provider, generations: settings.budget.evolveGenerations, tokenBudget: settings.budget.llmTokens }, agentCtx);
+      ? await agent.llmParallelize(request, resolved.provider, withParser)
+      : await agent.evolve!(request, { provider: resolved.provider, generations: settings.budget.evolveGenerations, tokenBudget: settings.budget.llmTokens }, withParser);
   return { result, provider: resolved.provider.name };
 }
 

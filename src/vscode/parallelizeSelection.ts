@@ -227,7 +227,7 @@ async function runAgentEngine(
   stage(`asking the ${input.engine === 'llm' ? 'LLM' : 'evolve'} engine (${describeProvider(input.settings)})…`);
   let outcome: Awaited<ReturnType<typeof runAgent>>;
   try {
-    outcome = await runAgent(ctx, input.engine as Exclude<EngineKind, 'rules'>, { source: input.source, functionName, target: input.target }, input.settings, {
+    outcome = await runAgent(ctx, input.engine as Exclude<EngineKind, 'rules'>, { source: input.source, functionName, target: input.target, ...(input.region.region.lines ? { lines: input.region.region.lines } : {}) }, input.settings, {
       session: ctx.session,
       settings: verifySettings(input.settings),
       signal: run.signal,
