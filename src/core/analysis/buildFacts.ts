@@ -115,6 +115,7 @@ export function buildLoopFacts(x: FactInputs): LoopFacts {
       triangular,
       imbalanced: hasBranchAroundWork(loop),
       inMain: enclosingFunctionName(loop) === 'main',
+      initialisesOnly: x.refs.every((r) => !r.read) && x.calls.every((c) => c.effect === 'pure'),
       enclosingLoops: enclosingLoopCount(loop),
       vectorisable: x.calls.length === 0 && chainAll && x.chain.length > 0 && x.independentLevels === x.chain.length,
     },
@@ -167,13 +168,17 @@ function workOf(loop: Node, nest: NestShapes): number | null {
   return trip * (opsIn(body, true) + inner);
 }
 
-/** True when an `if`/`?:`/`switch` in the body contains an inner loop or a call: iterations may cost different amounts. */
+/**
+ * True when iterations may cost very different amounts: an `if`/`switch` around an inner loop or
+ * a call, or an inner `while`/`do` loop (a data-dependent trip count, as in Mandelbrot).
+ */
 function hasBranchAroundWork(loop: Node): boolean {
   let found = false;
   const body = loop.childForFieldName('body');
   if (!body) return false;
   walk(body, (n) => {
     if (found) return false;
+    if (n.type === 'while_statement' || n.type === 'do_statement') found = true;
     if (n.type === 'if_statement' || n.type === 'switch_statement') {
       walk(n, (m) => {
         if (LOOP_TYPES.has(m.type) || m.type === 'call_expression') found = true;

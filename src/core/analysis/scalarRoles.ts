@@ -5,7 +5,8 @@ import type { MemRef } from './dependence';
 import { type Findings, reason } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
-import { classifyScalar, isLiveAfter } from './scalars';
+import { reinitialisedBeforeEveryUse } from './reinitialised';
+import { classifyScalar } from './scalars';
 import type { Decl } from './scope';
 
 /** How a scalar written in the loop must be treated (with its syntax node, for pragma checks). */
@@ -54,7 +55,9 @@ export function scalarRoles(
   for (const [key, { decl, nodes }] of scan.writes) {
     if (scan.declaredInside.has(key)) continue;
     if (decl.isArray) continue;
-    const live = isLiveAfter(decl, loop, ctx.facts);
+    // Path-aware: C89 counters and temporaries at function scope, re-set by every later loop header,
+    // are dead after the loop; a value overwritten only on some paths (`if (c) k = 0;`) stays live.
+    const live = !reinitialisedBeforeEveryUse(decl, loop, ctx.facts, ctx.resolver);
     if (inductionKeys.has(key)) {
       // OpenMP makes these private itself; their value after the loop is another matter.
       if (live) {

@@ -145,6 +145,8 @@ export interface WorkFacts {
   readonly imbalanced: boolean;
   /** The loop sits in `main` (set-up loops there are usually too small to pay). */
   readonly inMain: boolean;
+  /** The loop only writes memory (reads no array): an initialisation loop. */
+  readonly initialisesOnly: boolean;
   /** Number of sequential loops around the analysed loop in its function (a time loop gives 1). */
   readonly enclosingLoops: number;
   /** The loop calls no function and has no nested loop: the compiler may vectorise it as it is. */

@@ -29,9 +29,12 @@ describe('control flow out of the loop', () => {
 });
 
 describe('simd', () => {
-  it('marks an innermost call-free loop as simd, and not one with a nested loop or a call', async () => {
-    expect((await verdictOf('  double s = 0;\n  for (int i = 0; i < N; i++) s += a[i];\n  c[0] = s;')).clauses?.simd).toBe(true);
-    expect((await verdictOf('  for (int i = 0; i < N; i++) for (int j = 0; j < i; j++) A[i][j] = B[i][j];')).clauses?.simd).toBe(false);
-    expect((await verdictOf('  for (int i = 0; i < N; i++) b[i] = sqrt(a[i]);')).clauses?.simd).toBe(false);
+  it('marks an innermost call-free loop as vectorisable, and not one with a nested loop or a call; simd is off by default', async () => {
+    const flat = await verdictOf('  double s = 0;\n  for (int i = 0; i < N; i++) s += a[i];\n  c[0] = s;');
+    expect(flat.facts?.work.vectorisable).toBe(true);
+    // The cost model leaves simd out: it has stopped gcc 12 optimising nests (issue #7).
+    expect(flat.clauses?.simd).toBe(false);
+    expect((await verdictOf('  for (int i = 0; i < N; i++) for (int j = 0; j < i; j++) A[i][j] = B[i][j];')).facts?.work.vectorisable).toBe(false);
+    expect((await verdictOf('  for (int i = 0; i < N; i++) b[i] = sqrt(a[i]);')).facts?.work.vectorisable).toBe(false);
   });
 });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLoops } from '../../../src/core/analysis';
+import type { LanguageId, LoopVerdict } from '../../../src/core/model';
+import { parallelizeSource } from '../../../src/core/transform';
+import { analyseFile } from '../analysis/corpusHelpers';
+import { fixture, testParserHost } from '../../helpers/paths';
+
+const host = testParserHost();
+
+async function analyse(text: string, language: LanguageId = 'c'): Promise<LoopVerdict[]> {
+  const tree = await host.parse(language, text);
+  try {
+    return analyzeLoops(tree, language, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+const line = (v: LoopVerdict) => v.nest.root.range.start.line + 1;
+
+describe('cost model: the pragma must pay', () => {
+  it('C89 counters at function scope do not push a time-stepped stencil down to a region per row', async () => {
+    const { text, verdicts } = await analyseFile(fixture('coverage/c89_time_stencil.c'));
+    const byLine = new Map(verdicts.map((v) => [line(v), v]));
+    // The time loop is sequential; each sweep inside it is parallel at its row level, j private.
+    expect(byLine.get(11)?.verdict).toBe('not-parallel');
+    for (const l of [12, 15]) {
+      const v = byLine.get(l)!;
+      expect(v.verdict, v.reasons.map((r) => r.message).join('|')).toBe('parallel');
+      expect(v.parallelLevel).toBe(1);
+      expect(v.clauses?.private).toEqual(['j']);
+      expect(v.clauses?.lastprivate).toEqual([]);
+    }
+    const out = parallelizeSource(text, verdicts, 'c').text;
+    expect(out).toContain('#pragma omp parallel for private(j)\n    for (i = 1; i < N - 1; i++)');
+  });
+
+  it('keeps lastprivate when a later read is not preceded by a reassignment on every path', async () => {
+    const src = 'double a[1000];\nint f(int c) {\n  int i, k = 0;\n  for (i = 0; i < 1000; i++) { k = i * 2; a[i] = k; }\n  if (c) k = 0;\n  return k;\n}\n';
+    const [v] = await analyse(src);
+    expect(v.verdict).toBe('parallel');
+    expect(v.clauses?.lastprivate).toEqual(['k']);
+  });
+
+  it('skips loops too small to pay for a thread team and says so', async () => {
+    const [tiny] = await analyse('double a[100];\nvoid f(void) {\n  for (int i = 0; i < 100; i++) a[i] = 0.0;\n}\n');
+    expect(tiny.verdict).toBe('not-parallel');
+    expect(tiny.reasons[0].code).toBe('too-small');
+    expect(tiny.reasons[0].message).toMatch(/simple operations|iterations of work/);
+    const [setup] = await analyse('#include <stdio.h>\ndouble a[300];\nint main(void) {\n  for (int i = 0; i < 300; i++) a[i] = i * 0.5;\n  printf("%f\\n", a[7]);\n  return 0;\n}\n');
+    expect(setup.reasons[0].message).toMatch(/set-up loop in main/);
+    // Unknown sizes are assumed to pay.
+    const [big] = await analyse('void f(int n, double *restrict a) {\n  for (int i = 0; i < n; i++) a[i] = 0.0;\n}\n');
+    expect(big.verdict).toBe('parallel');
+  });
+
+  it('uses schedule(dynamic) for triangular nests and guided for data-dependent inner loops; no simd, no collapse of long loops', async () => {
+    const [tri] = await analyse('double a[2000][2000];\nvoid f(int n) {\n  for (int i = 0; i < n; i++)\n    for (int j = 0; j < i; j++) a[i][j] = 1.0;\n}\n');
+    expect(tri.clauses?.schedule).toBe('dynamic');
+    const [mandel] = await analyse(
+      'void f(int n, int *restrict it, const double *restrict c) {\n  for (int i = 0; i < n; i++) {\n    double z = 0.0;\n    int k = 0;\n    while (k < 100 && z < 4.0) { z = z * z + c[i]; k++; }\n    it[i] = k;\n  }\n}\n',
+    );
+    expect(mandel.verdict).toBe('parallel');
+    expect(mandel.clauses?.schedule).toBe('guided');
+    const [rect] = await analyse('void f(int n, double *restrict a) {\n  for (int i = 0; i < n; i++)\n    for (int j = 0; j < n; j++) a[i * n + j] = 1.0;\n}\n');
+    expect(rect.clauses).toMatchObject({ collapse: 1, simd: false, schedule: null });
+  });
+
+  it('LoopFacts are plain JSON', async () => {
+    const [v] = await analyse('void f(int n, double *restrict y, const double *restrict x) {\n  for (int i = 1; i < n; i++) y[i] = x[i] + x[i - 1];\n}\n');
+    const facts = v.facts!;
+    expect(JSON.parse(JSON.stringify(facts))).toEqual(facts);
+    expect(facts.varName).toBe('i');
+    expect(facts.accesses.map((a) => a.text)).toEqual(['y[i]', 'x[i]', 'x[i - 1]']);
+    expect(facts.accesses[2].subscripts?.[0]?.terms).toEqual({ i: 1, '': -1 });
+    expect(facts.aliases).toEqual([{ a: 'y', b: 'x', kind: 'distinct', why: 'restrict-qualified' }]);
+    expect(facts.dependences.every((d) => !d.carried)).toBe(true);
+  });
+});
