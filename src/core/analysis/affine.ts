@@ -91,7 +91,8 @@ export function polyText(p: Poly): string {
 export function parsePoly(node: Node, nameValue: (name: string, node: Node) => NameValue): Poly | null {
   const n = unparen(node);
   switch (n.type) {
-    case 'number_literal': {
+    case 'number_literal':
+    case 'char_literal': {
       const v = parseIntLiteral(n.text);
       return v === undefined ? null : constPoly(v);
     }

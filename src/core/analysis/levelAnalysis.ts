@@ -10,6 +10,7 @@ import { Findings } from './findings';
 import type { FunctionFacts } from './functionFacts';
 import { dependencesAt } from './loopDependences';
 import { scanLoop } from './loopScan';
+import { soundnessChecks } from './soundness';
 import type { LoopShape } from './loopShape';
 import { nestShapes } from './nestShapes';
 import { scalarRoles, type ScalarUse } from './scalarRoles';
@@ -144,6 +145,8 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
   // ---- Scalars: the analysed loop's counter is an induction variable; inner counters are private.
   const inductionKeys = new Set<string>(nest.ownKey && shape ? [nest.ownKey] : []);
   const scalars = scalarRoles(ctx, loop, scan, refs, inductionKeys, nest.loopVarKeys, findings);
+  // Issue #7 §1: traps the passes above do not see (macros, names, calls, liveness, reduction types).
+  soundnessChecks(ctx, loop, scalars.uses, findings);
 
   const facts = buildLoopFacts({
     loop,

@@ -1,4 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { parseIntegerLiteral } from './literals';
+import { macroTable, trustedIntMacro } from './preprocessor';
 import { contains } from './syntax';
 
 /** Where a variable was declared, and the facts about it that matter to parallelisation. */
@@ -37,14 +39,9 @@ export interface FileIndex {
   readonly enumerators: ReadonlyMap<string, number | null>;
 }
 
-const INT_LITERAL = /^\(?\s*(-?(?:0[xX][0-9a-fA-F]+|\d+))[uUlL]*\s*\)?$/;
-
-/** Parses an integer literal (decimal or hex, with suffixes), or returns undefined. */
+/** Parses an integer or character literal by C's rules (octal, hex, binary, suffixes), or returns undefined. */
 export function parseIntLiteral(text: string): number | undefined {
-  const m = INT_LITERAL.exec(text.trim());
-  if (!m) return undefined;
-  const v = Number(m[1].replace(/^(-?)0[xX]/, '$10x'));
-  return Number.isSafeInteger(v) ? v : Number.isFinite(v) ? v : undefined;
+  return parseIntegerLiteral(text);
 }
 
 /** Reads only the top level of the file (cheap even for 10k-line files): macros, globals, functions. */
@@ -105,6 +102,14 @@ export function indexFile(tree: Tree): FileIndex {
     }
   };
   visit(tree.rootNode);
+  // Only a macro defined once, unconditionally and never #undef'd has one value the analysis may
+  // use; the others (also those defined inside functions or nested #if) stay opaque.
+  for (const [name, info] of macroTable(tree.rootNode)) {
+    if (trustedIntMacro(info) !== undefined) continue;
+    intMacros.delete(name);
+    otherMacros.add(name);
+    if (info.functionLike) functionLikeMacros.add(name);
+  }
   return { intMacros, otherMacros, functionLikeMacros, functions, globals, enumerators };
 }
 
@@ -298,7 +303,9 @@ export function evalIntExpr(text: string): number | null {
   if (lit !== undefined) return lit;
   const m = /^\(?\s*(\d+)\s*(<<|\*|\+|-)\s*(\d+)\s*\)?$/.exec(t);
   if (!m) return null;
-  const a = Number(m[1]);
-  const b = Number(m[3]);
+  // Operands by C's literal rules: `010 + 1` is 9.
+  const a = parseIntLiteral(m[1]);
+  const b = parseIntLiteral(m[3]);
+  if (a === undefined || b === undefined) return null;
   return m[2] === '<<' ? a * 2 ** b : m[2] === '*' ? a * b : m[2] === '+' ? a + b : a - b;
 }

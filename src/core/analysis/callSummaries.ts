@@ -1,0 +1,208 @@
+import type { Node } from 'web-tree-sitter';
+import type { Findings } from './findings';
+import type { AnalysisContext } from './levelAnalysis';
+import { writeRoot, writeTargets } from './memoryRefs';
+import type { SoundIndex } from './soundIndex';
+import { isStreamName } from './sideEffects';
+import { contains, unparen, walk } from './syntax';
+
+/**
+ * Function summaries keyed by the exact callee: a call is judged by the one definition it
+ * reaches, never by a simple name that overloads, namespaces or a local variable (a function
+ * pointer or lambda) may share. Recursion is summarised as a greatest fixed point: a function is
+ * assumed pure while its own cycle is analysed, and results that depended on an unfinished
+ * assumption are not remembered until the cycle's root is decided.
+ */
+export interface CallSummary {
+  readonly pure: boolean;
+  readonly code?: string;
+  readonly why?: string;
+  /** Declaration keys of globals the function (transitively) reads by name. */
+  readonly globalsRead: ReadonlySet<string>;
+  /** True when it reads memory through a global pointer (which may point anywhere). */
+  readonly readsThroughGlobalPointer: boolean;
+}
+
+/** Summaries of one analysis, with the in-progress stack for recursion. */
+export class CallSummaries {
+  private readonly done = new Map<number, CallSummary>();
+  private readonly stack: { fn: Node; provisional: boolean }[] = [];
+
+  constructor(
+    private readonly ctx: AnalysisContext,
+    private readonly ix: SoundIndex,
+  ) {}
+
+  /** The definition a call reaches, `null` for a library call, or why it cannot be told. */
+  target(call: Node): { def: Node } | null | { problem: string; code: string } {
+    const f = call.childForFieldName('function');
+    if (!f) return { code: 'unknown-call', problem: 'a call ParaForge cannot read' };
+    const fn = unparen(f);
+    if (fn.type !== 'identifier' && fn.type !== 'qualified_identifier') return null;
+    const text = fn.text.replace(/\s+/g, '');
+    const simple = text.slice(text.lastIndexOf(':') + 1);
+    if (fn.type === 'identifier') {
+      const v = this.ctx.resolver.resolve(simple, fn);
+      if (v) return { code: 'call-through-variable', problem: `\`${simple}\` here is the variable declared at line ${v.nameNode.startPosition.row + 1} (a function pointer, lambda or object), not a function: ParaForge cannot tell what it calls` };
+    }
+    const defs = this.ix.functionDefs.get(simple) ?? [];
+    if (defs.length === 0) return null;
+    if (defs.length > 1) return { code: 'ambiguous-callee', problem: `${defs.length} functions named \`${simple}\` are defined in this file (overloads, namespaces or classes): ParaForge does not tell which one \`${text}\` calls` };
+    const def = defs[0];
+    const defScope = namespaces(def);
+    const qualifier = text.includes('::') ? text.slice(0, text.lastIndexOf('::')).replace(/^::/, '') : null;
+    if (qualifier !== null ? qualifier !== defScope.join('::') && !def.childForFieldName('declarator')?.text.includes(`${qualifier}::`) : defScope.length > 0 && !namespaces(call).join('::').startsWith(defScope.join('::'))) {
+      return { code: 'unknown-call', problem: `\`${text}\` may not be the \`${simple}\` defined here (in ${defScope.length ? `namespace ${defScope.join('::')}` : 'the global namespace'}): ParaForge cannot tell what it does` };
+    }
+    return { def };
+  }
+
+  /** The summary of one function definition. */
+  summary(def: Node): CallSummary {
+    const known = this.done.get(def.id);
+    if (known) return known;
+    const at = this.stack.findIndex((s) => s.fn.id === def.id);
+    if (at >= 0) {
+      // Recursion: assume pure for now; every frame above depends on that assumption.
+      for (let i = at + 1; i < this.stack.length; i++) this.stack[i].provisional = true;
+      return { pure: true, globalsRead: new Set(), readsThroughGlobalPointer: false };
+    }
+    const frame = { fn: def, provisional: false };
+    this.stack.push(frame);
+    const result = this.analyse(def);
+    this.stack.pop();
+    // Remember only what did not rest on an unfinished assumption (or is impure regardless).
+    if (!frame.provisional || !result.pure) this.done.set(def.id, result);
+    return result;
+  }
+
+  private analyse(def: Node): CallSummary {
+    const { resolver } = this.ctx;
+    const body = def.childForFieldName('body');
+    const globalsRead = new Set<string>();
+    let readsThroughGlobalPointer = false;
+    let problem: { code: string; why: string } | null = null;
+    const fail = (code: string, why: string) => {
+      problem ??= { code, why };
+    };
+    if (!body) return { pure: false, code: 'unknown-call', why: 'has no body here', globalsRead, readsThroughGlobalPointer };
+    for (const t of writeTargets(body)) {
+      const u = unparen(t);
+      const root = writeRoot(u);
+      const d = root ? resolver.resolve(root.text, root) : null;
+      const own = d !== null && d.kind !== 'global' && !d.isStatic && !d.isReference && contains(def, d.declNode) && !/\bextern\b/.test(d.declNode.text.split(/[=;{]/)[0]);
+      if (u.type === 'identifier' ? !own : !(own && d.isArray && d.kind === 'local')) {
+        fail('impure-call', `writes \`${u.text}\`, which is not its own local variable: a side effect visible outside the call`);
+      }
+    }
+    walk(body, (n) => {
+      if (problem) return false;
+      switch (n.type) {
+        case 'declaration':
+          if (/^\s*(?:static|extern|thread_local|_Thread_local|__thread)\b/.test(n.text) || n.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /static|extern|thread_local/.test(c.text))) {
+            fail('static-local', `declares \`${n.text.split(/[=;]/)[0].trim()}\`: static, extern and thread-local variables are shared between calls (or per thread)`);
+          }
+          break;
+        case 'call_expression': {
+          const t = this.target(n);
+          if (t && 'problem' in t) fail(t.code, `calls ${t.problem}`);
+          else if (t) {
+            const s = this.summary(t.def);
+            if (!s.pure) fail(s.code ?? 'impure-call', `calls a function that ${s.why}`);
+            s.globalsRead.forEach((g) => globalsRead.add(g));
+            if (s.readsThroughGlobalPointer) readsThroughGlobalPointer = true;
+          } else {
+            const c = this.ctx.calls.classify(n);
+            if (c.kind === 'unsafe' || c.kind === 'macro') fail(c.kind === 'unsafe' ? c.code : 'macro', `calls something unsafe (${c.message})`);
+          }
+          break;
+        }
+        case 'identifier': {
+          if (n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id) break;
+          if (n.parent?.type === 'qualified_identifier') break;
+          const d = resolver.resolve(n.text, n);
+          if (!d) {
+            if (n.text === 'errno') fail('per-thread-state', 'uses `errno`, which is per thread');
+            else if (!this.ix.functionDefs.has(n.text) && !this.ctx.file.enumerators.has(n.text) && !this.ix.localEnumerators.has(n.text) && !this.ix.macros.has(n.text) && !/^[A-Z][A-Z0-9_]*$/.test(n.text)) {
+              fail('unknown-name', `uses \`${n.text}\`, which is not declared in it or in this file (a member or a name from a header)`);
+            }
+            break;
+          }
+          if (d.isVolatile) fail('volatile', `uses the volatile \`${n.text}\``);
+          if (d.kind === 'global') {
+            globalsRead.add(d.key);
+            const p = n.parent;
+            const deref = (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id) || (p?.type === 'pointer_expression' && p.text.startsWith('*')) || (p?.type === 'field_expression' && p.children.some((c) => c?.type === '->'));
+            if (d.isPointer && (deref || p?.type === 'binary_expression')) readsThroughGlobalPointer = true;
+          }
+          break;
+        }
+        case 'qualified_identifier':
+          if (isStreamName(n.text)) fail('io-call', 'writes to a stream');
+          else if (!/^::?std::/.test(n.text) && !/^std::/.test(n.text) && n.parent?.type !== 'call_expression') fail('unknown-name', `uses \`${n.text}\`, a qualified name ParaForge does not resolve`);
+          break;
+        case 'this':
+          fail('unknown-name', 'uses `this`: its members are shared with the caller');
+          break;
+        case 'gnu_asm_expression':
+          fail('inline-asm', 'contains inline assembly');
+          break;
+        case 'throw_expression':
+        case 'throw_statement':
+          fail('throw', 'may throw');
+          break;
+        case 'goto_statement':
+          fail('goto', 'uses goto');
+          break;
+        case 'lambda_expression':
+          fail('lambda', 'defines a lambda ParaForge does not analyse');
+          return false;
+        default:
+          break;
+      }
+      return undefined;
+    });
+    const p = problem as { code: string; why: string } | null;
+    return p ? { pure: false, code: p.code, why: p.why, globalsRead, readsThroughGlobalPointer } : { pure: true, globalsRead, readsThroughGlobalPointer };
+  }
+}
+
+/** Names of the namespaces around a node, outermost first. */
+function namespaces(n: Node): string[] {
+  const out: string[] = [];
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'namespace_definition') out.unshift(p.childForFieldName('name')?.text ?? '');
+  return out;
+}
+
+/**
+ * Judges every call in the loop by its exact callee and sound summary, and checks that globals
+ * the callees read (by name or through global pointers) are not written by the loop.
+ */
+export function callChecks(ctx: AnalysisContext, summaries: CallSummaries, loop: Node, findings: Findings): void {
+  const globalsRead = new Set<string>();
+  let throughPointer: Node | null = null;
+  walk(loop, (n) => {
+    if (n.type === 'lambda_expression') return false;
+    if (n.type !== 'call_expression') return undefined;
+    const t = summaries.target(n);
+    if (t && 'problem' in t) findings.block(t.code, t.problem, n);
+    else if (t) {
+      const s = summaries.summary(t.def);
+      const name = n.childForFieldName('function')?.text ?? '?';
+      if (!s.pure) findings.block(s.code ?? 'impure-call', `\`${name}\` ${s.why}`, n);
+      s.globalsRead.forEach((g) => globalsRead.add(g));
+      if (s.readsThroughGlobalPointer) throughPointer ??= n;
+    }
+    return undefined;
+  });
+  if (globalsRead.size === 0 && !throughPointer) return;
+  for (const t of writeTargets(loop)) {
+    const u = unparen(t);
+    const root = writeRoot(u);
+    const d = root ? ctx.resolver.resolve(root.text, root) : null;
+    if (d && globalsRead.has(d.key)) findings.block('call-reads-written-global', `a function called in the loop reads \`${d.name}\`, which the loop writes`, u);
+    if (throughPointer && (u.type !== 'identifier' || d?.kind === 'global')) {
+      findings.block('call-reads-through-global-pointer', `\`${(throughPointer as Node).childForFieldName('function')?.text}\` reads memory through a global pointer, and the loop writes \`${u.text}\`: they may be the same memory`, u);
+    }
+  }
+}

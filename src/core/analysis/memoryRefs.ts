@@ -1,0 +1,178 @@
+import type { Node } from 'web-tree-sitter';
+import type { Findings } from './findings';
+import type { AnalysisContext } from './levelAnalysis';
+import { containerElement, isArithmeticType, resolveType } from './reductionTypes';
+import type { Decl } from './scope';
+import type { SoundIndex } from './soundIndex';
+import { contains, unparen, walk } from './syntax';
+
+/**
+ * Memory the dependence tests can only reason about when it is reached through a plain name:
+ * an array or pointer variable, a container that owns its elements, a field of such an element.
+ * Everything else (qualified names, `this->m`, pointers loaded from memory, references, `T**`
+ * rows, typedef'd or `auto` pointers, classes with their own `operator[]`, escaped addresses)
+ * is refused here with the reason, because two of those names may be one object.
+ */
+
+/** Pointer and array declarator levels of a declaration (`double *a[4]`: 1 pointer, 1 array). */
+function declaratorShape(d: Decl): { pointers: number; arrays: number } {
+  let pointers = 0;
+  let arrays = 0;
+  for (let p = d.nameNode.parent; p && p.id !== d.declNode.id; p = p.parent) {
+    if (p.type === 'pointer_declarator') pointers++;
+    else if (p.type === 'array_declarator') arrays++;
+  }
+  return { pointers, arrays };
+}
+
+/** Why a write target is not a plain place the analysis follows, or null when it is one. */
+function writeTargetProblem(t: Node): string | null {
+  const n = unparen(t);
+  switch (n.type) {
+    case 'identifier':
+      return null;
+    case 'qualified_identifier':
+      return `\`${n.text}\` is written through a qualified name: ParaForge does not resolve namespaces and class scopes, so it cannot tell which object this is or who else uses it`;
+    case 'this':
+      return '`this` is written';
+    case 'subscript_expression': {
+      let base = n;
+      while (base.type === 'subscript_expression') base = unparen(base.childForFieldName('argument') as Node);
+      if (base.type === 'identifier') return null;
+      if (base.type === 'field_expression') return writeTargetProblem(base);
+      return `\`${n.text}\` is written through \`${base.text}\`, an expression ParaForge cannot resolve to one array`;
+    }
+    case 'field_expression': {
+      const arg = unparen(n.childForFieldName('argument') as Node);
+      const arrow = n.children.some((c) => c?.type === '->');
+      if (arrow) {
+        if (arg.type === 'identifier') return null;
+        if (arg.type === 'this') return `\`${n.text}\` writes a member of \`this\`: other objects and the caller may use it too`;
+        return `\`${n.text}\` is written through \`${arg.text}\`, a pointer loaded from memory: two iterations may reach the same object`;
+      }
+      return writeTargetProblem(arg);
+    }
+    case 'pointer_expression': {
+      const arg = unparen(n.childForFieldName('argument') as Node);
+      if (arg.type === 'identifier') return null;
+      if (arg.type === 'binary_expression' && arg.namedChildren.some((c) => c !== null && unparen(c).type === 'identifier')) return null;
+      return `\`${n.text}\` is written through \`${arg.text}\`: ParaForge cannot tell which object it points to`;
+    }
+    default:
+      return `\`${n.text}\` is written through an expression ParaForge cannot resolve to one object`;
+  }
+}
+
+/** The identifier at the root of a write target (`a` in `a[i].x`), or null. */
+export function writeRoot(t: Node): Node | null {
+  let n = unparen(t);
+  for (;;) {
+    if (n.type === 'identifier') return n;
+    if (n.type === 'subscript_expression' || n.type === 'field_expression' || n.type === 'pointer_expression') {
+      const next = n.childForFieldName('argument');
+      if (!next) return null;
+      n = unparen(next);
+    } else return null;
+  }
+}
+
+/** Assignment and increment targets in the loop (lambdas excluded: they are refused elsewhere). */
+export function writeTargets(loop: Node): Node[] {
+  const out: Node[] = [];
+  walk(loop, (n) => {
+    if (n.type === 'lambda_expression') return false;
+    if (n.type === 'assignment_expression') out.push(n.childForFieldName('left') as Node);
+    else if (n.type === 'update_expression') out.push(n.childForFieldName('argument') as Node);
+    return undefined;
+  });
+  return out.filter((t) => t !== null);
+}
+
+/** Checks every write target, subscript base, reference and escaped address in the loop. */
+export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, findings: Findings): void {
+  const { resolver } = ctx;
+  const targets = writeTargets(loop);
+  let writesMemory = false;
+  for (const t of targets) {
+    const u = unparen(t);
+    if (u.type !== 'identifier') writesMemory = true;
+    const problem = writeTargetProblem(u);
+    if (problem) {
+      findings.block('unresolved-write', problem, u);
+      continue;
+    }
+    const root = writeRoot(u);
+    if (!root) continue;
+    const d = resolver.resolve(root.text, root);
+    if (!d) continue;
+    if (d.kind === 'global') writesMemory = true;
+    // References: a write through one writes whatever it was bound to.
+    if (d.isReference && d.kind !== 'param') {
+      findings.block('reference-write', `\`${root.text}\` is a reference (bound to \`${d.init?.text ?? '…'}\`): writing it writes memory the loop may also use, which ParaForge does not follow`, u);
+    }
+    // A scalar whose address escaped may be read or written through the pointer.
+    if (u.type === 'identifier' && !d.isArray && !contains(loop, d.nameNode) && ix.addressTaken.has(d.key)) {
+      findings.block('address-escapes', `the address of \`${d.name}\` is taken in this ${d.kind === 'global' ? 'file' : 'function'} (\`&${d.name}\` or a reference): a private copy would hide the loop's writes from reads through it`, u);
+    }
+  }
+  // Range-for references in inner loops write the elements they name.
+  walk(loop, (n) => {
+    if (n.type === 'lambda_expression') return false;
+    if (n.type === 'for_range_loop' && n.id !== loop.id && /&/.test(n.childForFieldName('declarator')?.text ?? '')) {
+      findings.block('reference-write', `\`${n.childForFieldName('declarator')?.text}\` binds a reference to each element of \`${n.childForFieldName('right')?.text}\`: ParaForge does not follow writes through it`, n);
+    }
+    return undefined;
+  });
+
+  walk(loop, (n) => {
+    if (n.type === 'lambda_expression') return false;
+    // Reads through pointers loaded from memory may see what other iterations write.
+    if (writesMemory && n.type === 'field_expression' && n.children.some((c) => c?.type === '->')) {
+      const arg = unparen(n.childForFieldName('argument') as Node);
+      if (arg.type !== 'identifier') findings.block('unknown-read-target', `\`${n.text}\` reads through \`${arg.text}\`, a pointer loaded from memory, while the loop writes memory: ParaForge cannot tell whether they overlap`, n);
+    }
+    if (writesMemory && n.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
+      const arg = unparen(n.childForFieldName('argument') as Node);
+      const simple = arg.type === 'identifier' || (arg.type === 'binary_expression' && arg.namedChildren.some((c) => c !== null && unparen(c).type === 'identifier'));
+      if (!simple) findings.block('unknown-read-target', `\`${n.text}\` reads through \`${arg.text}\`: ParaForge cannot tell which object it points to`, n);
+    }
+    if (n.type !== 'subscript_expression') return undefined;
+    if (n.parent?.type === 'subscript_expression' && n.parent.childForFieldName('argument')?.id === n.id) return undefined;
+    let base: Node = n;
+    let depth = 0;
+    while (base.type === 'subscript_expression') {
+      depth++;
+      base = unparen(base.childForFieldName('argument') as Node);
+    }
+    if (base.type !== 'identifier') return undefined;
+    const d = resolver.resolve(base.text, base);
+    if (!d) return undefined;
+    const type = resolveType(d.typeText, ix);
+    const typedefPointer = ix.typedefs.get(d.typeText.replace(/^const\s+/, '').trim())?.pointer === true;
+    if (d.isArray || d.isPointer) {
+      const shape = declaratorShape(d);
+      if (typedefPointer || (depth > 1 && (shape.pointers > 0 || shape.arrays < depth))) {
+        findings.block('pointer-rows', `\`${n.text}\` goes through pointers stored in \`${d.name}\` (\`${d.typeText}\` with ${shape.pointers} pointer level(s)): different rows may be the same memory`, n);
+        return undefined;
+      }
+      if (ix.cxx && !plainElement(type, ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${d.typeText}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
+      return undefined;
+    }
+    if (typedefPointer) {
+      findings.block('typedef-pointer', `\`${d.name}\` has the pointer type \`${d.typeText}\` (a typedef): it may point into memory the loop also uses`, n);
+      return undefined;
+    }
+    const element = containerElement(type, depth);
+    if (element === null) {
+      findings.block('unknown-container', `\`${d.name}\` has type \`${d.typeText}\`: ParaForge cannot tell that \`${n.text}\` names one distinct element per index (an \`auto\` or typedef'd pointer, a class with its own operator[], std::vector<bool>, a map…)`, n);
+      return undefined;
+    }
+    if (!plainElement(resolveType(element, ix), ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${element}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
+    return undefined;
+  });
+}
+
+function plainElement(type: string, ix: SoundIndex): boolean {
+  const t = type.replace(/^(?:const |volatile |struct |class )+/, '').trim();
+  return isArithmeticType(t) || ix.plainStructs.has(t);
+}

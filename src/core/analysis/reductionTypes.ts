@@ -1,0 +1,190 @@
+import type { Node } from 'web-tree-sitter';
+import type { ReductionOp } from '../model';
+import type { Findings } from './findings';
+import { parseIntegerLiteral } from './literals';
+import type { AnalysisContext } from './levelAnalysis';
+import type { Decl } from './scope';
+import type { SoundIndex } from './soundIndex';
+import { calleeName, contains, operatorOf, unparen, walk } from './syntax';
+
+const ARITHMETIC = /^(?:(?:const|volatile|signed|unsigned|short|long|int|char|float|double|bool|_Bool)\s*)+$|^(?:std::)?(?:size_t|ssize_t|ptrdiff_t|u?int(?:8|16|32|64)_t|u?int_(?:fast|least)(?:8|16|32|64)_t|u?intptr_t|u?intmax_t)$/;
+
+/** A declaration's base type with typedefs of this file followed (`real` → `double`); pointer typedefs stay as they are. */
+export function resolveType(typeText: string, ix: SoundIndex): string {
+  let t = typeText.replace(/\s+/g, ' ').trim();
+  for (let i = 0; i < 8; i++) {
+    const m = /^((?:const |volatile )*)([A-Za-z_]\w*)$/.exec(t);
+    const def = m ? ix.typedefs.get(m[2]) : undefined;
+    if (!m || !def || def.pointer) break;
+    t = `${m[1]}${def.type}`.trim();
+  }
+  return t;
+}
+
+/** True for the built-in integer and floating types (not `_Atomic`, `auto`, classes, `std::complex`). */
+export function isArithmeticType(type: string): boolean {
+  return ARITHMETIC.test(type.replace(/\s+/g, ' ').trim());
+}
+
+/** True for `float`, `double`, `long double`. */
+export function isFloatingType(type: string): boolean {
+  return isArithmeticType(type) && /\b(?:float|double)\b/.test(type);
+}
+
+/**
+ * The element type a subscript chain of `depth` levels reaches through nested `std::vector` /
+ * `std::array`, or null when the type is not such a container (or is `std::vector<bool>`,
+ * whose elements are bits packed into shared words).
+ */
+export function containerElement(type: string, depth: number): string | null {
+  let t = type.replace(/\s+/g, ' ').trim().replace(/^const /, '');
+  for (let d = 0; d < depth; d++) {
+    const m = /^std::(vector|array)<\s*(.+?)\s*(?:,\s*[^<>,]+)?>$/.exec(t);
+    if (!m) return null;
+    t = m[2].replace(/^const /, '').trim();
+    if (m[1] === 'vector' && t === 'bool') return null;
+  }
+  return t;
+}
+
+function isNegativeZeroOrUnknown(value: Node): boolean {
+  const v = unparen(value);
+  if (v.type === 'number_literal') return false;
+  if (v.type === 'unary_expression' && operatorOf(v) === '-') {
+    const arg = unparen(v.childForFieldName('argument') as Node);
+    return !(arg.type === 'number_literal' && /[1-9]/.test(arg.text.replace(/^0[xX]/, '').replace(/[eEpP][-+]?\d+$/, '')));
+  }
+  return true;
+}
+
+/** The value a float accumulator holds when the loop starts, if it is a literal set right before it in straight-line code. */
+function startLiteral(ctx: AnalysisContext, decl: Decl, loop: Node): Node | null {
+  if (decl.kind !== 'local' || decl.isStatic || decl.isReference) return null;
+  let fn: Node | null = loop.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (!fn) return null;
+  if (fn.descendantsOfType('goto_statement').length > 0) return null;
+  const before = ctx.facts.occurrences(decl, fn).filter((o) => o.endIndex <= loop.startIndex);
+  let value: Node | null = null;
+  let stmt: Node | null = null;
+  const last = before[before.length - 1];
+  if (!last || last.id === decl.nameNode.id) {
+    value = decl.init;
+    stmt = decl.declNode;
+  } else {
+    const p = last.parent;
+    if (p?.type !== 'assignment_expression' || p.childForFieldName('left')?.id !== last.id || operatorOf(p) !== '=') return null;
+    value = p.childForFieldName('right');
+    stmt = p.parent?.type === 'expression_statement' ? p.parent : null;
+  }
+  if (!value || !stmt) return null;
+  // The statement must run once right before this loop starts, with no loop in between.
+  const block = stmt.parent;
+  if (!block || !contains(block, loop)) return null;
+  for (let p = loop.parent; p && p.id !== block.id; p = p.parent) {
+    if (/^(for|while|do)_statement$|^for_range_loop$|^lambda_expression$/.test(p.type)) return null;
+  }
+  return value;
+}
+
+/** True when the loop's header has literal bounds that give at least one iteration. */
+function surelyRuns(loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const init = loop.childForFieldName('initializer');
+  const cond = loop.childForFieldName('condition');
+  const value = init?.type === 'declaration' ? init.childForFieldName('declarator')?.childForFieldName('value') : init?.type === 'assignment_expression' ? init.childForFieldName('right') : null;
+  const c = cond ? unparen(cond) : null;
+  if (!value || c?.type !== 'binary_expression') return false;
+  const lb = parseIntegerLiteral(unparen(value).text);
+  const ub = parseIntegerLiteral(unparen(c.childForFieldName('right') as Node).text);
+  if (lb === undefined || ub === undefined) return false;
+  const op = operatorOf(c);
+  return (op === '<' && lb < ub) || (op === '<=' && lb <= ub);
+}
+
+/** True when an expression may have a floating-point (or unknown) type. */
+function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {
+  let floating = false;
+  walk(expr, (n) => {
+    if (floating) return false;
+    switch (n.type) {
+      case 'number_literal':
+        if (!/^0[xX]/.test(n.text) && /[.eE]|[fF]$/.test(n.text)) floating = true;
+        return false;
+      case 'cast_expression': {
+        const t = resolveType(n.childForFieldName('type')?.text ?? '', ix);
+        if (!isArithmeticType(t) || isFloatingType(t)) floating = true;
+        return false;
+      }
+      case 'sizeof_expression':
+        return false;
+      case 'call_expression': {
+        const name = calleeName(n) ?? '';
+        if (!/^(?:abs|labs|llabs)$/.test(name)) floating = true;
+        return false;
+      }
+      case 'field_expression':
+        floating = true;
+        return false;
+      case 'identifier': {
+        if (n.parent?.type === 'call_expression') return false;
+        const d = ctx.resolver.resolve(n.text, n);
+        if (!d) {
+          if (!ix.nameCounts.has(n.text) && !ctx.file.enumerators.has(n.text)) floating = true;
+          return false;
+        }
+        const t = resolveType(d.typeText, ix);
+        if (!isArithmeticType(t) || isFloatingType(t)) floating = true;
+        return false;
+      }
+      default:
+        return undefined;
+    }
+  });
+  return floating;
+}
+
+/**
+ * OpenMP reductions combine private partial results at the end; that equals the serial loop only
+ * when every step is exact in the accumulator's own type. Refused: non-arithmetic accumulators
+ * (`_Atomic`, `std::complex`, classes, `auto`), integer accumulators of floating operands (each
+ * serial step truncates), floating min/max (NaN and -0.0 depend on how it is written and on the
+ * order), and floating sums whose start value may be -0.0 (partial sums start at +0.0).
+ */
+export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, reductions: readonly { name: string; op: ReductionOp; node: Node }[], findings: Findings): void {
+  for (const r of reductions) {
+    const decl = ctx.resolver.resolve(r.name, r.node);
+    if (!decl) continue;
+    const type = resolveType(decl.typeText, ix);
+    if (!isArithmeticType(type) || decl.isPointer || decl.isArray) {
+      findings.block('reduction-type', `\`${r.name}\` has type \`${decl.typeText}\`: an OpenMP reduction needs a built-in arithmetic type (\`_Atomic\`, \`std::complex\`, \`auto\` and classes would need a declared reduction ParaForge does not write)`, r.node);
+      continue;
+    }
+    const floating = isFloatingType(type);
+    if (floating && (r.op === 'max' || r.op === 'min')) {
+      findings.block('float-minmax', `\`${r.name}\` is a floating-point ${r.op}: OpenMP's ${r.op} reduction may treat NaN and -0.0 differently from the loop as written (and from one thread count to another)`, r.node);
+      continue;
+    }
+    if (!floating) {
+      for (const o of ctx.facts.occurrences(decl, loop)) {
+        const p = o.parent;
+        if (p?.type !== 'assignment_expression' || p.childForFieldName('left')?.id !== o.id) continue;
+        const right = p.childForFieldName('right') as Node;
+        if (mayBeFloating(right, ctx, ix)) {
+          findings.block('reduction-truncates', `\`${r.name}\` has the integer type \`${decl.typeText}\` but \`${right.text}\` may not be an integer: every serial step truncates, so partial sums would give a different result`, p);
+          break;
+        }
+      }
+    }
+    if (floating && (r.op === '+' || r.op === '-')) {
+      // A -0.0 start survives the serial loop only when it runs zero times or adds only -0.0;
+      // OpenMP's partial sums start at +0.0 and turn it into +0.0. An unknown start is accepted
+      // only when the loop surely runs (adding only -0.0 terms is the corner case left).
+      const start = startLiteral(ctx, decl, loop);
+      const negativeZero = start !== null && unparen(start).type === 'unary_expression' && isNegativeZeroOrUnknown(start);
+      if (negativeZero || (start === null && !surelyRuns(loop)) || (start !== null && isNegativeZeroOrUnknown(start) && !surelyRuns(loop))) {
+        findings.block('reduction-start', `the value \`${r.name}\` holds before the loop is not a known literal: if it is -0.0, OpenMP's partial sums (which start at +0.0) turn it into +0.0`, r.node);
+      }
+    }
+  }
+}
