@@ -20,11 +20,24 @@ export interface OpenMpCandidate {
  * loop's indentation; if code precedes the loop on its line, the loop moves to a new line.
  */
 function insertBeforeLoop(text: string, range: SourceRange, line: string): TextEdit {
-  const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
+  let lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
+  // Loop pragmas (`#pragma GCC ivdep`, `#pragma clang loop …`, `#pragma unroll`, `_Pragma(…)`) must
+  // stay directly above their loop: the OpenMP pragma goes above them, never in between.
+  if (text.slice(lineStart, range.startOffset).trim() === '') {
+    let at = lineStart;
+    while (at > 0) {
+      const prevStart = text.lastIndexOf('\n', at - 2) + 1;
+      const prev = text.slice(prevStart, at).trim();
+      if (/^(?:#\s*pragma\s+(?!omp\b)|_Pragma\s*\()/.test(prev)) lineStart = prevStart;
+      else if (!/^(?:\/\/.*|\/\*.*\*\/)$/.test(prev)) break;
+      at = prevStart;
+    }
+  }
   const before = text.slice(lineStart, range.startOffset);
-  const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
+  const loopLine = text.slice(text.lastIndexOf('\n', range.startOffset - 1) + 1, range.startOffset);
+  const indent = /^[ \t]*/.exec(loopLine)?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  if (before.trim() === '') return { startOffset: lineStart, endOffset: lineStart, newText: `${indent}${line}${eol}` };
+  if (before.trim() === '' || /^\s*(?:#|_Pragma)/.test(before)) return { startOffset: lineStart, endOffset: lineStart, newText: `${indent}${line}${eol}` };
   return { startOffset: range.startOffset, endOffset: range.startOffset, newText: `${eol}${indent}${line}${eol}${indent}` };
 }
 

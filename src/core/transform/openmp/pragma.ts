@@ -7,7 +7,9 @@ export function pragmaText(clauses: OmpClauses, options: { simd?: boolean } = {}
   if (clauses.collapse > 1) parts.push(`collapse(${clauses.collapse})`);
   if (clauses.schedule) parts.push(`schedule(${clauses.schedule})`);
   if (clauses.private.length) parts.push(`private(${clauses.private.join(', ')})`);
-  if (clauses.lastprivate.length) parts.push(`lastprivate(${clauses.lastprivate.join(', ')})`);
+  // firstprivate too: when the loop runs no iteration, gcc still copies the (uninitialised)
+  // private copy out; starting it from the original value keeps that value.
+  if (clauses.lastprivate.length) parts.push(`firstprivate(${clauses.lastprivate.join(', ')}) lastprivate(${clauses.lastprivate.join(', ')})`);
   // One reduction clause per operator, in first-seen order.
   const byOp = new Map<ReductionOp, string[]>();
   for (const r of clauses.reduction) {
