@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import { EXIT, UserError } from './errors';
 import { stderrLogger } from './host';
 import { analyzeVerb } from './analyzeVerb';
+import { evolveVerb } from './evolveVerb';
 import { parallelizeVerb } from './parallelizeVerb';
 import { verifyVerb } from './verifyVerb';
 import type { CliContext, Verb } from './verb';
 
 /** Every verb the CLI offers; a verb is listed only once it works. */
-const VERBS: readonly Verb[] = [analyzeVerb, parallelizeVerb, verifyVerb];
+const VERBS: readonly Verb[] = [analyzeVerb, parallelizeVerb, verifyVerb, evolveVerb];
 
 function version(): string {
   try {

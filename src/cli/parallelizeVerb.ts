@@ -8,6 +8,7 @@ import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
 import { readSourceFile, type SourceFile } from './input';
 import { countList, maxSizeMb, oneOf } from './options';
+import { LLM_OPTIONS, runParallelizeLlm } from './parallelizeLlm';
 import type { Verb } from './verb';
 
 /** The rewrite of one file, before it is written out (the seam where verification plugs in). */
@@ -55,7 +56,7 @@ export const parallelizeVerb: Verb = {
   summary: 'add OpenMP pragmas to the loops proven safe to run in parallel',
   usage:
     'paraforge parallelize FILE --target openmp [--function NAME] [--line N] [--out OUT] [--json] [--language c|cpp|cuda-cpp] ' +
-    '[--verify [--threads 1,2] [--compiler gcc|clang]]',
+    '[--verify [--threads 1,2] [--compiler gcc|clang]] [--engine llm --function NAME --target openmp|mpi|cuda --base-url URL --model M]',
   options: {
     target: { type: 'string' },
     function: { type: 'string' },
@@ -67,8 +68,14 @@ export const parallelizeVerb: Verb = {
     verify: { type: 'boolean' },
     threads: { type: 'string' },
     compiler: { type: 'string' },
+    ...LLM_OPTIONS,
   },
   async run(values, positionals, ctx) {
+    // The LLM engine (core/agent) lives in parallelizeLlm.ts; the rules engine below is the default.
+    if (values.engine !== undefined && values.engine !== 'rules') {
+      if (values.engine !== 'llm') throw new UserError(`--engine must be rules or llm; got '${values.engine}'`);
+      return runParallelizeLlm(values, positionals, ctx);
+    }
     if (positionals.length !== 1) throw new UserError(`usage: ${this.usage}`);
     const target = (values.target as string | undefined) ?? 'openmp';
     if (target !== 'openmp') throw new UserError(`--target ${target} is not supported yet; use --target openmp`);

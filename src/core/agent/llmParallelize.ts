@@ -138,7 +138,7 @@ export async function llmParallelize(request: AgentRequest, provider: LlmProvide
       reply = (await meter.provider.complete(messages, { signal: ctx.signal, maxTokens: options.maxTokens ?? 4096 })).text;
     } catch (e) {
       if (e instanceof LlmError) {
-        ctx.log?.warn(`model call failed: ${e.message}`);
+        ctx.log?.info(`model call failed: ${e.message}`);
         return done(e.kind === 'cancelled' ? 'cancelled' : `the model call failed (${e.kind})`, e);
       }
       throw e;
