@@ -1,40 +1,33 @@
-import type { LanguageId, TestRecord } from '../../model';
-import { describeDifference, firstDifference } from '../compareOutput';
-import type { Harness, ObservedRun, ResolvedSource, RunPoint } from './harness';
-import { HarnessUnsupportedError, readFunctionShape, type FunctionShape, type Param, type ScalarKind } from './signature';
+import { randomInt } from 'node:crypto';
+import type { LanguageId, TestRecord, ToleranceReport } from '../../model';
+import type { ParserHost } from '../../parse';
+import { describeDifference, firstDifference, type LineTolerance } from '../compareOutput';
+import { fileVariables, mainNameNode, readCandidateFacts, readFunctionShape, type CandidateFacts } from './functionShape';
+import type { Harness, HarnessReport, ObservedRun, ResolvedSource, RunPoint } from './harness';
+import { aliasPairs, integerBits, planInputs, VALUE_MODES, type InputCase, type InputPlan } from './inputPlan';
+import { HarnessUnsupportedError, type FunctionShape, type Param, type ScalarKind } from './signature';
+import { compareFiles } from './wholeProgram';
 
 export { HarnessUnsupportedError } from './signature';
 
 /**
- * Generates the C driver (the "tester") for one function: the side's file is #included (its own
- * main renamed away), every input is filled from a fixed seed at several sizes, the function is
- * called, and every output — non-const arrays, the return value, file-scope variables — is
- * printed exactly, so the original's and the candidate's dumps can be compared line by line.
+ * Generates the C driver (the "tester") for one function. The side's file is #included first and
+ * unchanged except that its `main` (if any) is renamed in the text — no macro a candidate could
+ * test for. The driver reads its cases from the command line (sizes drawn from a per-run seed, so
+ * none is recognisable), runs each case in a forked child (a case the original itself crashes on
+ * is left out, not fatal), and prints every effect: the return value, every pointer parameter's
+ * whole buffer (const ones included, and a few elements either side), every global the function
+ * reaches through its callees, errno, and the exit status; stdout, stderr and files are compared
+ * from the run itself.
  */
 
-/** Seed of case k is BASE_SEED + k: recorded in every TestRecord so a failure can be replayed. */
-export const BASE_SEED = 20261126;
-
-/** Extra elements after every array: stencils that read a[n] or a[i+1] stay in bounds. */
+/** Elements before and after each buffer (stencils read a[-1], a[n]; writes there are compared too). */
+const LEAD = 8;
 const SLACK = 64;
-
-/** Check sizes per number of size parameters, including 0, 1, odd and non-multiples of 2 and 4. */
-function checkSizes(shape: FunctionShape): number[] {
-  const d = shape.sizeParams.length;
-  if (d === 0) return [0];
-  const base = d === 1 ? [0, 1, 2, 3, 17, 1001, 4099] : d === 2 ? [0, 1, 2, 3, 17, 67] : [0, 1, 2, 5, 17, 33];
-  const depth = Math.max(shape.loopDepth, d);
-  // Keep each case's work and dump small: size^depth iterations at most ~2 million.
-  return base.filter((s) => s ** Math.min(depth, 3) <= 2 ** 21);
-}
-
-/** One size for timing, chosen so the loop nest does about 2^24 iterations. */
-function timingSize(shape: FunctionShape): number {
-  const d = shape.sizeParams.length;
-  if (d === 0) return 0;
-  const depth = Math.max(shape.loopDepth, d);
-  return Math.max(8, Math.floor(2 ** (24 / Math.min(depth, 3))));
-}
+/** Elements printed before index 0 of each buffer. */
+const PRE = 4;
+/** Buffers up to this many elements are printed element by element; larger ones as block digests. */
+const FULL_DUMP = 4096;
 
 const PRINT: Record<ScalarKind, { fmt: string; cast: string }> = {
   int: { fmt: '%lld', cast: '(long long)' },
@@ -45,160 +38,379 @@ const PRINT: Record<ScalarKind, { fmt: string; cast: string }> = {
   double: { fmt: '%.17g', cast: '(double)' },
 };
 
-/** Seeded value of a kind: floats in [-1, 1), integers in [0, 16) (safe as indices thanks to SLACK). */
-function fillExpr(kind: ScalarKind, ctype: string): string {
-  switch (kind) {
-    case 'float':
-    case 'double':
-      return `(${ctype})(pf_next() * 2.0 - 1.0)`;
-    case 'bool':
-      return `(${ctype})(pf_next() < 0.5)`;
-    default:
-      return `(${ctype})(pf_next() * 16.0)`;
-  }
+const isReal = (k: ScalarKind | null) => k === 'float' || k === 'double';
+
+/** C literal bounds of an integer type, for the "extreme values" fill. */
+function intBounds(ctype: string): { lo: string; hi: string; signed: number } {
+  const { bits, signed } = integerBits(ctype);
+  if (!signed) return { lo: '0LL', hi: bits === 64 ? '-1LL' : `${(2n ** BigInt(bits) - 1n).toString()}LL`, signed: 0 };
+  return { lo: bits === 64 ? '(-9223372036854775807LL - 1)' : `${(-(2n ** BigInt(bits - 1))).toString()}LL`, hi: `${(2n ** BigInt(bits - 1) - 1n).toString()}LL`, signed: 1 };
 }
 
-/** The driver's C source for `shape`, valid as C and as C++ (casts on malloc). */
-export function driverSource(shape: FunctionShape, includeName: string): string {
-  const sizes = checkSizes(shape);
-  const sp = shape.sizeParams;
+/** The C expression filling one element of kind `kind` at index `i` (last = the last logical element). */
+function fillExpr(kind: ScalarKind, ctype: string, single: boolean): string {
+  if (kind === 'float' || kind === 'double') return `(${ctype})pf_real(pf_mode, pf_i, pf_last, ${single ? 1 : 0})`;
+  if (kind === 'bool') return `(${ctype})(pf_next() < 0.5)`;
+  const b = intBounds(ctype);
+  return `(${ctype})pf_int(pf_mode, pf_i, pf_last, ${b.lo}, ${b.hi}, ${b.signed})`;
+}
+
+/** Parses one case token into a by-value parameter of `p`'s type. */
+function parseExpr(p: Param, token: string): string {
+  if (p.kind === 'float' || p.kind === 'double') return `(${p.ctype})strtod(${token}, 0)`;
+  if (p.kind === 'bool') return `(${p.ctype})(atoi(${token}) != 0)`;
+  return `(${p.ctype})(${token}[0] == '-' ? (long long)strtoll(${token}, 0, 10) : (long long)strtoull(${token}, 0, 10))`;
+}
+
+const DRIVER_PRELUDE = String.raw`
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+static unsigned long long pf_state;
+static double pf_next(void) { pf_state = pf_state * 6364136223846793005ULL + 1442695040888963407ULL; return (double)(pf_state >> 11) * (1.0 / 9007199254740992.0); }
+/* NaN, infinities, signed zero, subnormals (double and float), then large finite values. */
+static const double pf_pool[] = { NAN, INFINITY, -INFINITY, -0.0, 0.0, 4.9406564584124654e-324, 2.2250738585072009e-308, 1.4e-45, -1e-310, 1e300, -1e300, 3.0e38 };
+static double pf_real(int mode, long i, long last, int single) {
+  double u = pf_next();
+  (void)single;
+  switch (mode) {
+  case 1: return u;
+  case 2: { double m = 1.0; int e = (int)(pf_next() * 40.0) - 20; while (e > 0) { m *= 10.0; e--; } while (e < 0) { m /= 10.0; e++; } return (u < 0.5 ? -m : m) * (1.0 + pf_next()); }
+  case 3: if (u < 0.3) return pf_pool[(int)(pf_next() * 12.0) % 12]; return pf_next() * 2.0 - 1.0;
+  case 4: if (u < 0.3) return pf_pool[(int)(pf_next() * 9.0) % 9]; return pf_next() * 2.0 - 1.0;
+  case 5: return i == last ? 1e6 : u * 2.0 - 1.0;
+  default: return u * 2.0 - 1.0;
+  }
+}
+static long long pf_int(int mode, long i, long last, long long lo, long long hi, int sgn) {
+  double u = pf_next();
+  switch (mode) {
+  case 2: case 6: return sgn ? (long long)(u * 2001.0) - 1000 : (long long)(u * 2001.0);
+  case 3: case 4:
+    if (u < 0.3) { switch ((int)(pf_next() * 7.0)) { case 0: return lo; case 1: return hi; case 2: return sgn ? -1 : 0; case 3: return 0; case 4: return lo + 1; case 5: return hi - 1; default: return sgn ? -7 : 7; } }
+    return (long long)(pf_next() * 16.0);
+  case 5: return i == last ? 1000000 : (long long)(u * 16.0);
+  default: return (long long)(u * 16.0);
+  }
+}
+/* FNV-1a over bytes: large buffers are compared by 1024-element blocks. */
+static unsigned long long pf_hash_more(unsigned long long h, const void *p, size_t n) { const unsigned char *b = (const unsigned char *)p; for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ULL; } return h; }
+static unsigned long long pf_hash(const void *p, size_t n) { return pf_hash_more(1469598103934665603ULL, p, n); }
+static void pf_digest(const char *name, const void *base, size_t elem, long from, long to) {
+  for (long a = from; a < to; a += 1024) { long b = a + 1024 < to ? a + 1024 : to; printf("%s[%ld..%ld) #%016llx\n", name, a, b, pf_hash((const char *)base + (a - from) * (long)elem, (size_t)(b - a) * elem)); }
+}
+/* Floating-point blocks hash values, not bits: every NaN counts as one NaN (its sign and payload vary by compiler), -0.0 stays distinct. */
+#define PF_DIGEST_REAL(name, ptr, from, to) do { for (long pf_a = (from); pf_a < (to); pf_a += 1024) { long pf_b = pf_a + 1024 < (to) ? pf_a + 1024 : (to); unsigned long long pf_h = 1469598103934665603ULL; for (long pf_j = pf_a; pf_j < pf_b; pf_j++) { double pf_v = (double)(ptr)[pf_j]; if (pf_v != pf_v) pf_v = NAN; if (pf_v != pf_v) pf_h = pf_hash_more(pf_h, "nan", 3); else pf_h = pf_hash_more(pf_h, &pf_v, sizeof pf_v); } printf("%s[%ld..%ld) #%016llx\n", name, pf_a, pf_b, pf_h); } } while (0)
+/* Leaves a pattern on the stack the function will use: an uninitialised local does not read 0 by luck. */
+static void pf_dirty_stack(void) { volatile unsigned char pf_buf[1 << 16]; for (size_t i = 0; i < sizeof(pf_buf); i++) pf_buf[i] = (unsigned char)(0xA5 ^ i); }
+static double pf_seconds(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec; }
+`;
+
+/** Case tokens on the command line: seed,mode,extent,alias,offset,<by-value parameters in order>. */
+export function caseArg(shape: FunctionShape, c: InputCase): string {
+  const pairs = aliasPairs(shape);
+  const alias = c.alias ? pairs.findIndex((p) => p.param === c.alias!.param && p.of === c.alias!.of) : -1;
+  const values = shape.params.filter((p) => !p.pointer).map((p) => c.scalars[p.name]);
+  return [c.seed, VALUE_MODES.indexOf(c.mode), c.extent, alias, c.alias?.offset ?? 0, ...values].join(',');
+}
+
+/** Which dump lines a reassociation tolerance may apply to: written floating-point outputs. */
+function tolerantLabels(shape: FunctionShape): Set<string> {
+  const labels = new Set<string>();
+  if (isReal(shape.returnKind === 'void' ? null : shape.returnKind)) labels.add('return');
+  for (const p of shape.params) if (p.pointer && !p.readOnly && isReal(p.kind)) labels.add(p.name);
+  for (const g of shape.globals) if (isReal(g.kind)) labels.add(g.name);
+  return labels;
+}
+
+/** The driver's C source for `shape` (valid as C and as C++: casts on allocations). */
+export function driverSource(shape: FunctionShape, includeName: string, tolerant: boolean): string {
   const out: string[] = [];
-  out.push('/* Generated by ParaForge: calls one function on seeded inputs and prints every output. */');
-  out.push('#define main paraforge_user_main', `#include "${includeName}"`, '#undef main');
-  out.push('#include <stdio.h>', '#include <stdlib.h>', '#include <string.h>', '#include <time.h>');
-  out.push('static unsigned long long pf_state;');
-  out.push('static double pf_next(void) { pf_state = pf_state * 6364136223846793005ULL + 1442695040888963407ULL; return (double)(pf_state >> 11) * (1.0 / 9007199254740992.0); }');
-  out.push('int main(int argc, char **argv) {');
-  out.push('  int pf_timing = argc > 1 && strcmp(argv[1], "time") == 0;');
-  out.push(`  static const long pf_sizes[] = { ${sizes.join(', ')} };`);
-  out.push(`  int pf_ncases = pf_timing ? 1 : ${sizes.length};`);
-  out.push('  for (int pf_c = 0; pf_c < pf_ncases; pf_c++) {');
-  out.push(`    long pf_s = pf_timing ? ${timingSize(shape)}L : pf_sizes[pf_c];`);
-  out.push(`    pf_state = ${BASE_SEED}ULL + (unsigned long long)pf_c;`);
-  // Size parameters differ slightly (s, s+1, s+2…) so swapped bounds are caught.
-  sp.forEach((name, i) => out.push(`    long pf_size_${name} = pf_s + ${i};`));
-  const product = sp.length === 0 ? '1' : sp.length === 1 ? `pf_size_${sp[0]} * (${shape.loopDepth >= 2 ? `pf_size_${sp[0]}` : '1'})` : sp.map((n) => `pf_size_${n}`).join(' * ');
-  out.push(`    long pf_extent = ${product} + ${SLACK};`);
-  const scalarParams = shape.params.filter((p) => !p.pointer);
+  // The side comes first: nothing of the driver (no macro, no declaration) is visible to it.
+  out.push(`#include "${includeName}"`, DRIVER_PRELUDE);
+  const pairs = aliasPairs(shape);
+  const scalars = shape.params.filter((p) => !p.pointer);
   const arrays = shape.params.filter((p) => p.pointer);
-  for (const p of scalarParams) {
-    const value = sp.includes(p.name) ? `(${p.ctype})pf_size_${p.name}` : p.kind === 'int' || p.kind === 'uint' ? `(${p.ctype})3` : fillExpr(p.kind, p.ctype);
-    out.push(`    ${p.ctype} ${p.name} = ${value};`);
-  }
+  const tol = tolerantLabels(shape);
+  out.push('static void pf_case(char *pf_arg, int pf_timing) {');
+  out.push('  char *pf_tok[64]; int pf_nt = 0;');
+  out.push('  for (char *pf_p = strtok(pf_arg, ","); pf_p && pf_nt < 64; pf_p = strtok(0, ",")) pf_tok[pf_nt++] = pf_p;');
+  out.push(`  if (pf_nt < ${5 + scalars.length}) { fprintf(stderr, "paraforge driver: bad case\\n"); exit(2); }`);
+  out.push('  pf_state = strtoull(pf_tok[0], 0, 10); int pf_mode = atoi(pf_tok[1]); long pf_extent = atol(pf_tok[2]); int pf_alias = atoi(pf_tok[3]); long pf_off = atol(pf_tok[4]);');
+  out.push('  long pf_last = pf_extent - 1; long pf_i; (void)pf_alias; (void)pf_off; (void)pf_i;');
+  scalars.forEach((p, i) => out.push(`  ${p.ctype} ${p.name} = ${parseExpr(p, `pf_tok[${5 + i}]`)};`));
   for (const p of arrays) {
-    out.push(`    ${p.ctype} *${p.name} = (${p.ctype} *)malloc(sizeof(${p.ctype}) * (size_t)pf_extent);`);
-    out.push(`    for (long pf_i = 0; pf_i < pf_extent; pf_i++) ${p.name}[pf_i] = ${fillExpr(p.kind, p.ctype)};`);
+    out.push(`  ${p.ctype} *pf_buf_${p.name} = (${p.ctype} *)calloc((size_t)(pf_extent + ${2 * LEAD + SLACK}), sizeof(${p.ctype}));`);
+    out.push(`  for (pf_i = -${LEAD}; pf_i < pf_extent + ${SLACK + LEAD}; pf_i++) pf_buf_${p.name}[pf_i + ${LEAD}] = ${fillExpr(p.kind, p.ctype, p.kind === 'float')};`);
+    out.push(`  ${p.ctype} *${p.name} = pf_buf_${p.name} + ${LEAD};`);
   }
-  for (const g of shape.globals.filter((g) => g.array)) {
-    out.push(`    for (size_t pf_i = 0; pf_i < sizeof(${g.name}) / sizeof(${g.name}[0]); pf_i++) ${g.name}[pf_i] = ${fillExpr(g.kind, g.ctype)};`);
+  // Overlapping buffers: one parameter points into another's buffer.
+  pairs.forEach((pair, i) => out.push(`  if (pf_alias == ${i}) ${pair.param} = ${pair.of} + pf_off;`));
+  for (const g of shape.globals.filter((g) => g.array && g.kind)) {
+    const elem = g.ctype;
+    out.push(`  for (pf_i = 0; pf_i < (long)(sizeof(${g.name}) / sizeof(${elem})); pf_i++) ((${elem} *)${g.name})[pf_i] = ${fillExpr(g.kind!, elem, g.kind === 'float')};`);
   }
-  out.push(`    if (!pf_timing) printf("#case %d seed %llu${sp.map((n) => ` ${n}=%ld`).join('')}\\n", pf_c, ${BASE_SEED}ULL + (unsigned long long)pf_c${sp.map((n) => `, pf_size_${n}`).join('')});`);
-  out.push('    struct timespec pf_t0, pf_t1;');
-  out.push('    clock_gettime(CLOCK_MONOTONIC, &pf_t0);');
   const call = `${shape.name}(${shape.params.map((p) => p.name).join(', ')})`;
-  if (shape.returnKind === 'void') out.push(`    ${call};`);
-  else out.push(`    ${shape.returnType} pf_ret = ${call};`);
-  out.push('    clock_gettime(CLOCK_MONOTONIC, &pf_t1);');
-  out.push('    if (pf_timing) printf("paraforge-time %.9f\\n", (double)(pf_t1.tv_sec - pf_t0.tv_sec) + 1e-9 * (double)(pf_t1.tv_nsec - pf_t0.tv_nsec));');
-  out.push('    else {');
+  out.push('  pf_dirty_stack();');
+  out.push('  double pf_t0 = pf_seconds();');
+  out.push('  errno = 0;');
+  if (shape.returnKind === 'void') out.push(`  ${call};`);
+  else out.push(`  ${shape.returnType} pf_ret = ${call};`);
+  out.push('  int pf_errno = errno;');
+  out.push('  double pf_t1 = pf_seconds();');
+  out.push('  if (pf_timing) { printf("paraforge-time %.9f\\n", pf_t1 - pf_t0); return; }');
   if (shape.returnKind !== 'void') {
     const f = PRINT[shape.returnKind];
-    out.push(`      printf("return ${f.fmt}\\n", ${f.cast}pf_ret);`);
+    out.push(`  printf("return ${f.fmt}\\n", ${f.cast}pf_ret);`);
   }
-  for (const p of arrays.filter((p) => !p.readOnly)) {
+  out.push('  printf("errno %d\\n", pf_errno);');
+  for (const p of arrays) {
     const f = PRINT[p.kind];
-    out.push(`      for (long pf_i = 0; pf_i < pf_extent; pf_i++) printf("${p.name}[%ld] ${f.fmt}\\n", pf_i, ${f.cast}${p.name}[pf_i]);`);
-  }
-  for (const p of scalarParams.filter((p) => !sp.includes(p.name))) {
-    // By-value parameters cannot be outputs, but printing them documents the inputs.
-    const f = PRINT[p.kind];
-    out.push(`      printf("input ${p.name} ${f.fmt}\\n", ${f.cast}${p.name});`);
+    // Sums per block keep a tolerance meaningful on large reassociated outputs; hashes are exact.
+    const big = tolerant && tol.has(p.name) ? `for (long pf_a = -${PRE}; pf_a < pf_extent + ${SLACK}; pf_a += 1024) { double pf_s = 0; long pf_b = pf_a + 1024 < pf_extent + ${SLACK} ? pf_a + 1024 : pf_extent + ${SLACK}; for (pf_i = pf_a; pf_i < pf_b; pf_i++) pf_s += (double)${p.name}[pf_i]; printf("${p.name}[%ld..%ld) sum %.17g\\n", pf_a, pf_b, pf_s); }` : isReal(p.kind) ? `PF_DIGEST_REAL("${p.name}", ${p.name}, -${PRE}, pf_extent + ${SLACK});` : `pf_digest("${p.name}", ${p.name} - ${PRE}, sizeof(${p.ctype}), -${PRE}, pf_extent + ${SLACK});`;
+    out.push(`  if (pf_extent <= ${FULL_DUMP}) { for (pf_i = -${PRE}; pf_i < pf_extent + ${SLACK}; pf_i++) printf("${p.name}[%ld] ${f.fmt}\\n", pf_i, ${f.cast}${p.name}[pf_i]); }`);
+    out.push(`  else { ${big} }`);
   }
   for (const g of shape.globals) {
+    if (!g.kind) {
+      out.push(`  printf("${g.name} #%016llx\\n", pf_hash(&${g.name}, sizeof(${g.name})));`);
+      continue;
+    }
     const f = PRINT[g.kind];
-    if (g.array) out.push(`      for (size_t pf_i = 0; pf_i < sizeof(${g.name}) / sizeof(${g.name}[0]); pf_i++) printf("${g.name}[%zu] ${f.fmt}\\n", pf_i, ${f.cast}${g.name}[pf_i]);`);
-    else out.push(`      printf("global ${g.name} ${f.fmt}\\n", ${f.cast}${g.name});`);
+    if (g.array) out.push(`  for (pf_i = 0; pf_i < (long)(sizeof(${g.name}) / sizeof(${g.ctype})); pf_i++) printf("${g.name}[%ld] ${f.fmt}\\n", pf_i, ${f.cast}((${g.ctype} *)${g.name})[pf_i]);`);
+    else out.push(`  printf("${g.name} ${f.fmt}\\n", ${f.cast}${g.name});`);
   }
-  out.push('    }');
-  for (const p of arrays) out.push(`    free(${p.name});`);
-  out.push('  }');
-  out.push('  return 0;');
+  for (const p of arrays) out.push(`  free(pf_buf_${p.name});`);
   out.push('}');
+  out.push(String.raw`int main(int argc, char **argv) {
+  if (argc < 3) { fprintf(stderr, "paraforge driver: no cases\n"); return 2; }
+  if (strcmp(argv[1], "time") == 0) { pf_case(argv[2], 1); return 0; }
+  int pf_fork = strcmp(argv[1], "check") == 0;
+  for (int k = 2; k < argc; k++) {
+    printf("#case %d\n", k - 2);
+    fflush(stdout); fflush(stderr);
+    pid_t pid = pf_fork ? fork() : -1;
+    if (pid == 0) { alarm(10); pf_case(argv[k], 0); fflush(stdout); fflush(stderr); _exit(0); }
+    if (pid < 0) { pf_case(argv[k], 0); printf("#end %d exit 0\n", k - 2); continue; }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(st)) printf("#end %d exit %d\n", k - 2, WEXITSTATUS(st));
+    else printf("#end %d signal %d\n", k - 2, WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+  }
+  fflush(stdout);
+  return 0;
+}`);
   return out.join('\n') + '\n';
 }
 
-function sameSignature(a: FunctionShape, b: FunctionShape): string | null {
-  const sig = (s: FunctionShape) => `${s.returnType}(${s.params.map((p: Param) => `${p.ctype}${p.pointer ? '*' : ''}`).join(',')})`;
-  return sig(a) === sig(b) ? null : `the candidate changed the signature of ${a.name}: ${sig(a)} → ${sig(b)}`;
-}
-
 interface CaseDump {
-  readonly header: string;
   readonly body: string;
+  /** "exit 0", "signal 11", or null when the case never finished (the whole run stopped). */
+  readonly status: string | null;
 }
 
-function splitCases(stdout: string): CaseDump[] {
-  const cases: CaseDump[] = [];
-  for (const chunk of stdout.split(/^(?=#case )/m)) {
-    if (!chunk.startsWith('#case ')) continue;
-    const nl = chunk.indexOf('\n');
-    cases.push({ header: chunk.slice(0, nl < 0 ? undefined : nl), body: nl < 0 ? '' : chunk.slice(nl + 1) });
+/** Splits the driver's stdout into cases by its `#case k` / `#end k …` markers. */
+export function splitCases(stdout: string): Map<number, CaseDump> {
+  const cases = new Map<number, CaseDump>();
+  const lines = stdout.split('\n');
+  let k = -1;
+  let body: string[] = [];
+  for (const line of lines) {
+    const start = /^#case (\d+)$/.exec(line);
+    const end = /^#end (\d+) (exit -?\d+|signal -?\d+)$/.exec(line);
+    if (start) {
+      if (k >= 0) cases.set(k, { body: body.join('\n'), status: null });
+      k = Number(start[1]);
+      body = [];
+    } else if (end && Number(end[1]) === k) {
+      cases.set(k, { body: body.join('\n'), status: end[2] });
+      k = -1;
+    } else if (k >= 0) body.push(line);
   }
+  if (k >= 0) cases.set(k, { body: body.join('\n'), status: null });
   return cases;
 }
 
-/** Whether a reduction may reassociate floating-point sums in the candidate (then a tolerance applies). */
-export function mayReassociate(candidateText: string): boolean {
-  return /\breduction\s*\(|\bomp\s+atomic|\bMPI_(All)?[Rr]educe\b|\batomicAdd\b/.test(candidateText);
+const EPS = { float: 2 ** -23, double: 2 ** -52, 'long double': 2 ** -52, unknown: 2 ** -52 } as const;
+
+/** Per-case relative tolerance for reassociated sums of about `n` terms of magnitude ≤ 1 (0: exact). */
+export function caseTolerance(facts: CandidateFacts, extent: number): LineTolerance {
+  if (facts.reassociation.length === 0) return { relative: 0, floor: 0 };
+  const eps = Math.max(...facts.reassociation.map((r) => EPS[r.type]));
+  const n = Math.max(16, extent);
+  // Reordering n terms moves a sum by at most about n·eps·Σ|x|; Σ|x| ≤ n for the inputs we make.
+  return { relative: Math.min(1e-3, 4 * eps * n), floor: n };
 }
 
-/** A generated harness for `functionName`, or HarnessUnsupportedError saying exactly why not. */
-export function generatedHarness(original: ResolvedSource, candidate: ResolvedSource, functionName: string, _language: LanguageId, tolerance: number): Harness {
-  const shape = readFunctionShape(original.text, functionName);
-  let candShape: FunctionShape;
+function labelOf(line: string): string {
+  const m = /^([A-Za-z_]\w*)/.exec(line);
+  return m ? m[1] : '';
+}
+
+function describeCase(c: InputCase): string {
+  const mode = c.mode === 'uniform' ? 'values in [-1, 1)' : c.mode === 'nonneg' ? 'values in [0, 1)' : c.mode === 'wide' ? 'values of every magnitude, both signs' : c.mode === 'special' ? 'values include NaN, ±inf, -0.0, subnormals, ±1e300, integer extremes' : c.mode === 'special-finite-safe' ? 'values include NaN, ±inf, -0.0, subnormals, integer extremes' : c.mode === 'spike-last' ? 'last element large (1e6)' : 'integers in [-1000, 1000]';
+  const scalars = Object.entries(c.scalars).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `${c.why}; ${mode}${scalars ? `; ${scalars}` : ''}${c.alias ? `; ${c.alias.param} = ${c.alias.of} ${c.alias.offset >= 0 ? '+' : '-'} ${Math.abs(c.alias.offset)}` : ''}`;
+}
+
+/** What the harness reads from one side's tree. */
+interface SideFacts {
+  /** The text to build: the side's `main`, if any, renamed (by its position in the tree). */
+  readonly text: string;
+  /** File-scope variables the file defines. */
+  readonly defines: Set<string>;
+  readonly facts: CandidateFacts;
+  readonly shape: FunctionShape | HarnessUnsupportedError;
+}
+
+/** Parses one side and reads everything the harness needs (the tree is deleted before this returns). */
+async function readSide(parser: ParserHost, language: LanguageId, text: string, name: string): Promise<SideFacts> {
+  const tree = await parser.parse(language, text);
   try {
-    candShape = readFunctionShape(candidate.text, functionName);
-  } catch (e) {
-    if (e instanceof HarnessUnsupportedError) throw new HarnessUnsupportedError(`in the candidate: ${e.reason}`);
-    throw e;
+    const root = tree.rootNode;
+    const main = mainNameNode(root);
+    const renamed = main ? `${text.slice(0, main.startIndex)}pf_side_main_${main.startIndex.toString(36)}${text.slice(main.endIndex)}` : text;
+    let shape: FunctionShape | HarnessUnsupportedError;
+    try {
+      shape = readFunctionShape(root, name);
+    } catch (e) {
+      if (!(e instanceof HarnessUnsupportedError)) throw e;
+      shape = e;
+    }
+    return { text: renamed, defines: new Set(fileVariables(root).keys()), facts: readCandidateFacts(root, name), shape };
+  } finally {
+    tree.delete();
   }
-  const changed = sameSignature(shape, candShape);
-  if (changed) throw new HarnessUnsupportedError(changed);
-  // Only this function's own pragmas matter: a reduction elsewhere in the file does not loosen the check.
-  const tol = mayReassociate(candShape.body) ? tolerance : 0;
+}
+
+function signatureText(s: FunctionShape): string {
+  return `${s.returnType}(${s.params.map((p: Param) => `${p.readOnly ? 'const ' : ''}${p.ctype}${p.pointer ? '*' : ''}`).join(',')})`;
+}
+
+/** Options of a generated harness. */
+export interface GeneratedHarnessOptions {
+  /** Seed of the input plan (default: drawn per run). Reported in every TestRecord. */
+  readonly seed?: number;
+}
+
+/** A generated harness for `functionName`; throws HarnessUnsupportedError saying exactly why not. */
+export async function generatedHarness(original: ResolvedSource, candidate: ResolvedSource, functionName: string, language: LanguageId, parser: ParserHost, options: GeneratedHarnessOptions = {}): Promise<Harness> {
+  const orig = await readSide(parser, language, original.text, functionName);
+  const cand = await readSide(parser, language, candidate.text, functionName);
+  if (orig.shape instanceof HarnessUnsupportedError) throw orig.shape;
+  if (cand.shape instanceof HarnessUnsupportedError) throw new HarnessUnsupportedError(`in the candidate: ${cand.shape.reason}`);
+  const parsedOriginal = orig.shape;
+  const candShape = cand.shape;
+  if (signatureText(parsedOriginal) !== signatureText(candShape)) {
+    throw new HarnessUnsupportedError(`the candidate changed the signature of ${functionName}: ${signatureText(parsedOriginal)} → ${signatureText(candShape)}`);
+  }
+  // Globals reached by either side (a candidate may write one through a helper the original never
+  // calls), compared when the original's file defines them too (the driver is built against both).
+  const leftOut: string[] = [];
+  const extra = candShape.globals.filter((g) => !parsedOriginal.globals.some((o) => o.name === g.name));
+  const shape: FunctionShape = { ...parsedOriginal, globals: [...parsedOriginal.globals, ...extra.filter((g) => orig.defines.has(g.name))] };
+  for (const g of extra) if (!orig.defines.has(g.name)) leftOut.push(`global ${g.name}: defined by the candidate only, nothing to compare it with`);
+  // Facts come from the candidate's parsed text: its constants and its reductions.
+  const facts = cand.facts;
+  const origFacts = orig.facts;
+  const constants = [...new Set([...facts.constants, ...origFacts.constants])].sort((a, b) => a - b);
+  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
+  const reassociates = facts.reassociation.length > 0;
+  const plan: InputPlan = planInputs(shape, { seed, constants, reassociates });
+  leftOut.push(...plan.leftOut);
+  const tolerantOutputs = tolerantLabels(shape);
+  const tolerant = reassociates && tolerantOutputs.size > 0;
+  const largest = plan.cases.reduce((m, c) => Math.max(m, caseTolerance(facts, c.extent).relative), 0);
+  const tolerance: ToleranceReport | undefined = tolerant
+    ? {
+        relative: largest,
+        reason: facts.reassociation.map((r) => `${r.via} on ${r.type} ${r.variable} at line ${r.line} of the candidate (parsed)`).join('; '),
+        appliesTo: `floating-point values of ${[...tolerantOutputs].join(', ')}; relative 4·eps·n per case (n = elements, at least 16), at most ${largest.toExponential(1)}; everything else exactly`,
+      }
+    : undefined;
+  const compared = [
+    ...(shape.returnKind !== 'void' ? ['return value'] : []),
+    ...shape.params.filter((p) => p.pointer).map((p) => `${p.name}${p.readOnly ? ' (const: must not change)' : ''}: every element, ${PRE} before and ${SLACK} after`),
+    ...shape.globals.map((g) => `global ${g.name}${g.kind ? '' : ' (bytes)'}`),
+    'errno',
+    'stdout',
+    'stderr',
+    'exit status (per case and of the run)',
+    'files in the work folder',
+  ];
+  const report: HarnessReport = { compared, leftOut, tolerance };
   const ext = original.fileName.match(/\.[^.]+$/)?.[0] ?? '.c';
   const driverName = `paraforge_driver_${functionName}${ext}`;
-  const sizes = checkSizes(shape);
+  const args = (cases: readonly InputCase[]) => cases.map((c) => caseArg(shape, c));
+  const driverFor = (s: ResolvedSource) => driverSource(shape, s.fileName, tolerant);
+  const sideText = (s: ResolvedSource) => (s.text === original.text ? orig.text : s.text === candidate.text ? cand.text : s.text);
+  const leftOutSeen = new Set(leftOut);
+  const leaveOut = (s: string) => {
+    if (!leftOutSeen.has(s)) {
+      leftOutSeen.add(s);
+      leftOut.push(s);
+    }
+  };
+  const d = shape.sizeParams.length;
+  const sizesDesc = d ? `sizes drawn from seed ${seed}: ${plan.cases.length} cases, every residue mod 32, around and above ${constants.length} constant${constants.length === 1 ? '' : 's'} of the candidate, up to ${Math.max(...plan.cases.map((c) => c.extent))} elements` : `${plan.cases.length} cases of varied values (seed ${seed})`;
   return {
     kind: 'generated',
-    description:
-      `generated driver for ${functionName}: ${sizes.length} seeded case${sizes.length === 1 ? '' : 's'} (sizes ${shape.sizeParams.length ? sizes.join(', ') : 'fixed'}` +
-      `${shape.sizeParams.length ? ` for ${shape.sizeParams.join(', ')}` : ''}); compares ${[shape.returnKind !== 'void' ? 'the return value' : '', ...shape.params.filter((p) => p.pointer && !p.readOnly).map((p) => p.name), ...shape.globals.map((g) => g.name)].filter(Boolean).join(', ') || 'nothing (no outputs found)'}` +
-      ` ${tol === 0 ? 'exactly' : `within relative ${tol} (a reduction may reassociate)`}`,
+    description: `generated driver for ${functionName}: ${sizesDesc}; compares ${compared.join(', ')} ${tolerant ? `(floating-point outputs of the reduction within ${tolerance!.appliesTo})` : 'exactly'}`,
     units: (s: ResolvedSource) => [
-      { name: driverName, text: driverSource(shape, s.fileName), compile: true },
-      { name: s.fileName, text: s.text, compile: false },
+      { name: driverName, text: driverFor(s), compile: true },
+      { name: s.fileName, text: sideText(s), compile: false },
     ],
-    checkArgs: ['check'],
-    timeArgs: ['time'],
+    checkArgs: ['check', ...args(plan.cases)],
+    timeArgs: ['time', ...args([plan.timing])],
+    raceArgs: [
+      ['inline', ...args([plan.raceSmall])],
+      ['inline', ...args([plan.raceTest])],
+    ],
+    report,
     compare(orig: ObservedRun, cand: ObservedRun, at: RunPoint): TestRecord[] {
       const a = splitCases(orig.outcome.programStdout);
       const b = splitCases(cand.outcome.programStdout);
       const where = at.ranks !== undefined ? `@${at.ranks} ranks` : `@${at.threads ?? 1} threads`;
-      return a.map((ca, k) => {
-        const m = /seed (\d+)(.*)$/.exec(ca.header);
-        const seed = m ? Number(m[1]) : BASE_SEED + k;
-        const sizesRec: Record<string, number> = {};
-        for (const kv of (m?.[2] ?? '').trim().split(/\s+/).filter(Boolean)) {
-          const [key, v] = kv.split('=');
-          sizesRec[key] = Number(v);
+      const records: TestRecord[] = [];
+      plan.cases.forEach((c, k) => {
+        const label = `${functionName}(${Object.entries(c.sizes).map(([key, v]) => `${key}=${v}`).join(', ') || 'fixed sizes'}) ${where}`;
+        const base = { name: label, seed: c.seed, sizes: c.sizes, ...at, inputs: describeCase(c) };
+        const oa = a.get(k);
+        if (!oa || oa.status === null || oa.status.startsWith('signal')) {
+          leaveOut(`case ${k} (${describeCase(c)}): the original itself ${oa?.status ? `dies (${oa.status})` : 'did not finish it'}; not defined there`);
+          return;
         }
-        const label = `${functionName}(${Object.entries(sizesRec).map(([key, v]) => `${key}=${v}`).join(', ') || 'fixed inputs'}) ${where}`;
-        const cb = b[k];
-        if (!cb) return { name: label, seed, sizes: sizesRec, ...at, passed: false, firstDifference: 'the candidate printed no output for this case (it stopped early)' };
-        const d = firstDifference(ca.body, cb.body, tol);
-        return d ? { name: label, seed, sizes: sizesRec, ...at, passed: false, firstDifference: describeDifference(d, 'dump') } : { name: label, seed, sizes: sizesRec, ...at, passed: true };
+        const cb = b.get(k);
+        if (!cb || cb.status === null) {
+          records.push({ ...base, passed: false, firstDifference: 'the candidate stopped before finishing this case' });
+          return;
+        }
+        if (cb.status !== oa.status) {
+          records.push({ ...base, passed: false, firstDifference: `case status: original ${oa.status}, candidate ${cb.status}` });
+          return;
+        }
+        const t = tolerant ? caseTolerance(facts, c.extent) : { relative: 0, floor: 0 };
+        const lineTol = (line: string) => (tolerantOutputs.has(labelOf(line)) ? t : { relative: 0, floor: 0 });
+        const diff = firstDifference(oa.body, cb.body, lineTol);
+        records.push(diff ? { ...base, passed: false, firstDifference: describeDifference(diff, 'dump'), tolerance: t.relative } : { ...base, passed: true, tolerance: t.relative });
       });
+      const runBase = { seed, sizes: {}, ...at };
+      const o = orig.outcome;
+      const cOut = cand.outcome;
+      const errDiff = firstDifference(o.stderr, cOut.stderr, 0);
+      records.push(errDiff ? { ...runBase, name: `stderr ${where}`, passed: false, firstDifference: describeDifference(errDiff, 'stderr') } : { ...runBase, name: `stderr ${where}`, passed: true });
+      const exitSame = o.exitCode === cOut.exitCode && o.signal === cOut.signal;
+      records.push(exitSame ? { ...runBase, name: `exit status ${where}`, passed: true } : { ...runBase, name: `exit status ${where}`, passed: false, firstDifference: `exit status: original ${o.exitCode ?? o.signal}, candidate ${cOut.exitCode ?? cOut.signal}` });
+      const f = compareFiles(orig, cand, 0);
+      records.push(f ? { ...runBase, name: `files ${where}`, passed: false, firstDifference: f } : { ...runBase, name: `files ${where}`, passed: true });
+      return records;
     },
     timeOf(outcome) {
       const m = /^paraforge-time ([0-9.eE+-]+)$/m.exec(outcome.programStdout);
