@@ -33,6 +33,11 @@
     return String(p).split(/[\\/]/).pop();
   }
 
+  /** Text with `code` spans (descriptions, reasons) as text and <code> nodes. */
+  function rich(text) {
+    return String(text).split(/`([^`]*)`/).map((part, i) => (i % 2 ? el('code', {}, part) : part));
+  }
+
   function section(title, id, ...body) {
     return el('section', { id }, el('h2', {}, title), ...body);
   }
@@ -131,7 +136,7 @@
     const parts = [];
     parts.push(el('header', {},
       el('h1', {}, `${basename(report.file)} — ${c.target} candidate`),
-      el('p', { class: 'summary' }, verdictBadge(ev && ev.verdict), ' ', ev ? ev.summary : `Not run: ${report.notRunBecause || 'no evidence'}`),
+      el('p', { class: 'summary' }, verdictBadge(ev && ev.verdict), ' ', rich(ev ? ev.summary : `Not run: ${report.notRunBecause || 'no evidence'}`)),
       el('div', { class: 'actions' },
         el('button', { id: 'apply', disabled: !applicable, title: applicable ? 'Apply this rewrite to the document' : reason, onclick: () => vscode.postMessage({ type: 'apply', id: c.id }) },
           ev && ev.verdict === 'verified' ? 'Apply' : 'Apply (not verified)…'),
@@ -139,9 +144,9 @@
         el('button', { id: 'export-md', class: 'secondary', onclick: () => vscode.postMessage({ type: 'export', id: c.id, format: 'markdown' }) }, 'Export Markdown')),
       applicable ? '' : el('p', { class: 'muted', id: 'not-applicable' }, reason || '')));
     parts.push(section('Candidate', 'candidate', el('dl', {},
-      el('dt', {}, 'Change'), el('dd', {}, c.description),
+      el('dt', {}, 'Change'), el('dd', {}, rich(c.description)),
       c.functionName ? [el('dt', {}, 'Function'), el('dd', {}, el('code', {}, c.functionName))] : '',
-      c.assumptions && c.assumptions.length ? [el('dt', {}, 'Assumes'), el('dd', { class: 'warn-text' }, c.assumptions.join('; '))] : '',
+      c.assumptions && c.assumptions.length ? [el('dt', {}, 'Assumes'), el('dd', { class: 'warn-text' }, rich(c.assumptions.join('; ')))] : '',
       el('dt', {}, 'Engine'), el('dd', {}, `${report.engine}${c.operator ? ` · ${c.operator}` : ''}`),
       el('dt', {}, 'Id'), el('dd', {}, el('code', {}, c.id)),
       el('dt', {}, 'Document'), el('dd', {}, `${report.file} (version ${report.documentVersion ?? '?'})`))));

@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'test/integration');
 const outdir = path.join(root, 'out/test/suite');
-// Entry points: the runner (index.ts), every *.test.ts and every *.bench.ts; helpers are bundled into
+// Entry points: the runner (index.ts), every *.test.ts, *.restricted.ts (Restricted Mode pass) and *.bench.ts; helpers are bundled into
 // each. Benchmarks are built with the tests so they always compile against the same code, but the
 // runner loads them only when PARAFORGE_BENCH=1 (see index.ts).
 const entryPoints = readdirSync(src)
-  .filter((f) => f === 'index.ts' || f.endsWith('.test.ts') || f.endsWith('.bench.ts'))
+  .filter((f) => f === 'index.ts' || f.endsWith('.test.ts') || f.endsWith('.bench.ts') || f.endsWith('.restricted.ts'))
   .map((f) => path.join(src, f));
 
 rmSync(outdir, { recursive: true, force: true });

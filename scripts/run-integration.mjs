@@ -10,8 +10,14 @@
 // VSCODE_TEST_VERBOSE=1 (stream the workbench log), VSCODE_TEST_GREP (mocha --grep inside the host),
 // PARAFORGE_BENCH=1 (run test/integration/*.bench.ts instead of the tests) with PARAFORGE_BENCH_OUT
 // (the JSON file the benchmarks write their numbers to); bench/code-actions.bench.ts sets both.
-import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync } from 'node:fs';
+//
+// Two passes: the tests (*.test.ts) in a trusted workspace, then, when they pass, the Restricted
+// Mode tests (*.restricted.ts) in a second server with Workspace Trust on and the folder untrusted
+// (PARAFORGE_RESTRICTED=1 runs only that pass; PARAFORGE_SKIP_RESTRICTED=1 skips it).
+// Screenshots: a test logs `PARAFORGE_SCREENSHOT <name>`; this script saves the workbench as
+// out/test-results/<name>.png and then writes <name>.done there, which the test waits for.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +35,10 @@ const extensionTestsPath = path.join(root, 'out/test/suite/index.js');
 const fixtureWorkspace = path.join(root, 'test/fixtures/workspace');
 const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 180000);
 const verbose = !!process.env.VSCODE_TEST_VERBOSE;
+const restricted = process.env.PARAFORGE_RESTRICTED === '1';
+const bench = process.env.PARAFORGE_BENCH === '1';
+const screenshots = path.join(root, 'out/test-results');
+mkdirSync(screenshots, { recursive: true });
 const started = Date.now();
 
 for (const [what, file, fix] of [
@@ -52,14 +62,16 @@ chmodSync(tmp, 0o711);
 // accidental save) must never change the files in the repository.
 const workspace = path.join(tmp, 'workspace');
 cpSync(fixtureWorkspace, workspace, { recursive: true });
-const logsDir = path.join(root, '.vscode-test-logs');
+const logsDir = path.join(root, restricted ? '.vscode-test-logs/restricted' : '.vscode-test-logs');
 rmSync(logsDir, { recursive: true, force: true });
 mkdirSync(logsDir, { recursive: true });
 const serverLog = createWriteStream(path.join(logsDir, 'server.log'));
 const report = path.join(tmp, 'report.txt');
+let mainReport = '';
 const printReport = () => {
   try {
-    process.stdout.write(readFileSync(report, 'utf8'));
+    mainReport = readFileSync(report, 'utf8');
+    process.stdout.write(mainReport);
   } catch {
     console.error('(no test report was written: the tests did not start; see .vscode-test-logs/server.log)');
   }
@@ -84,7 +96,20 @@ async function finish(code, why) {
   }
   serverLog.end();
   rmSync(tmp, { recursive: true, force: true });
-  console.error(`integration run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`integration run${restricted ? ' (Restricted Mode)' : ''} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (code === 0 && !restricted && !bench && process.env.PARAFORGE_SKIP_RESTRICTED !== '1') {
+    console.log('\nRestricted Mode pass (untrusted workspace):');
+    const second = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PARAFORGE_RESTRICTED: '1' }, maxBuffer: 64 << 20 });
+    const out = second.stdout?.toString() ?? '';
+    process.stdout.write(out);
+    // scripts/test.sh reads the last "N passed, M failed" line: make it the total of both passes.
+    const counts = (text) => [...text.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+    const a = counts(mainReport);
+    const b = counts(out);
+    if (a && b) console.log(`${+a[1] + +b[1]} passed, ${+a[2] + +b[2]} failed`);
+    else console.log(`${a ? a[1] : 0} passed, ${(a ? +a[2] : 0) + 1} failed`);
+    process.exit(second.status ?? 1);
+  }
   process.exit(code);
 }
 process.on('SIGINT', () => finish(130, 'interrupted'));
@@ -97,7 +122,9 @@ server = spawn(nodeBin, [serverMain,
   '--without-connection-token', '--accept-server-license-terms',
   // Required: a built workbench ignores the URL payload's extensionDevelopmentPath /
   // extensionTestsPath unless the server sets developmentOptions.enableSmokeTestDriver.
-  '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust',
+  '--enable-smoke-test-driver', '--disable-telemetry',
+  // Trusted, except in the Restricted Mode pass, where the folder opens untrusted.
+  ...(restricted ? [] : ['--disable-workspace-trust']),
   '--server-data-dir', path.join(tmp, 'server'),
   '--user-data-dir', path.join(tmp, 'user'),
   '--extensions-dir', path.join(tmp, 'extensions'),
@@ -115,6 +142,8 @@ server = spawn(nodeBin, [serverMain,
     VSCODE_TEST_GREP: process.env.VSCODE_TEST_GREP ?? '',
     PARAFORGE_BENCH: process.env.PARAFORGE_BENCH ?? '',
     PARAFORGE_BENCH_OUT: process.env.PARAFORGE_BENCH_OUT ?? '',
+    PARAFORGE_RESTRICTED: restricted ? '1' : '',
+    PARAFORGE_SCREENSHOTS: screenshots,
   },
 });
 server.on('error', (e) => finish(1, `cannot start the VS Code server (${e.message}); run scripts/setup-vscode-server.sh`));
@@ -138,7 +167,7 @@ browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const page = await browser.newPage();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 page.on('pageerror', (e) => serverLog.write(`[page error] ${e}\n`));
 page.on('console', (msg) => {
   if (msg.type() === 'error') serverLog.write(`[browser console] ${msg.text()}\n`);
@@ -148,6 +177,13 @@ await page.exposeFunction('codeAutomationLog', (type, args) => {
   const line = format(...args);
   serverLog.write(`[workbench ${type}] ${line}\n`);
   if (verbose) console.log(line);
+  const shot = /PARAFORGE_SCREENSHOT ([\w-]+)/.exec(line);
+  if (shot) {
+    // The test waits for the .done file, written even when the screenshot fails.
+    page.screenshot({ path: path.join(screenshots, `${shot[1]}.png`) })
+      .catch((e) => serverLog.write(`[screenshot ${shot[1]} failed] ${e}\n`))
+      .finally(() => writeFileSync(path.join(screenshots, `${shot[1]}.done`), ''));
+  }
 });
 await page.exposeFunction('codeAutomationExit', async (code) => {
   await finish(code, `extension tests finished, exit code ${code}`);

@@ -176,7 +176,7 @@ export function diagnosticsFor(uri: vscode.Uri, verdict: LoopVerdict, settings: 
     // Hints are faint dots the Problems panel leaves out; users who want them listed opt in and get Information.
     const d = new vscode.Diagnostic(
       toRange(loop.headerRange),
-      `This loop can be parallelised with \`${proposed?.text ?? '#pragma omp parallel for'}\` (static analysis; not yet verified by running it).`,
+      `This loop can be parallelised with ${proposed?.text ?? '#pragma omp parallel for'} (static analysis; not yet verified by running it).`,
       settings.showInProblems ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Hint,
     );
     d.code = PARALLELIZABLE_CODE;

@@ -1,7 +1,9 @@
 // Shared helpers for the integration tests (bundled into each test file).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ParaForgeContext } from '../../src/vscode/context';
 import type { LoopNestItem } from '../../src/vscode/showLoopNests';
@@ -106,4 +108,19 @@ export function runnerProcesses(): string[] {
     if ((e as { status?: number }).status === 1) return []; // pgrep: nothing matched
     throw e;
   }
+}
+
+/**
+ * Saves the workbench as out/test-results/<name>.png when the runner takes screenshots
+ * (scripts/run-integration.mjs watches the log for the marker and writes <name>.done after).
+ */
+export async function screenshot(name: string): Promise<void> {
+  const dir = process.env.PARAFORGE_SCREENSHOTS;
+  if (!dir) return;
+  const done = path.join(dir, `${name}.done`);
+  fs.rmSync(done, { force: true });
+  // The chat side bar (VS Code's own) takes a third of the window: close it for the picture.
+  await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar').then(undefined, () => undefined);
+  console.log(`PARAFORGE_SCREENSHOT ${name}`);
+  await waitFor(`screenshot ${name}`, () => (fs.existsSync(done) ? true : undefined), 60_000).catch(() => undefined);
 }

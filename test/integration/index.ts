@@ -25,7 +25,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000, reporter: 'spec', ...(grep ? { grep } : {}) });
   // Benchmarks never run with the tests: they take minutes and assert little; the tests never run
   // with the benchmarks: their edits and open editors would land in the timings.
-  const suffix = process.env.PARAFORGE_BENCH === '1' ? '.bench.js' : '.test.js';
+  // The Restricted Mode pass (an untrusted workspace, scripts/run-integration.mjs) runs only its own files.
+  const suffix = process.env.PARAFORGE_BENCH === '1' ? '.bench.js' : process.env.PARAFORGE_RESTRICTED === '1' ? '.restricted.js' : '.test.js';
   // Sorted, so the activation suite (which must see the extension before anything opens) runs first.
   for (const f of fs.readdirSync(__dirname).sort()) {
     if (f.endsWith(suffix)) mocha.addFile(path.join(__dirname, f));

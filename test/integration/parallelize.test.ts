@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ApplyResult } from '../../src/vscode/candidatePreview';
 import type { ParallelizeArgs, ParallelizeResult } from '../../src/vscode/parallelizeSelection';
 import type { RenderedReport } from '../../src/vscode/reportPanel';
-import { activated, openFixture, revertAndClose, runnerProcesses, waitFor } from './helpers';
+import { activated, openFixture, revertAndClose, runnerProcesses, screenshot, waitFor } from './helpers';
 
 const RULES: ParallelizeArgs = { target: 'openmp', engine: 'rules' };
 
@@ -49,6 +49,7 @@ suite('Parallelize Selection', () => {
       assert.ok(stages.some((s) => /^verifying candidate 1\/\d/.test(s)), `stages: ${stages.join(' | ')}`);
       const diff = await waitFor('the candidate diff to open', () => candidateDiffTab());
       assert.strictEqual(diff.original.toString(), document.uri.toString());
+      await screenshot('diff-preview');
       const candidate = ctx.results.get(result.chosen!)!.candidate;
       assert.strictEqual(document.getText(), original, 'the preview changed the document');
 
@@ -136,6 +137,7 @@ suite('Parallelize Selection', () => {
       const page = await drawn;
       assert.ok(page.chart, 'no speedup chart on the page');
       for (const section of ['candidate', 'diff-section', 'timings', 'tests', 'races', 'toolchain']) assert.ok(page.sections.includes(section), `no ${section} section: ${page.sections}`);
+      await screenshot('evidence-report');
 
       const changed = new Promise<void>((resolve) => {
         const sub = vscode.workspace.onDidChangeTextDocument((e) => {
@@ -193,6 +195,7 @@ suite('Loops view', () => {
     const serial = items.find((i) => i.verdict.verdict === 'not-parallel' && i.verdict.reasons.length)!;
     const reasons = await ctx.loopsView.getChildren(serial);
     assert.ok(reasons.length > 0 && reasons[0].kind === 'reason');
+    await screenshot('loops-view');
   });
 });
 
@@ -223,5 +226,41 @@ suite('API key', () => {
     for (const f of logFiles()) assert.ok(!fs.readFileSync(f, 'utf8').includes(key), `the key is in ${f}`);
     await vscode.commands.executeCommand('paraforge.clearApiKey');
     assert.strictEqual(await ctx.extension.secrets.get('paraforge.llm.apiKey'), undefined);
+  });
+});
+
+suite('Hover', () => {
+  test('names the exact pragma and links ParaForge\'s own actions', async () => {
+    await activated();
+    const editor = await openFixture('parallel.c');
+    const line = 11; // `for` of dot's reduction loop
+    const position = new vscode.Position(line, editor.document.lineAt(line).firstNonWhitespaceCharacterIndex + 1);
+    const hovers = await waitFor('a ParaForge hover', async () => {
+      const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
+      const ours = (hs ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).filter((t) => t.includes('ParaForge'));
+      return ours.length ? ours : undefined;
+    }, 30_000);
+    const text = hovers.join('\n');
+    assert.match(text, /#pragma omp parallel for[^\n]*reduction\(\+:sum\)/);
+    assert.match(text, /command:paraforge\.parallelizeSelection/);
+    assert.match(text, /command:paraforge\.explainLoop/);
+    editor.selection = new vscode.Selection(position, position);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await screenshot('hover');
+  });
+
+  test('with paraforge.diagnostics.showInProblems the hints become Problems entries', async () => {
+    const config = vscode.workspace.getConfiguration('paraforge');
+    const { document } = await openFixture('parallel.c');
+    try {
+      await config.update('diagnostics.showInProblems', true, vscode.ConfigurationTarget.Global);
+      const ds = await waitFor('information-level hints', () => {
+        const got = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'ParaForge' && d.severity === vscode.DiagnosticSeverity.Information);
+        return got.length ? got : undefined;
+      }, 30_000);
+      assert.match(ds[0].message, /#pragma omp parallel for/);
+    } finally {
+      await config.update('diagnostics.showInProblems', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
