@@ -134,7 +134,12 @@ function paraforgeListing(builds: KernelBuild[]): string {
   for (const b of builds) {
     lines.push(`## ${b.name}`, '');
     if (b.paraforge.error) lines.push(`parallelize failed: ${b.paraforge.error}`, '');
-    for (const l of b.paraforge.rewritten) lines.push(`- line ${l.line} (${l.function}): \`#pragma omp ${pragmaOf(l)}\``);
+    // The pragma as written into the rewrite (in order), else rebuilt from the JSON clauses.
+    const k = suite.find((s) => s.name === b.name);
+    const omp = k ? path.join(srcDir, `${b.name}.omp.${k.lang}`) : '';
+    const written = omp && existsSync(omp) ? readFileSync(omp, 'utf8').split('\n').filter((l) => /^\s*#pragma omp /.test(l)).map((l) => l.trim()) : [];
+    const sorted = [...b.paraforge.rewritten].sort((x, y) => x.line - y.line);
+    sorted.forEach((l, i) => lines.push(`- line ${l.line} (${l.function}): \`${written.length === sorted.length ? written[i] : `#pragma omp ${pragmaOf(l)}`}\``));
     for (const l of b.paraforge.skipped) lines.push(`- line ${l.line} (${l.function}): refused (${l.verdict}): ${(l.reasons ?? []).map((r) => r.message).join('; ')}`);
     for (const [what, err] of Object.entries(b.failures)) lines.push(`- build ${what} FAILED: ${err.split('\n').slice(0, 3).join(' ')}`);
     lines.push('');
