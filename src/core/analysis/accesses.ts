@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { constantOf, constPoly, isConstant, type NameValue, parsePoly } from './affine';
 import type { LoopVar, MemRef } from './dependence';
+import { isContiguousContainer, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
 import { isDeclaratorName } from './loopScan';
 import type { NestShapes } from './nestShapes';
@@ -33,6 +34,11 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   const refNameValue = (name: string, at: Node): NameValue => {
     const v = nest.baseNameValue(name, at);
     if (typeof v === 'object' && variant.has(v.symbol)) return 'unknown';
+    return v;
+  };
+  const refCallValue = (call: Node): NameValue => {
+    const v = nest.callValue(call);
+    if (typeof v === 'object' && variant.has(symbolOwner(v.symbol))) return 'unknown';
     return v;
   };
   const refs: MemRef[] = [];
@@ -68,7 +74,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       return;
     }
     const loops = enclosingLoops(node);
-    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : parsePoly(x, refNameValue))) : null;
+    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : parsePoly(x, refNameValue, refCallValue))) : null;
     let delinearisedBy: string | null = null;
     if (dims && dims.length === 1 && dims[0]) {
       const split = delinearise(dims[0], loops);
@@ -109,6 +115,8 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     if (n.type === 'field_expression') {
       const arg = unparen(n.childForFieldName('argument') as Node);
+      // `x.size()` of a container reads its length, not its elements.
+      if (arg.type === 'identifier' && isSizeQuery(n) && isContiguousContainer(resolver.resolve(arg.text, arg))) return false;
       const isArrow = n.text.includes('->') && n.children.some((c) => c?.type === '->');
       if (arg.type === 'identifier') {
         const d = resolver.resolve(arg.text, arg);
@@ -164,6 +172,14 @@ export function accessMode(node: Node): Mode {
   }
   if (p.type === 'update_expression') return 'readwrite';
   return 'read';
+}
+
+/** `x.size` / `x.length` / `x.empty` called with no arguments. */
+function isSizeQuery(field: Node): boolean {
+  const call = field.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== field.id) return false;
+  if ((call.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0) return false;
+  return /^(size|length|empty)$/.test(field.childForFieldName('field')?.text ?? '');
 }
 
 function subscriptIndex(sub: Node): Node | null {

@@ -88,7 +88,7 @@ export function polyText(p: Poly): string {
  * Reads an integer expression as a polynomial, or null when it is not one (a call, a load from
  * memory, a division, a name the caller calls unknown).
  */
-export function parsePoly(node: Node, nameValue: (name: string, node: Node) => NameValue): Poly | null {
+export function parsePoly(node: Node, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): Poly | null {
   const n = unparen(node);
   switch (n.type) {
     case 'number_literal':
@@ -106,13 +106,13 @@ export function parsePoly(node: Node, nameValue: (name: string, node: Node) => N
       const type = n.childForFieldName('type')?.text ?? '';
       const value = n.childForFieldName('value');
       if (!value || !/^(?:(?:unsigned|signed|long|int|short)\s*)+$|^(?:std::)?(?:size_t|ptrdiff_t|int64_t)$/.test(type.trim())) return null;
-      return parsePoly(value, nameValue);
+      return parsePoly(value, nameValue, callValue);
     }
     case 'unary_expression': {
       const arg = n.childForFieldName('argument');
       const op = operatorOf(n);
       if (!arg) return null;
-      const p = parsePoly(arg, nameValue);
+      const p = parsePoly(arg, nameValue, callValue);
       if (!p) return null;
       if (op === '-') return addPoly(new Map(), p, -1);
       if (op === '+') return p;
@@ -122,8 +122,8 @@ export function parsePoly(node: Node, nameValue: (name: string, node: Node) => N
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
       if (!l || !r) return null;
-      const a = parsePoly(l, nameValue);
-      const b = a && parsePoly(r, nameValue);
+      const a = parsePoly(l, nameValue, callValue);
+      const b = a && parsePoly(r, nameValue, callValue);
       if (!a || !b) return null;
       switch (operatorOf(n)) {
         case '+':
@@ -146,6 +146,12 @@ export function parsePoly(node: Node, nameValue: (name: string, node: Node) => N
         default:
           return null;
       }
+    }
+    case 'call_expression': {
+      // Only calls the caller vouches for (`x.size()` of a container the loop does not resize).
+      const v = callValue ? callValue(n) : 'unknown';
+      if (v === 'unknown') return null;
+      return typeof v === 'object' ? varPoly(v.symbol) : constPoly(v);
     }
     default:
       return null;

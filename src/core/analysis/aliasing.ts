@@ -3,7 +3,9 @@ import type { AliasFact, Reason } from '../model';
 import type { MemRef } from './dependence';
 import { type Findings, reason } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
+import { dependencesAt } from './loopDependences';
 import type { LoopScan } from './loopScan';
+import { isContiguousContainer } from './containers';
 import type { Decl } from './scope';
 
 /** How a memory object may be reached, for the aliasing check. */
@@ -58,6 +60,10 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
         facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: distinctWhy(dx, px, dy, py) });
         continue;
       }
+      if (isContiguousContainer(dx) && isContiguousContainer(dy) && independentEvenIfSame(rx, ry)) {
+        facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: 'two containers are either one object or share no element, and the loop is independent even if they are one object' });
+        continue;
+      }
       const at = (rx.find((r) => r.write) ?? ry.find((r) => r.write) ?? rx[0]).node;
       const fixable = [[dx, px], [dy, py]].filter(([, p]) => p === 'param-pointer').map(([d]) => (d as Decl).nameNode);
       if (fixable.length > 0 || (px === 'param-ref' && py === 'param-ref')) {
@@ -80,6 +86,18 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
     if (other) findings.block('may-alias', `\`${decl.name}\` is a reference: it may name \`${other}\` or one of its elements, which the loop also uses, and ParaForge cannot tell`, nodes[0]);
   }
   return { aliasing, restrictTargets, aliasPairs, facts };
+}
+
+/**
+ * Two container objects (`std::vector<double> &x, &y`) never share some elements: they are the
+ * same object or disjoint. So when the loop has no carried dependence even with both names taken
+ * as one array, it is safe whichever the caller passed.
+ */
+function independentEvenIfSame(rx: readonly MemRef[], ry: readonly MemRef[]): boolean {
+  const merged = new Map<string, readonly MemRef[]>([['merged', [...rx, ...ry]]]);
+  const depth = Math.max(...[...rx, ...ry].map((r) => r.loops.length));
+  for (let k = 0; k < depth; k++) if (dependencesAt(merged, k, false).carried) return false;
+  return true;
 }
 
 function distinctWhy(a: Decl, pa: Provenance, b: Decl, pb: Provenance): string {

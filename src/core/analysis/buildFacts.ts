@@ -169,8 +169,8 @@ function workOf(loop: Node, nest: NestShapes): number | null {
 }
 
 /**
- * True when iterations may cost very different amounts: an `if`/`switch` around an inner loop or
- * a call, or an inner `while`/`do` loop (a data-dependent trip count, as in Mandelbrot).
+ * True when iterations may cost very different amounts: an `if`/`switch` around an inner loop,
+ * or an inner `while`/`do` loop (a data-dependent trip count, as in Mandelbrot).
  */
 function hasBranchAroundWork(loop: Node): boolean {
   let found = false;
@@ -181,7 +181,7 @@ function hasBranchAroundWork(loop: Node): boolean {
     if (n.type === 'while_statement' || n.type === 'do_statement') found = true;
     if (n.type === 'if_statement' || n.type === 'switch_statement') {
       walk(n, (m) => {
-        if (LOOP_TYPES.has(m.type) || m.type === 'call_expression') found = true;
+        if (LOOP_TYPES.has(m.type)) found = true;
         return found ? false : undefined;
       });
     }

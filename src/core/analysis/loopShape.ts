@@ -29,7 +29,7 @@ const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=
  * Reads a for-loop header as OpenMP's canonical loop form. `nameValue` says which names in the
  * bounds are constants; a name it calls 'unknown' (a macro it cannot see through) is refused.
  */
-export function loopShape(node: Node, resolver: Resolver, nameValue: (name: string, node: Node) => NameValue): ShapeResult {
+export function loopShape(node: Node, resolver: Resolver, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): ShapeResult {
   if (node.type !== 'for_statement') {
     const kind = node.type === 'for_range_loop' ? 'range-based for loop' : node.type === 'do_statement' ? 'do-while loop' : 'while loop';
     return { problem: `a ${kind} has no induction variable OpenMP can split: only counted for loops are parallelised`, at: node };
@@ -91,8 +91,8 @@ export function loopShape(node: Node, resolver: Resolver, nameValue: (name: stri
     if (v === 'unknown') macro = true;
     return v;
   };
-  const lb = parsePoly(lbNode, guarded);
-  const ub = parsePoly(ubNode, guarded);
+  const lb = parsePoly(lbNode, guarded, callValue);
+  const ub = parsePoly(ubNode, guarded, callValue);
   if (macro) return { problem: 'a loop bound uses a macro that is not a plain integer constant: ParaForge cannot see through it', at: ubNode, macro: true };
   if (!lb || !ub) {
     const bad = !lb ? lbNode : ubNode;

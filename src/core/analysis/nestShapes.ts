@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { constantOf, isConstant, type NameValue, parsePoly, polyVars } from './affine';
 import type { LoopVar } from './dependence';
 import type { Findings } from './findings';
+import { containerSizeValue, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
@@ -24,6 +25,8 @@ export interface NestShapes {
   readonly variant: ReadonlySet<string>;
   /** How names read as integers: constants, symbols, or unknown (macros). */
   readonly baseNameValue: (name: string, at: Node) => NameValue;
+  /** How calls read as integers: `x.size()` of a container is a symbol, anything else unknown. */
+  readonly callValue: (call: Node) => NameValue;
   /** The declaration key a shape's induction variable resolves to. */
   readonly loopVarKey: (s: LoopShape) => string;
 }
@@ -70,10 +73,11 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     }
     return constValue(d) ?? { symbol: d.key };
   };
+  const callValue = containerSizeValue(resolver);
   const shapes = new Map<number, LoopShape>();
   let ownShapeProblem: { problem: string; at: Node; macro?: boolean } | null = null;
   for (const l of scan.innerLoops) {
-    const r = loopShape(l, resolver, baseNameValue);
+    const r = loopShape(l, resolver, baseNameValue, callValue);
     if ('shape' in r) shapes.set(l.id, r.shape);
     else if (l.id === loop.id) ownShapeProblem = r;
   }
@@ -97,13 +101,13 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   for (let round = 0; round < 2; round++) {
     for (const [id, s] of [...shapes]) {
       const vars = new Set([...polyVars(s.min), ...polyVars(s.max)]);
-      const bad = [...vars].find((v) => variant.has(v) || (id === loop.id && loopVarKeys.has(v)));
+      const bad = [...vars].find((v) => variant.has(v) || variant.has(symbolOwner(v)) || (id === loop.id && loopVarKeys.has(v)));
       if (bad) {
         shapes.delete(id);
         const key = loopVarKey(s);
         loopVarKeys.delete(key);
         variant.add(key);
-        if (id === loop.id) ownShapeProblem = { problem: `the loop bound depends on \`${bad.split('@')[0]}\`, which changes inside the loop`, at: s.boundNodes[1] };
+        if (id === loop.id) ownShapeProblem = { problem: `the loop bound depends on \`${symbolOwner(bad).split('@')[0]}\`, which changes inside the loop`, at: s.boundNodes[1] };
       }
     }
   }
@@ -115,5 +119,5 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   const loopVars = new Map<number, LoopVar>();
   for (const [id, s] of shapes) loopVars.set(id, { key: loopVarKey(s), name: s.varName, min: s.min, max: s.max });
   const ownKey = shape ? loopVarKey(shape) : null;
-  return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, loopVarKey };
+  return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey };
 }
