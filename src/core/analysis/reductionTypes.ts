@@ -49,7 +49,8 @@ export function containerElement(type: string, depth: number): string | null {
 
 function isNegativeZeroOrUnknown(value: Node): boolean {
   const v = unparen(value);
-  if (v.type === 'number_literal') return false;
+  // The C grammar reads `-0.0` as one number literal.
+  if (v.type === 'number_literal') return v.text.trim().startsWith('-') && !/[1-9]/.test(v.text.replace(/^-\s*0[xX]/, '').replace(/[eEpP][-+]?\d+$/, ''));
   if (v.type === 'unary_expression' && operatorOf(v) === '-') {
     const arg = unparen(v.childForFieldName('argument') as Node);
     return !(arg.type === 'number_literal' && /[1-9]/.test(arg.text.replace(/^0[xX]/, '').replace(/[eEpP][-+]?\d+$/, '')));
@@ -156,7 +157,8 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
     const decl = ctx.resolver.resolve(r.name, r.node);
     if (!decl) continue;
     const type = resolveType(decl.typeText, ix);
-    if (!isArithmeticType(type) || decl.isPointer || decl.isArray) {
+    const atomic = /\b_Atomic\b|std::atomic\b/.test(decl.declNode.text.split(/[=;{]/)[0]);
+    if (!isArithmeticType(type) || decl.isPointer || decl.isArray || atomic) {
       findings.block('reduction-type', `\`${r.name}\` has type \`${decl.typeText}\`: an OpenMP reduction needs a built-in arithmetic type (\`_Atomic\`, \`std::complex\`, \`auto\` and classes would need a declared reduction ParaForge does not write)`, r.node);
       continue;
     }
@@ -181,7 +183,7 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
       // OpenMP's partial sums start at +0.0 and turn it into +0.0. An unknown start is accepted
       // only when the loop surely runs (adding only -0.0 terms is the corner case left).
       const start = startLiteral(ctx, decl, loop);
-      const negativeZero = start !== null && unparen(start).type === 'unary_expression' && isNegativeZeroOrUnknown(start);
+      const negativeZero = start !== null && /^\s*-/.test(unparen(start).text) && isNegativeZeroOrUnknown(start);
       if (negativeZero || (start === null && !surelyRuns(loop)) || (start !== null && isNegativeZeroOrUnknown(start) && !surelyRuns(loop))) {
         findings.block('reduction-start', `the value \`${r.name}\` holds before the loop is not a known literal: if it is -0.0, OpenMP's partial sums (which start at +0.0) turn it into +0.0`, r.node);
       }
