@@ -6,6 +6,7 @@ import { formatEvidence } from '../core/runner';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
 import { readSourceFile } from './input';
+import { countList } from './options';
 import { attemptJson, finalVerdict, HOW_TO_ADD_LLM, LLM_OPTIONS, providerFromFlags, settingsFromFlags } from './parallelizeLlm';
 import type { Verb } from './verb';
 
@@ -30,7 +31,7 @@ export const evolveVerb: Verb = {
   summary: 'search for a faster verified rewrite of one function by mutating pragmas (and asking a model, if given)',
   usage:
     'paraforge evolve FILE --function NAME [--target openmp] [--generations N] [--population N] [--budget-seconds S] [--budget-candidates N] ' +
-    '[--seed K] [--threads T] [--repeats N] [--timeout S] [--compiler gcc|clang] [--no-race-check] [--base-url URL --model M] [--out OUT] [--json] [-- PROGRAM ARGS…]',
+    '[--seed K] [--threads T] [--check-threads 1,2,T] [--repeats N] [--timeout S] [--compiler gcc|clang] [--no-race-check] [--base-url URL --model M] [--out OUT] [--json] [-- PROGRAM ARGS…]',
   options: {
     function: { type: 'string' },
     target: { type: 'string' },
@@ -38,6 +39,7 @@ export const evolveVerb: Verb = {
     population: { type: 'string' },
     'budget-seconds': { type: 'string' },
     'budget-candidates': { type: 'string' },
+    'check-threads': { type: 'string' },
     seed: { type: 'string' },
     threads: { type: 'string' },
     repeats: { type: 'string' },
@@ -65,7 +67,8 @@ export const evolveVerb: Verb = {
     const budgetSeconds = values['budget-seconds'] === undefined ? undefined : Number(values['budget-seconds']);
     if (budgetSeconds !== undefined && !(budgetSeconds > 0)) throw new UserError(`--budget-seconds wants seconds > 0, got '${values['budget-seconds']}'`);
     const base = settingsFromFlags({ ...values, threads: undefined }, positionals.slice(1));
-    const checked = [...new Set([1, 2, ...(targetThreads ? [targetThreads] : [])])];
+    // Outputs are compared at these counts for every candidate (default 1, 2 and the target).
+    const checked = countList('check-threads', values['check-threads']) ?? [...new Set([1, 2, ...(targetThreads ? [targetThreads] : [])])];
     const noRace = Boolean(values['no-race-check']);
     const result = await evolve(
       { source: { path: source.path, language: source.language, text: source.text, version: null }, functionName, target: target as CandidateTarget },

@@ -169,7 +169,8 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
   /** Judges candidates (in parallel within the session's limit); cancelled ones are dropped. */
   const judge = async (cands: readonly Candidate[], gen: number): Promise<Attempt[]> => {
     const out = await pool(cands, ctx.session.maxConcurrent, async (c): Promise<Attempt | null> => {
-      if (overBudget()) return null;
+      // The starting candidates are always judged (a result needs a baseline); only cancelling stops them.
+      if (gen === 0 ? ctx.signal?.aborted : overBudget()) return null;
       evaluated++;
       ctx.progress?.report(`generation ${gen}: judging ${c.description}`);
       let evidence: Evidence;
