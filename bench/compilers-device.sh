@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # On the GPU machine's CPU (no node, no clang there): unpacks the binaries built here by
-# `node bench/run.mjs compilers` (.carry/compilers.tar.gz: serial, gcc autopar for 16 threads, Polly,
-# ParaForge's rewrite), records the machine and the runtime libraries the binaries resolve to, and
-# runs bench/compilers-run.sh at THREADS (default 16) threads on the large sizes. Results go to $OUT:
-# raw.tsv, machine.txt, build.json, paraforge.md; copy them into bench/results/compilers-h200-16/.
-# Environment: THREADS (16), ROUNDS (3), SIZES (large), BUDGET_S (no new round after this many
-# seconds; default 330), KERNELS (space-separated subset; default all).
+# `node bench/run.mjs compilers` (.carry/compilers.tar.gz: serial, gcc autopar for 2 and 16 threads,
+# Polly, ParaForge's rewrite), records the machine and the runtime libraries the binaries resolve to,
+# and runs bench/compilers-run.sh once per configuration THREADS:SIZES:ROUNDS:BUDGET_S (BUDGET_S: no
+# new round after that many seconds). Results go to $OUT: raw-THREADS.tsv per configuration,
+# machine.txt, build.json, paraforge.md; copy raw-N.tsv into bench/results/compilers-h200-N/raw.tsv.
+# Environment: CONFIGS (default "16:large:3:200 2:local:3:90"), KERNELS (a subset; default all).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 : "${OUT:=/tmp/pf-compilers-out}"
@@ -26,5 +26,9 @@ fi
 cat "$OUT/machine.txt"
 cp "$W/build.json" "$W/paraforge.md" "$OUT/" 2>/dev/null
 export OMP_PROC_BIND=close OMP_PLACES=cores
-bash bench/compilers-run.sh "$W/bin" "${THREADS:-16}" "${ROUNDS:-3}" "${SIZES:-large}" "${BUDGET_S:-330}" | tee "$OUT/raw.tsv"
+for cfg in ${CONFIGS:-16:large:3:200 2:local:3:90}; do
+  IFS=: read -r threads sizes rounds budget <<< "$cfg"
+  echo "== $threads threads, $sizes sizes, $rounds rounds, budget ${budget}s: $(date -u)" >> "$OUT/machine.txt"
+  bash bench/compilers-run.sh "$W/bin" "$threads" "$rounds" "$sizes" "$budget" | tee "$OUT/raw-$threads.tsv"
+done
 echo "done at $(date -u)" >> "$OUT/machine.txt"

@@ -8,14 +8,14 @@
 //  4. runs them here at 2 threads in interleaved rounds (bench/compilers-run.sh), minimum per method;
 //  5. renders the 2-thread results and the latest 16-thread results brought back from the GPU machine
 //     (bench/results/compilers-h200-16/) into markdown and SVG charts (docs/bench/compilers-*.svg).
-// Environment: COMPILERS_LOCAL=reuse re-renders from the saved 2-thread runs instead of measuring;
+// Environment: COMPILERS_LOCAL=run|build|measure|reuse (below);
 // COMPILERS_ROUNDS (default 3); COMPILERS_KERNELS="a b" restricts the suite (for trying things out).
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { geomeans, markdownTable, parseRuns, summarize, svgChart, wrongList, type KernelResult } from './lib/compilers';
+import { geomeans, markdownTable, parseRuns, summarize, svgChart, wrongList } from './lib/compilers';
 import { compileCommand, SUITE } from './lib/compilersSuite';
 
 const run = promisify(execFile);
@@ -24,10 +24,13 @@ const work = path.join(root, 'out/bench/compilers');
 const bin = path.join(work, 'bin');
 const srcDir = path.join(work, 'src');
 const localDir = path.join(root, 'bench/results/compilers-local-2');
-const deviceDir = path.join(root, 'bench/results/compilers-h200-16');
+const deviceDirs = [16, 2].map((t) => ({ threads: t, dir: path.join(root, `bench/results/compilers-h200-${t}`) }));
 const docsDir = path.join(root, 'docs/bench');
 const rounds = Number(process.env.COMPILERS_ROUNDS ?? 3);
-const reuse = process.env.COMPILERS_LOCAL === 'reuse';
+// COMPILERS_LOCAL: run (default: build, measure here, render) | build (build and pack only) |
+// measure (measure the binaries already built) | reuse (render the saved runs only).
+const mode = process.env.COMPILERS_LOCAL ?? 'run';
+if (!['run', 'build', 'measure', 'reuse'].includes(mode)) throw new Error(`COMPILERS_LOCAL=${mode}: use run, build, measure or reuse`);
 const only = (process.env.COMPILERS_KERNELS ?? '').split(/\s+/).filter(Boolean);
 const suite = only.length ? SUITE.filter((k) => only.includes(k.name)) : SUITE;
 
@@ -118,13 +121,13 @@ async function build(): Promise<KernelBuild[]> {
   };
   writeFileSync(path.join(work, 'build.json'), JSON.stringify(info, null, 1));
   writeFileSync(path.join(work, 'paraforge.md'), paraforgeListing(builds));
-  // The GPU machine's bundle: every binary except the 2-thread gcc builds, and the build record.
+  // The GPU machine's bundle: every binary and the build record.
   mkdirSync(path.join(root, '.carry'), { recursive: true });
   const exclude = path.join(root, '.git/info/exclude');
   if (existsSync(path.dirname(exclude)) && !(existsSync(exclude) && readFileSync(exclude, 'utf8').split('\n').includes('/.carry/'))) {
     writeFileSync(exclude, `${existsSync(exclude) ? readFileSync(exclude, 'utf8').trimEnd() + '\n' : ''}/.carry/\n`);
   }
-  execFileSync('tar', ['-czf', path.join(root, '.carry/compilers.tar.gz'), '--exclude=*.gccpar-2', '-C', work, 'bin', 'build.json', 'paraforge.md']);
+  execFileSync('tar', ['-czf', path.join(root, '.carry/compilers.tar.gz'), '-C', work, 'bin', 'build.json', 'paraforge.md']);
   log('packed .carry/compilers.tar.gz for bench/compilers-device.sh');
   return builds;
 }
@@ -152,7 +155,10 @@ function machineLine(): string {
   return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${os.type()} ${os.release()}`;
 }
 
-function section(title: string, results: KernelResult[], svgName: string, where: string): string {
+function section(title: string, raw: string, svgName: string, where: string): string {
+  const runs = parseRuns(raw);
+  const results = summarize(suite, runs);
+  const nRounds = Math.max(0, ...runs.map((r) => r.round));
   const g = geomeans(results);
   const missC = results.filter((r) => !r.meetsCompilerTarget).map((r) => r.kernel.name);
   const missS = results.filter((r) => !r.meetsSerialTarget).map((r) => r.kernel.name);
@@ -161,7 +167,7 @@ function section(title: string, results: KernelResult[], svgName: string, where:
   return [
     `### ${title}`,
     '',
-    where,
+    `${where} Minimum of ${nRounds} round${nRounds === 1 ? '' : 's'}.`,
     '',
     `![${title}](bench/${svgName})`,
     '',
@@ -176,8 +182,8 @@ function section(title: string, results: KernelResult[], svgName: string, where:
 async function main(): Promise<void> {
   mkdirSync(docsDir, { recursive: true });
   let builds: KernelBuild[] | undefined;
-  if (!reuse) {
-    builds = await build();
+  if (mode === 'run' || mode === 'build') builds = await build();
+  if (mode === 'run' || mode === 'measure') {
     log(`running ${suite.length} kernels × 4 methods × ${rounds} rounds at 2 threads …`);
     // Other work shares the 2 cores here: with spinning waits (libgomp's default) a preempted team
     // member stalls every barrier, which punished many-region rewrites by up to 100×. Passive waits
@@ -190,7 +196,6 @@ async function main(): Promise<void> {
     copyFileSync(path.join(work, 'build.json'), path.join(localDir, 'build.json'));
     copyFileSync(path.join(work, 'paraforge.md'), path.join(localDir, 'paraforge.md'));
   }
-  const local = summarize(suite, parseRuns(readFileSync(path.join(localDir, 'raw.tsv'), 'utf8')));
   const localBuild = JSON.parse(readFileSync(path.join(localDir, 'build.json'), 'utf8')) as { date: string; commit: string; compilers: Record<string, string> };
   const parts: string[] = [
     '## ParaForge side by side with the compilers (issue #7 §4)',
@@ -204,24 +209,25 @@ async function main(): Promise<void> {
     '| Polly | `clang -O3 -mllvm -polly -mllvm -polly-parallel -lgomp` (Debian clang 14; these flags work as given) |',
     '| ParaForge | `node dist/cli.js parallelize KERNEL --out X.omp.c`, then `gcc -O2 -fopenmp` |',
     '',
-    `Every run's checksum is compared with serial's (relative tolerance 1e-6 for floating-point sums, exact for integer results): a wrong checksum is reported as **WRONG** and counts as 1× in the geomeans, never as fast. Times are each program's own kernel timer (set-up and checksum excluded), the minimum over ${rounds} interleaved rounds (every round runs every kernel with every method, the order rotating). "Better compiler" is the faster correct one of gcc autopar and Polly. Targets (issue #7): ParaForge ≥ 0.9× the better compiler on every kernel and never slower than serial (here: < 0.95× counts as slower, timings vary by a few % run to run); geomean ≥ 1.5× the better compiler. Binaries were built on the 2-core machine (${localBuild.compilers.gcc}; ${localBuild.compilers.clang}; ParaForge at commit ${localBuild.commit}) and the same binaries ran on the GPU machine's CPU. Per-kernel analysis of where ParaForge loses: [bench/FINDINGS.md](../bench/FINDINGS.md).`,
+    `Every run's checksum is compared with serial's (relative tolerance 1e-6 for floating-point sums, exact for integer results): a wrong checksum is reported as **WRONG** and counts as 1× in the geomeans, never as fast. Times are each program's own kernel timer (set-up and checksum excluded), the minimum over interleaved rounds (every round runs every kernel with every method, the order rotating; the number of rounds is given per table). "Better compiler" is the faster correct one of gcc autopar and Polly. Targets (issue #7): ParaForge ≥ 0.9× the better compiler on every kernel and never slower than serial (here: < 0.95× counts as slower, timings vary by a few % run to run); geomean ≥ 1.5× the better compiler. Binaries were built on the 2-core machine (${localBuild.compilers.gcc}; ${localBuild.compilers.clang}; ParaForge at commit ${localBuild.commit}) and the same binaries ran on the GPU machine's CPU. Per-kernel analysis of where ParaForge loses: [bench/FINDINGS.md](../bench/FINDINGS.md).`,
     '',
   ];
-  if (existsSync(path.join(deviceDir, 'raw.tsv'))) {
-    const dev = summarize(suite, parseRuns(readFileSync(path.join(deviceDir, 'raw.tsv'), 'utf8')));
-    const machine = existsSync(path.join(deviceDir, 'machine.txt')) ? readFileSync(path.join(deviceDir, 'machine.txt'), 'utf8') : '';
+  for (const { threads, dir } of deviceDirs) {
+    if (!existsSync(path.join(dir, 'raw.tsv'))) continue;
+    const machine = existsSync(path.join(dir, 'machine.txt')) ? readFileSync(path.join(dir, 'machine.txt'), 'utf8') : '';
     const model = /Model name:\s*(.*)/.exec(machine)?.[1]?.trim() ?? 'unknown CPU';
     const cores = /^(\d+)$/m.exec(machine)?.[1] ?? '16';
-    const date = /^(\w{3} \w{3} +\d+ [\d:]+ \w+ \d{4})$/m.exec(machine)?.[1] ?? 'see machine.txt';
-    const devBuild = existsSync(path.join(deviceDir, 'build.json')) ? (JSON.parse(readFileSync(path.join(deviceDir, 'build.json'), 'utf8')) as { commit: string; date: string }) : null;
-    parts.push(section('16 threads, GPU machine CPU', dev, 'compilers-16.svg',
-      `<!-- measured-elsewhere -->Measured on the GPU machine's CPU (${model}, ${cores} cores; ${date}) with \`bench/compilers-device.sh\` (\`OMP_PROC_BIND=close OMP_PLACES=cores\`, large sizes) on binaries built here${devBuild ? ` at commit ${devBuild.commit} (${devBuild.date.slice(0, 16)} UTC)` : ''}. Raw runs: \`bench/results/compilers-h200-16/\`.`), '');
+    const date = /^(\w{3} \w{3} +\d+ [\d:]+ (?:[AP]M )?\w+ \d{4})$/m.exec(machine)?.[1] ?? 'see machine.txt';
+    const devBuild = existsSync(path.join(dir, 'build.json')) ? (JSON.parse(readFileSync(path.join(dir, 'build.json'), 'utf8')) as { commit: string; date: string }) : null;
+    const sizes = threads === 16 ? 'large sizes' : 'the local sizes (the same as the 2-core table below)';
+    parts.push(section(`${threads} threads, GPU machine's CPU`, readFileSync(path.join(dir, 'raw.tsv'), 'utf8'), `compilers-${threads}.svg`,
+      `<!-- measured-elsewhere -->Measured on the GPU machine's CPU (${model}, ${cores} cores, nothing else running; ${date}) by \`bench/compilers-device.sh\` (\`OMP_PROC_BIND=close OMP_PLACES=cores\`, ${sizes}) on binaries built here${devBuild ? ` (ParaForge at commit ${devBuild.commit} plus the shared working tree's edits, built ${devBuild.date.slice(0, 16).replace('T', ' ')} UTC)` : ''}. Raw runs: \`bench/results/compilers-h200-${threads}/\`.`), '');
   }
-  parts.push(section('2 threads, 2-core development machine', local, 'compilers-2.svg',
+  parts.push(section('2 threads, 2-core development machine', readFileSync(path.join(localDir, 'raw.tsv'), 'utf8'), 'compilers-2.svg',
     `Measured here (${machineLine()}; ParaForge at commit ${localBuild.commit}, ${localBuild.date.slice(0, 16)} UTC), local sizes, no thread binding, \`OMP_WAIT_POLICY=passive\` (the cores are shared with other work: with spinning waits a preempted thread stalls every barrier), so expect noise of several % or more. Raw runs: \`bench/results/compilers-local-2/\`.`), '');
   const notes = path.join(root, 'bench/compilers-notes.md');
   if (existsSync(notes)) parts.push(readFileSync(notes, 'utf8').trim(), '');
-  parts.push('Reproduce: `node bench/run.mjs compilers` (builds, packs `.carry/compilers.tar.gz`, measures at 2 threads, renders); on the GPU machine: `bash bench/compilers-device.sh` with `carry: [".carry"]`, then unpack its `$OUT` into `bench/results/compilers-h200-16/` and re-render with `COMPILERS_LOCAL=reuse node bench/run.mjs compilers`.');
+  parts.push('Reproduce: `node bench/run.mjs compilers` (builds, packs `.carry/compilers.tar.gz`, measures at 2 threads, renders); on the GPU machine: `bash bench/compilers-device.sh` with `carry: [".carry"]`, then copy its `$OUT` (raw-16.tsv, raw-2.tsv, machine.txt, build.json, paraforge.md) into `bench/results/compilers-h200-16/` and `-2/` (raw-N.tsv as raw.tsv) and re-render with `COMPILERS_LOCAL=reuse node bench/run.mjs compilers`.');
   if (builds) log(`ParaForge listing: ${path.join(localDir, 'paraforge.md')}`);
   console.log(parts.join('\n'));
 }

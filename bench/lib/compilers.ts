@@ -186,7 +186,8 @@ function esc(s: string): string {
 export function svgChart(results: readonly KernelResult[], title: string): string {
   const series = ['gccpar', 'polly', 'paraforge'] as const;
   const maxSpeedup = Math.max(2, ...results.flatMap((r) => series.map((s) => r.methods[s].speedup ?? 1)));
-  const lo = 0.125;
+  const minSpeedup = Math.min(1, ...results.flatMap((r) => series.map((s) => r.methods[s].speedup ?? 1)));
+  const lo = Math.max(1 / 64, 2 ** Math.floor(Math.log2(minSpeedup)));
   const hi = 2 ** Math.ceil(Math.log2(maxSpeedup));
   const left = 120, right = 30, top = 56, barH = 6, gap = 8, width = 860;
   const groupH = series.length * barH + gap;
