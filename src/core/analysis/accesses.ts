@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { constantOf, constPoly, isConstant, type NameValue, parsePoly } from './affine';
+import { constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, varPoly } from './affine';
 import type { LoopVar, MemRef } from './dependence';
 import { isContiguousContainer, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
 import { isDeclaratorName } from './loopScan';
-import type { NestShapes } from './nestShapes';
+import { type NestShapes, rangeKey } from './nestShapes';
 import type { Decl } from './scope';
 import { contains, unparen, walk } from './syntax';
 
@@ -52,7 +52,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     return out;
   };
-  const addRef = (node: Node, baseNode: Node | null, dimNodes: (Node | number)[] | null, mode: Mode) => {
+  const addRef = (node: Node, baseNode: Node | null, dimNodes: (Node | number | Poly)[] | null, mode: Mode) => {
     const write = mode === 'write' || mode === 'readwrite';
     const read = mode !== 'write';
     if (!baseNode || baseNode.type !== 'identifier') {
@@ -74,7 +74,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       return;
     }
     const loops = enclosingLoops(node);
-    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : parsePoly(x, refNameValue, refCallValue))) : null;
+    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : x instanceof Map ? x : parsePoly(x as Node, refNameValue, refCallValue))) : null;
     let delinearisedBy: string | null = null;
     if (dims && dims.length === 1 && dims[0]) {
       const split = delinearise(dims[0], loops);
@@ -85,7 +85,22 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     refs.push({ node, base: d.key, baseName: d.name, dims, delinearisedBy, write, read, loops });
   };
+  // Range-for loops read as counted loops: the element (`e` in `for (auto &e : y)`) is y[k].
+  const rangeOf = (d: Decl): Node | null => (d.declNode.type === 'for_range_loop' && nest.shapes.has(d.declNode.id) ? d.declNode : null);
   walk(loop, (n) => {
+    if (n.parent?.type === 'for_range_loop' && nest.shapes.has(n.parent.id) && n.parent.childForFieldName('right')?.id === n.id) {
+      // The header reads each element once (a by-value element is a private copy of it).
+      addRef(n, unparen(n), [varPoly(rangeKey(n.parent))], 'read');
+      return false;
+    }
+    if (n.type === 'identifier' && !isDeclaratorName(n)) {
+      const d = resolver.resolve(n.text, n);
+      const r = d?.isReference ? rangeOf(d) : null;
+      if (r) {
+        addRef(n, unparen(r.childForFieldName('right') as Node), [varPoly(rangeKey(r))], accessMode(n));
+        return false;
+      }
+    }
     if (n.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(n);
       // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.

@@ -19,6 +19,8 @@ export interface AliasResult {
   readonly restrictTargets: readonly Node[];
   readonly aliasPairs: readonly (readonly [string, string])[];
   readonly facts: readonly AliasFact[];
+  /** Conditions under which the loop is parallel, checked at run time (`&x != &y` for two containers). */
+  readonly runtimeChecks: readonly string[];
 }
 
 /** Groups references by the declaration of their base array, in first-seen order. */
@@ -43,6 +45,7 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
   const restrictTargets: Node[] = [];
   const aliasPairs: [string, string][] = [];
   const facts: AliasFact[] = [];
+  const runtimeChecks: string[] = [];
   const byBase = refsByBase(refs);
   const bases = [...byBase.keys()];
   const declOf = new Map<string, Decl>();
@@ -60,8 +63,18 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
         facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: distinctWhy(dx, px, dy, py) });
         continue;
       }
-      if (isContiguousContainer(dx) && isContiguousContainer(dy) && independentEvenIfSame(rx, ry)) {
-        facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: 'two containers are either one object or share no element, and the loop is independent even if they are one object' });
+      if (isContiguousContainer(dx) && isContiguousContainer(dy)) {
+        if (independentEvenIfSame(rx, ry)) {
+          facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: 'two containers are either one object or share no element, and the loop is independent even if they are one object' });
+          continue;
+        }
+        if (containerType(dx) !== containerType(dy)) {
+          facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: 'containers of different types are different objects' });
+          continue;
+        }
+        // One object passed twice is the only way they overlap: check it at run time.
+        runtimeChecks.push(`&${dx.name} != &${dy.name}`);
+        facts.push({ a: dx.name, b: dy.name, kind: 'may-alias-params', why: 'the caller may pass the same container twice: the rewrite checks `&' + dx.name + ' != &' + dy.name + '` at run time and keeps the serial loop otherwise' });
         continue;
       }
       const at = (rx.find((r) => r.write) ?? ry.find((r) => r.write) ?? rx[0]).node;
@@ -85,7 +98,7 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
     const other = [...scan.outsideNames].find((name) => name !== decl.name);
     if (other) findings.block('may-alias', `\`${decl.name}\` is a reference: it may name \`${other}\` or one of its elements, which the loop also uses, and ParaForge cannot tell`, nodes[0]);
   }
-  return { aliasing, restrictTargets, aliasPairs, facts };
+  return { aliasing, restrictTargets, aliasPairs, facts, runtimeChecks };
 }
 
 /**
@@ -98,6 +111,11 @@ function independentEvenIfSame(rx: readonly MemRef[], ry: readonly MemRef[]): bo
   const depth = Math.max(...[...rx, ...ry].map((r) => r.loops.length));
   for (let k = 0; k < depth; k++) if (dependencesAt(merged, k, false).carried) return false;
   return true;
+}
+
+/** A container's type without cv-qualifiers or spaces, to tell whether two names can be one object. */
+function containerType(d: Decl): string {
+  return d.typeText.replace(/\bconst\b|\bvolatile\b|\s+/g, '');
 }
 
 function distinctWhy(a: Decl, pa: Provenance, b: Decl, pb: Provenance): string {

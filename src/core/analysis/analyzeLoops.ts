@@ -66,7 +66,11 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
     if (result.blocking.length === 0) {
       const range = nodeRange(loop);
       if (result.aliasing.length === 0) {
-        out.push({ ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level)], parallelRange: range, facts: result.facts });
+        const runtimeCheck = result.runtimeChecks.length ? result.runtimeChecks.join(' && ') : null;
+        const checked: Reason[] = runtimeCheck
+          ? [{ code: 'runtime-check', message: `the same container may be passed twice: the rewrite runs the loop in parallel only when \`${runtimeCheck}\` (checked at run time) and keeps the serial loop otherwise`, range: nodeRange(loop) }]
+          : [];
+        out.push({ ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck });
       } else {
         out.push({
           ...base,
@@ -96,6 +100,7 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
 }
 
 function independence(result: LevelResult, level: number): Reason {
+  const range = result.shape?.node.type === 'for_range_loop' ? result.shape.node.childForFieldName('right')?.text : null;
   const v = result.shape?.varName ?? 'loop';
   const c = result.clauses;
   const extra: string[] = [];
@@ -108,7 +113,7 @@ function independence(result: LevelResult, level: number): Reason {
   const tail = extra.length ? `; the pragma ${extra.join(', ')}` : '';
   return {
     code: 'independent-iterations',
-    message: `iterations of the \`${v}\` loop (level ${level}) touch disjoint data: it can run in parallel${tail}`,
+    message: `iterations of the ${range ? `range-for over \`${range}\`` : `\`${v}\` loop`} (level ${level}) touch disjoint data: it can run in parallel${tail}`,
     range: nodeRange(result.shape?.node.childForFieldName('condition') ?? result.loop),
   };
 }

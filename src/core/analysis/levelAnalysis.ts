@@ -56,6 +56,8 @@ export interface LevelResult {
   readonly races: readonly Reason[];
   /** What the analysis established, as plain data (for the planner, other rewriters and prompts). */
   readonly facts: LoopFacts;
+  /** Conditions the rewrite checks at run time before running in parallel (`&x != &y`). */
+  readonly runtimeChecks: readonly string[];
 }
 
 /** How a scalar written in the loop must be treated. */
@@ -176,5 +178,6 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     scalarFacts: scalars.uses,
     races: findings.races,
     facts,
+    runtimeChecks: alias.runtimeChecks,
   };
 }

@@ -59,10 +59,16 @@ export function scanLoop(ctx: AnalysisContext, loop: Node, findings: Findings): 
   let hasCalls = false;
   walk(loop, (n) => {
     switch (n.type) {
+      case 'for_range_loop': {
+        innerLoops.push(n);
+        // The element (`e` in `for (auto &e : y)`) is declared by the loop, one per iteration.
+        const name = n.childForFieldName('declarator')?.descendantsOfType('identifier')[0];
+        if (name) declaredInside.add(`${name.text}@${name.startIndex}`);
+        break;
+      }
       case 'for_statement':
       case 'while_statement':
       case 'do_statement':
-      case 'for_range_loop':
         innerLoops.push(n);
         break;
       case 'declaration':

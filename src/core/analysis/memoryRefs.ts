@@ -5,6 +5,7 @@ import { containerElement, isArithmeticType, resolveType } from './reductionType
 import type { Decl } from './scope';
 import type { SoundIndex } from './soundIndex';
 import { contains, unparen, walk } from './syntax';
+import { rangeShape } from './nestShapes';
 
 /**
  * Memory the dependence tests can only reason about when it is reached through a plain name:
@@ -107,7 +108,8 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     if (!d) continue;
     if (d.kind === 'global') writesMemory = true;
     // References: a write through one writes whatever it was bound to.
-    if (d.isReference && d.kind !== 'param') {
+    // (The analysed range-for's own element is followed: the accesses pass reads `e` as y[k].)
+    if (d.isReference && d.kind !== 'param' && !(loop.type === 'for_range_loop' && d.declNode.id === loop.id && rangeShape(loop, ctx.resolver))) {
       findings.block('reference-write', `\`${root.text}\` is a reference (bound to \`${d.init?.text ?? '…'}\`): writing it writes memory the loop may also use, which ParaForge does not follow`, u);
     }
     // A scalar whose address escaped may be read or written through the pointer.

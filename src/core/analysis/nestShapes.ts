@@ -1,13 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { constantOf, isConstant, type NameValue, parsePoly, polyVars } from './affine';
+import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, polyVars, varPoly } from './affine';
 import type { LoopVar } from './dependence';
 import type { Findings } from './findings';
-import { containerSizeValue, symbolOwner } from './containers';
+import { containerSizeValue, isContiguousContainer, sizeSymbol, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
-import { collectEnumerators, type Decl } from './scope';
-import { contains, walk } from './syntax';
+import { collectEnumerators, type Decl, type Resolver } from './scope';
+import { contains, unparen, walk } from './syntax';
 
 /** The canonical loops of a nest, with the names that change inside it. */
 export interface NestShapes {
@@ -77,11 +77,17 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   const shapes = new Map<number, LoopShape>();
   let ownShapeProblem: { problem: string; at: Node; macro?: boolean } | null = null;
   for (const l of scan.innerLoops) {
+    const range = l.type === 'for_range_loop' ? rangeShape(l, resolver) : null;
+    if (range) {
+      shapes.set(l.id, range);
+      continue;
+    }
     const r = loopShape(l, resolver, baseNameValue, callValue);
     if ('shape' in r) shapes.set(l.id, r.shape);
     else if (l.id === loop.id) ownShapeProblem = r;
   }
   const loopVarKey = (s: LoopShape): string => {
+    if (s.node.type === 'for_range_loop') return rangeKey(s.node);
     const d = s.varDecl ?? resolver.resolve(s.varName, s.node.childForFieldName('condition') ?? s.node);
     return d ? d.key : s.varName;
   };
@@ -120,4 +126,28 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   for (const [id, s] of shapes) loopVars.set(id, { key: loopVarKey(s), name: s.varName, min: s.min, max: s.max });
   const ownKey = shape ? loopVarKey(shape) : null;
   return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey };
+}
+
+/** The key of a range-for's implicit element index (it has no name in the source). */
+export function rangeKey(loop: Node): string {
+  return `#range@${loop.startIndex}`;
+}
+
+/**
+ * A range-based for over a whole contiguous container or array named by a plain identifier
+ * (`for (auto &e : y)`), read as the counted loop over its element index k in [0, size(y) - 1],
+ * which OpenMP 5 also splits. Null for anything else (a temporary, a map, a call).
+ */
+export function rangeShape(loop: Node, resolver: Resolver): LoopShape | null {
+  const right = loop.childForFieldName('right');
+  if (!right || unparen(right).type !== 'identifier') return null;
+  const id = unparen(right);
+  const d = resolver.resolve(id.text, id);
+  if (!d || !(isContiguousContainer(d) || (d.isArray && d.kind !== 'param'))) return null;
+  const declarator = loop.childForFieldName('declarator');
+  let nameNode: Node | null = declarator;
+  while (nameNode && nameNode.type !== 'identifier') nameNode = nameNode.namedChildren.find((c): c is Node => c !== null && (c.type === 'identifier' || c.type.endsWith('declarator'))) ?? null;
+  if (!nameNode) return null;
+  const max = addPoly(varPoly(sizeSymbol(d)), constPoly(-1));
+  return { node: loop, varName: nameNode.text, varDecl: null, declaredInHeader: true, min: constPoly(0), max, step: 1, tripCount: null, boundNodes: [id, id] };
 }

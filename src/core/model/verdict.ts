@@ -83,4 +83,10 @@ export interface LoopVerdict {
    * outermost level. Plain JSON (see model/loopFacts.ts).
    */
   readonly facts?: LoopFacts;
+  /**
+   * A C condition that must hold for the parallel loop to be correct, checked at run time
+   * (`&x != &y`: the caller did not pass one container twice). The rewrite is versioned:
+   * `if (check) { parallel loop } else { original loop }`. Null or absent: no check needed.
+   */
+  readonly runtimeCheck?: string | null;
 }

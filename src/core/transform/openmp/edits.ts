@@ -48,7 +48,28 @@ function insertBeforeLoop(text: string, range: SourceRange, line: string): TextE
  */
 export function parallelizeEdits(verdict: LoopVerdict, text: string, options: OpenMpOptions = {}): TextEdit[] {
   if (verdict.verdict !== 'parallel' || !verdict.clauses || !verdict.parallelRange || verdict.existingPragma) return [];
+  if (verdict.runtimeCheck) {
+    // The serial copy in the else branch of an earlier versioned rewrite stays serial.
+    if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
+    return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options))];
+  }
   return [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))];
+}
+
+/**
+ * `if (check) { pragma; loop } else { loop }`: the parallel loop runs only when the run-time check
+ * holds, the original otherwise. Replaces the loop statement in place, keeping its indentation.
+ */
+export function versionedLoop(text: string, range: SourceRange, check: string, pragma: string): TextEdit {
+  const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
+  const before = text.slice(lineStart, range.startOffset);
+  const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const loop = text.slice(range.startOffset, range.endOffset);
+  const inner = loop.replace(/\r?\n/g, `${eol}  `);
+  const lead = before.trim() === '' ? '' : `${eol}${indent}`;
+  const newText = `${lead}if (${check}) {${eol}${indent}  ${pragma}${eol}${indent}  ${inner}${eol}${indent}} else {${eol}${indent}  ${inner}${eol}${indent}}`;
+  return { startOffset: range.startOffset, endOffset: range.endOffset, newText };
 }
 
 /**
