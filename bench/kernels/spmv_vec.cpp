@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
   a.rowptr.push_back(0);
   for (int i = 0; i < n; i++) {
     for (int d = -band; d <= band; d++) {
-      int j = (i + d * 37 + n) % n;
+      int j = ((i + d * 37) % n + n) % n;
       a.col.push_back(j);
       a.val.push_back(d == 0 ? 2.0 : -1.0 / (2 * band + 1));
     }
