@@ -18,7 +18,7 @@
       else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, String(v));
     }
-    for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    for (const c of children.flat(Infinity)) if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
     return node;
   }
 
@@ -73,18 +73,19 @@
     const pts = timings.map((t) => ({ x: t.ranks ?? t.threads ?? 1, s: t.speedup, e: t.efficiency })).sort((a, b) => a.x - b.x);
     const W = 560, H = 300, L = 52, R = 56, T = 24, B = 44;
     const maxX = Math.max(...pts.map((p) => p.x), 1);
-    const maxY = Math.max(maxX, ...pts.map((p) => p.s), 1) * 1.08;
+    // Round the axis up to whole steps so the ticks read 0, 4, 8, … rather than 3.5, 6.9, …
+    const rawMax = Math.max(maxX, ...pts.map((p) => p.s), 1) * 1.05;
+    const step = rawMax <= 5 ? 1 : Math.ceil(rawMax / 5);
+    const maxY = step * Math.ceil(rawMax / step);
     const xs = (x) => L + ((W - L - R) * (x - 1)) / Math.max(1, maxX - 1) + (maxX === 1 ? (W - L - R) / 2 : 0);
     const ys = (y) => H - B - ((H - T - B) * y) / maxY;
     const ye = (e) => H - B - (H - T - B) * Math.min(1.2, e) / 1.2;
     const g = svg('svg', { id: 'chart', class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Speedup and efficiency over ${unit}` });
     g.append(svg('title', {}, `Speedup and parallel efficiency over ${unit}`));
     // Axes and grid.
-    const ticksY = 5;
-    for (let i = 0; i <= ticksY; i++) {
-      const v = (maxY * i) / ticksY;
+    for (let v = 0; v <= maxY; v += step) {
       g.append(svg('line', { class: 'grid', x1: L, x2: W - R, y1: ys(v), y2: ys(v) }));
-      g.append(svg('text', { class: 'tick', x: L - 6, y: ys(v) + 4, 'text-anchor': 'end' }, v.toFixed(v < 10 ? 1 : 0)));
+      g.append(svg('text', { class: 'tick', x: L - 6, y: ys(v) + 4, 'text-anchor': 'end' }, v));
     }
     for (const e of [0, 0.25, 0.5, 0.75, 1]) g.append(svg('text', { class: 'tick eff', x: W - R + 6, y: ye(e) + 4 }, `${Math.round(e * 100)}%`));
     for (const p of pts) g.append(svg('text', { class: 'tick', x: xs(p.x), y: H - B + 16, 'text-anchor': 'middle' }, p.x));

@@ -37,6 +37,10 @@ export class ParaForgeContext implements vscode.Disposable {
   readonly explanations = new Explanations();
   /** The Loops view's data. */
   readonly loopsView: LoopsView;
+  /** `performance.now()` when activation started (for the first-hint timing in the log). */
+  activatedAt = 0;
+  /** Activation start → the first diagnostics published, once known. */
+  firstHintMs: number | undefined;
   /** Verification state shared by every run in this window (reference outputs, the cache folder). */
   readonly session: VerificationSession;
 
@@ -61,13 +65,16 @@ export class ParaForgeContext implements vscode.Disposable {
 
   /** Activates the extension; a failure is shown to the user (VS Code would only log it). */
   static async create(extension: vscode.ExtensionContext): Promise<ParaForgeContext> {
+    const started = performance.now();
     const { channel, logger } = createLog();
     extension.subscriptions.push(channel);
     try {
       const wasmDir = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'wasm').fsPath;
       const parsers = new ParserHost((file) => `${wasmDir}/${file}`);
-      // Load the runtime and the C grammar now so a broken install fails at activation, visibly.
-      await parsers.parserFor('c');
+      // Load the runtime and the grammar of the file that activated us now, so a broken install
+      // fails at activation, visibly; the first hint needs it anyway.
+      const opened = vscode.window.activeTextEditor?.document.languageId;
+      await parsers.parserFor(opened === 'cpp' || opened === 'cuda-cpp' ? opened : 'c');
       const trees = new DocumentTrees(parsers);
       const engine = createCoreEngine();
       const ctx = new ParaForgeContext(extension, logger, wasmDir, parsers, trees, engine, new LoopVerdicts(trees, engine));
@@ -93,7 +100,8 @@ export class ParaForgeContext implements vscode.Disposable {
       }
       extension.subscriptions.push(ctx);
       void vscode.commands.executeCommand('setContext', 'paraforge.active', true);
-      logger.info(`ParaForge ${extension.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
+      ctx.activatedAt = started;
+      logger.info(`ParaForge ${extension.extension.packageJSON.version} activated in ${Math.round(performance.now() - started)} ms (VS Code ${vscode.version})`);
       return ctx;
     } catch (e) {
       const message = `ParaForge failed to activate: ${(e as Error).message}`;

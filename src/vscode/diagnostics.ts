@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoopNode, LoopVerdict } from '../core/model';
 import type { LineWindow } from '../core/parse';
@@ -28,6 +29,8 @@ interface DocumentState {
   /** Line spans whose nests are all in `nests`, at the document's current version. */
   covered: LineWindow[];
   timer?: ReturnType<typeof setTimeout>;
+  /** Set once the first analysis of the document has been published. */
+  analysedOnce?: boolean;
 }
 
 /**
@@ -114,6 +117,9 @@ class LoopDiagnostics implements vscode.Disposable {
     }
     const state = this.state(document.uri);
     if (state.timer) clearTimeout(state.timer);
+    // A file never analysed gets its first hints at once: while a new editor lays out, its visible
+    // ranges change several times, and each change would otherwise restart the quiet period.
+    if (!state.analysedOnce) delayMs = 0;
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.refresh(document, state).catch((err: Error) => this.ctx.log.error(`diagnostics for ${document.uri.fsPath}: ${err.message}`));
@@ -145,6 +151,15 @@ class LoopDiagnostics implements vscode.Disposable {
           startLine: Math.min(part.startLine, ...fresh.map((f) => f.startLine)),
           endLine: Math.max(part.endLine, ...fresh.map((f) => f.endLine)),
         });
+      }
+    }
+    if (!state.analysedOnce) {
+      state.analysedOnce = true;
+      const since = Math.round(performance.now() - this.ctx.activatedAt);
+      // The first file of the session says how long the first hint took (issue #10's benchmark reads it too).
+      if (this.ctx.firstHintMs === undefined) {
+        this.ctx.firstHintMs = since;
+        this.ctx.log.info(`first diagnostics (${path.basename(document.uri.fsPath)}) ${since} ms after activation started`);
       }
     }
     this.publish(document.uri, state);

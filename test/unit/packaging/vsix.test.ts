@@ -53,7 +53,8 @@ describe('the .vsix', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'paraforge-vsix-'));
     const vsix = path.join(dir, 'paraforge.vsix');
     const vsce = path.join(ROOT, 'node_modules/@vscode/vsce/vsce');
-    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], {
+    // --no-rewrite-relative-links, as `npm run package`: the README's screenshots are shipped files.
+    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 120_000,
@@ -64,9 +65,10 @@ describe('the .vsix', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('holds both bundles and the four wasm files', () => {
+  test('holds the bundles (extension, its lazily loaded LLM agent, CLI) and the four wasm files', () => {
     for (const file of [
       'extension/dist/extension.js',
+      'extension/dist/agent.js',
       'extension/dist/cli.js',
       'extension/dist/wasm/web-tree-sitter.wasm',
       'extension/dist/wasm/tree-sitter-c.wasm',
@@ -104,5 +106,30 @@ describe('the .vsix', () => {
       expect(() => JSON.parse(shipped!.toString('utf8'))).not.toThrow();
     }
     expect(entries.get('extension/LICENSE.txt')!.toString('utf8')).toMatch(/^MIT License[\s\S]*ParaForge authors/);
+  });
+
+  test('ships the webview and walkthrough assets the manifest and the code name', () => {
+    const manifest = JSON.parse(entries.get('extension/package.json')!.toString('utf8'));
+    // The evidence report page loads these through asWebviewUri; the Loops view names its icon.
+    for (const file of ['media/report.js', 'media/report.css', 'media/loops.svg']) expect(names).toContain(`extension/${file}`);
+    for (const walkthrough of manifest.contributes.walkthroughs as { steps: { media: { markdown?: string } }[] }[]) {
+      for (const step of walkthrough.steps) if (step.media.markdown) expect(names).toContain(`extension/${step.media.markdown}`);
+    }
+    for (const view of manifest.contributes.views.explorer as { icon?: string }[]) if (view.icon) expect(names).toContain(`extension/${view.icon}`);
+    // The README's images are shipped files (the Extensions page shows them from the install).
+    const readme = entries.get('extension/readme.md')!.toString('utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(names).toContain(`extension/${image}`);
+  });
+
+  test('declares limited support in untrusted workspaces, with the settings that could run code restricted', () => {
+    const manifest = JSON.parse(entries.get('extension/package.json')!.toString('utf8'));
+    expect(manifest.capabilities.untrustedWorkspaces.supported).toBe('limited');
+    expect(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations).toEqual(expect.arrayContaining(['paraforge.compilers.gcc', 'paraforge.llm.baseUrl']));
+    // Every setting is described.
+    for (const [key, schema] of Object.entries(manifest.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
+      expect(schema.description ?? schema.markdownDescription, key).toBeTruthy();
+    }
   });
 });
