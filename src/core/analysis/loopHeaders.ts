@@ -36,6 +36,13 @@ function splitLevels(loop: Node): Node[] {
  * different iterations may touch the same element).
  */
 export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, findings: Findings): void {
+  // gcc accepts nothing between `#pragma omp parallel for` and its loop, and `#pragma GCC ivdep`
+  // / `unroll` must directly precede the loop too: no placement compiles, so refuse.
+  for (let prev = loop.previousSibling; prev && (prev.type === 'comment' || prev.type === 'preproc_call'); prev = prev.previousSibling) {
+    if (prev.type === 'preproc_call' && /^#\s*pragma\s+GCC\s+(?:ivdep|unroll|novector)\b/.test(prev.text.trim())) {
+      findings.block('gcc-loop-pragma', `\`${prev.text.trim()}\` binds to this loop, and gcc accepts no other pragma between \`#pragma omp parallel for\` and the loop (nor between this one and the loop): an OpenMP rewrite would not compile`, prev);
+    }
+  }
   for (const l of splitLevels(loop)) {
     if (l.type !== 'for_statement') continue;
     const init = l.childForFieldName('initializer');

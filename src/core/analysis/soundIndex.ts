@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { type MacroInfo, macroTable } from './preprocessor';
 import { declsOf, type Decl, type FileIndex, type Resolver } from './scope';
-import { unparen, walk } from './syntax';
+import { unparen } from './syntax';
 
 /**
  * File-wide facts the soundness checks need (macros, every definition of each function name,
@@ -66,9 +66,6 @@ function buildIndex(root: Node, resolver: Resolver): SoundIndex {
   const typedefs = new Map<string, { type: string; pointer: boolean }>();
   const plainStructs = new Set<string>();
   const addressTaken = new Set<string>();
-  let usesFenv = false;
-  let usesErrno = false;
-  let usesLocale = false;
   const count = (name: string) => nameCounts.set(name, (nameCounts.get(name) ?? 0) + 1);
   const macros = macroTable(root);
   for (const name of macros.keys()) count(name);
@@ -76,75 +73,64 @@ function buildIndex(root: Node, resolver: Resolver): SoundIndex {
     const d: Decl | null = resolver.resolve(ident.text, ident);
     if (d) addressTaken.add(d.key);
   };
-  walk(root, (n) => {
-    switch (n.type) {
-      case 'function_definition': {
-        const name = definedName(n);
-        if (name) functionDefs.set(name, [...(functionDefs.get(name) ?? []), n]);
-        break;
-      }
-      case 'declaration':
-        if (!insideFunctionBody(n)) for (const d of declsOf(n, 'global')) count(d.name);
-        // `T &r = x`: r and x are the same object from here on.
-        for (const d of n.childrenForFieldName('declarator')) {
-          if (d?.type !== 'init_declarator') continue;
-          const target = d.childForFieldName('declarator');
-          const value = d.childForFieldName('value');
-          if (target?.type === 'reference_declarator' && value && unparen(value).type === 'identifier') noteAddress(unparen(value));
-        }
-        break;
-      case 'enumerator': {
-        const name = n.childForFieldName('name')?.text;
-        if (name) {
-          count(name);
-          if (insideFunctionBody(n)) localEnumerators.add(name);
-        }
-        break;
-      }
-      case 'type_definition': {
-        const type = n.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? '';
-        for (const d of n.childrenForFieldName('declarator')) {
-          if (!d) continue;
-          let x: Node | null = d;
-          let pointer = false;
-          while (x && x.type !== 'type_identifier' && x.type !== 'identifier') {
-            if (x.type === 'pointer_declarator' || x.type === 'array_declarator' || x.type === 'function_declarator' || x.type === 'reference_declarator') pointer = true;
-            x = x.childForFieldName('declarator');
-          }
-          if (x) typedefs.set(x.text, { type, pointer });
-        }
-        break;
-      }
-      case 'struct_specifier':
-      case 'class_specifier': {
-        const name = n.childForFieldName('name')?.text;
-        const body = n.childForFieldName('body');
-        if (name && body && isPlainBody(body, n)) plainStructs.add(name);
-        break;
-      }
-      case 'pointer_expression':
-        if (n.text.trimStart().startsWith('&')) {
-          const arg = unparen(n.childForFieldName('argument') as Node);
-          if (arg.type === 'identifier') noteAddress(arg);
-        }
-        break;
-      case 'call_expression': {
-        const f = n.childForFieldName('function')?.text.replace(/^::|^std::/, '') ?? '';
-        if (/^fe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)$/.test(f)) usesFenv = true;
-        if (/^(?:setlocale|uselocale|newlocale|locale::global)$/.test(f)) usesLocale = true;
-        break;
-      }
-      case 'identifier':
-        if (n.text === 'errno') usesErrno = true;
-        break;
-      case 'preproc_call':
-        if (/FENV_ACCESS|FENV_ROUND/.test(n.text)) usesFenv = true;
-        break;
-      default:
-        break;
+  // Native queries per node type (not a JavaScript walk of every node): files may have 10k lines.
+  for (const n of root.descendantsOfType('function_definition')) {
+    const name = n ? definedName(n) : null;
+    if (n && name) functionDefs.set(name, [...(functionDefs.get(name) ?? []), n]);
+  }
+  const visitScopes = (parent: Node): void => {
+    for (const n of parent.namedChildren) {
+      if (!n) continue;
+      if (n.type === 'declaration') for (const d of declsOf(n, 'global')) count(d.name);
+      else if (/^(namespace_definition|linkage_specification|declaration_list|preproc_(if|ifdef|else|elif))$/.test(n.type)) visitScopes(n.childForFieldName('body') ?? n);
     }
-    return undefined;
-  });
+  };
+  visitScopes(root);
+  for (const n of root.descendantsOfType('declaration')) {
+    // `T &r = x`: r and x are the same object from here on.
+    if (!n || !n.text.includes('&')) continue;
+    for (const d of n.childrenForFieldName('declarator')) {
+      if (d?.type !== 'init_declarator') continue;
+      const target = d.childForFieldName('declarator');
+      const value = d.childForFieldName('value');
+      if (target?.type === 'reference_declarator' && value && unparen(value).type === 'identifier') noteAddress(unparen(value));
+    }
+  }
+  for (const n of root.descendantsOfType('enumerator')) {
+    const name = n?.childForFieldName('name')?.text;
+    if (!n || !name) continue;
+    count(name);
+    if (insideFunctionBody(n)) localEnumerators.add(name);
+  }
+  for (const n of root.descendantsOfType('type_definition')) {
+    if (!n) continue;
+    const type = n.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? '';
+    for (const d of n.childrenForFieldName('declarator')) {
+      if (!d) continue;
+      let x: Node | null = d;
+      let pointer = false;
+      while (x && x.type !== 'type_identifier' && x.type !== 'identifier') {
+        if (x.type === 'pointer_declarator' || x.type === 'array_declarator' || x.type === 'function_declarator' || x.type === 'reference_declarator') pointer = true;
+        x = x.childForFieldName('declarator');
+      }
+      if (x) typedefs.set(x.text, { type, pointer });
+    }
+  }
+  for (const n of root.descendantsOfType(['struct_specifier', 'class_specifier'])) {
+    const name = n?.childForFieldName('name')?.text;
+    const body = n?.childForFieldName('body');
+    if (n && name && body && isPlainBody(body, n)) plainStructs.add(name);
+  }
+  for (const n of root.descendantsOfType('pointer_expression')) {
+    if (!n || !n.text.trimStart().startsWith('&')) continue;
+    const arg = unparen(n.childForFieldName('argument') as Node);
+    if (arg.type === 'identifier') noteAddress(arg);
+  }
+  // Per-thread state, from the text (comments included: refusing more is the safe side).
+  const text = root.text;
+  const usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(text);
+  const usesErrno = /\berrno\b/.test(text);
+  const usesLocale = /\b(?:setlocale|uselocale|newlocale)\s*\(|locale::global/.test(text);
   return { cxx, macros, functionDefs, nameCounts, localEnumerators, typedefs, plainStructs, addressTaken, usesFenv, usesErrno, usesLocale };
 }
 
