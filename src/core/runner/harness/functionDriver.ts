@@ -74,10 +74,10 @@ const DRIVER_PRELUDE = String.raw`
 #include <sys/types.h>
 #include <sys/wait.h>
 static unsigned long long pf_state;
-static double pf_next(void) { pf_state = pf_state * 6364136223846793005ULL + 1442695040888963407ULL; return (double)(pf_state >> 11) * (1.0 / 9007199254740992.0); }
+static inline double pf_next(void) { pf_state = pf_state * 6364136223846793005ULL + 1442695040888963407ULL; return (double)(pf_state >> 11) * (1.0 / 9007199254740992.0); }
 /* NaN, infinities, signed zero, subnormals (double and float), then large finite values. */
 static const double pf_pool[] = { NAN, INFINITY, -INFINITY, -0.0, 0.0, 4.9406564584124654e-324, 2.2250738585072009e-308, 1.4e-45, -1e-310, 1e300, -1e300, 3.0e38 };
-static double pf_real(int mode, long i, long last, int single) {
+static inline double pf_real(int mode, long i, long last, int single) {
   double u = pf_next();
   (void)single;
   switch (mode) {
@@ -89,7 +89,7 @@ static double pf_real(int mode, long i, long last, int single) {
   default: return u * 2.0 - 1.0;
   }
 }
-static long long pf_int(int mode, long i, long last, long long lo, long long hi, int sgn) {
+static inline long long pf_int(int mode, long i, long last, long long lo, long long hi, int sgn) {
   double u = pf_next();
   switch (mode) {
   case 2: case 6: return sgn ? (long long)(u * 2001.0) - 1000 : (long long)(u * 2001.0);
@@ -101,16 +101,16 @@ static long long pf_int(int mode, long i, long last, long long lo, long long hi,
   }
 }
 /* FNV-1a over bytes: large buffers are compared by 1024-element blocks. */
-static unsigned long long pf_hash_more(unsigned long long h, const void *p, size_t n) { const unsigned char *b = (const unsigned char *)p; for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ULL; } return h; }
-static unsigned long long pf_hash(const void *p, size_t n) { return pf_hash_more(1469598103934665603ULL, p, n); }
-static void pf_digest(const char *name, const void *base, size_t elem, long from, long to) {
+static inline unsigned long long pf_hash_more(unsigned long long h, const void *p, size_t n) { const unsigned char *b = (const unsigned char *)p; for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ULL; } return h; }
+static inline unsigned long long pf_hash(const void *p, size_t n) { return pf_hash_more(1469598103934665603ULL, p, n); }
+static inline void pf_digest(const char *name, const void *base, size_t elem, long from, long to) {
   for (long a = from; a < to; a += 1024) { long b = a + 1024 < to ? a + 1024 : to; printf("%s[%ld..%ld) #%016llx\n", name, a, b, pf_hash((const char *)base + (a - from) * (long)elem, (size_t)(b - a) * elem)); }
 }
 /* Floating-point blocks hash values, not bits: every NaN counts as one NaN (its sign and payload vary by compiler), -0.0 stays distinct. */
 #define PF_DIGEST_REAL(name, ptr, from, to) do { for (long pf_a = (from); pf_a < (to); pf_a += 1024) { long pf_b = pf_a + 1024 < (to) ? pf_a + 1024 : (to); unsigned long long pf_h = 1469598103934665603ULL; for (long pf_j = pf_a; pf_j < pf_b; pf_j++) { double pf_v = (double)(ptr)[pf_j]; if (pf_v != pf_v) pf_v = NAN; if (pf_v != pf_v) pf_h = pf_hash_more(pf_h, "nan", 3); else pf_h = pf_hash_more(pf_h, &pf_v, sizeof pf_v); } printf("%s[%ld..%ld) #%016llx\n", name, pf_a, pf_b, pf_h); } } while (0)
 /* Leaves a pattern on the stack the function will use: an uninitialised local does not read 0 by luck. */
-static void pf_dirty_stack(void) { volatile unsigned char pf_buf[1 << 16]; for (size_t i = 0; i < sizeof(pf_buf); i++) pf_buf[i] = (unsigned char)(0xA5 ^ i); }
-static double pf_seconds(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec; }
+static inline void pf_dirty_stack(void) { volatile unsigned char pf_buf[1 << 16]; for (size_t i = 0; i < sizeof(pf_buf); i++) pf_buf[i] = (unsigned char)(0xA5 ^ i); }
+static inline double pf_seconds(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec; }
 `;
 
 /** Case tokens on the command line: seed,mode,extent,alias,offset,<by-value parameters in order>. */
@@ -193,6 +193,14 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
   if (argc < 3) { fprintf(stderr, "paraforge driver: no cases\n"); return 2; }
   if (strcmp(argv[1], "time") == 0) { pf_case(argv[2], 1); return 0; }
   int pf_fork = strcmp(argv[1], "check") == 0;
+  /* Under ThreadSanitizer a fork copies the shadow memory (seconds per case): run the cases in-process. */
+#if defined(__SANITIZE_THREAD__)
+  pf_fork = 0;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  pf_fork = 0;
+#endif
+#endif
   for (int k = 2; k < argc; k++) {
     printf("#case %d\n", k - 2);
     fflush(stdout); fflush(stderr);
