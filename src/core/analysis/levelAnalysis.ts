@@ -146,7 +146,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
 
   // ---- Scalars: the analysed loop's counter is an induction variable; inner counters are private.
   const inductionKeys = new Set<string>(nest.ownKey && shape ? [nest.ownKey] : []);
-  const scalars = scalarRoles(ctx, loop, scan, refs, inductionKeys, nest.loopVarKeys, findings);
+  const scalars = scalarRoles(ctx, loop, scan, refs, inductionKeys, nest.loopVarKeys, findings, shape, nest.ownKey);
   // Issue #7 §1: traps the passes above do not see (macros, names, calls, liveness, reduction types).
   soundnessChecks(ctx, loop, scalars.uses, findings);
 

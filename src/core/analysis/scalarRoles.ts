@@ -5,7 +5,9 @@ import type { MemRef } from './dependence';
 import { type Findings, reason } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
+import type { LoopShape } from './loopShape';
 import { reinitialisedBeforeEveryUse } from './reinitialised';
+import { indexReduction } from './searchLoops';
 import { classifyScalar } from './scalars';
 import type { Decl } from './scope';
 
@@ -37,6 +39,8 @@ export function scalarRoles(
   inductionKeys: ReadonlySet<string>,
   innerLoopKeys: ReadonlySet<string>,
   findings: Findings,
+  shape: LoopShape | null = null,
+  ownKey: string | null = null,
 ): ScalarRoles {
   const uses: ScalarUse[] = [];
   const facts: ScalarRoleFact[] = [];
@@ -73,6 +77,11 @@ export function scalarRoles(
     } else if (c.role === 'private') {
       add({ name: decl.name, role: live ? 'lastprivate' : 'private', node: nodes[0] }, decl, live);
     } else {
+      const op = c.code === 'conditional-write' ? indexReduction(ctx, decl, loop, shape, ownKey) : null;
+      if (op) {
+        add({ name: decl.name, role: 'reduction', op, node: nodes[0] }, decl, live);
+        continue;
+      }
       findings.race(reason(c.code, c.message, c.node));
       add({ name: decl.name, role: 'carried', node: c.node }, decl, live);
     }

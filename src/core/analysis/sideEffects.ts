@@ -15,6 +15,8 @@ const PURE = new Set<string>([
   ...MATH.map((f) => f + 'l'),
   'abs', 'labs', 'llabs', 'isnan', 'isinf', 'isfinite', 'signbit',
   ...[...MATH, 'abs', 'min', 'max', 'clamp', 'isnan', 'isinf', 'isfinite'].map((f) => `std::${f}`),
+  // Container sizes (read-only: the loop cannot resize through them).
+  'std::size', 'std::ssize',
 ]);
 const IO = new Set([
   'printf', 'fprintf', 'sprintf', 'snprintf', 'puts', 'fputs', 'putchar', 'fputc', 'putc', 'scanf', 'fscanf', 'sscanf',

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLoops } from '../../../src/core/analysis';
+import type { LoopVerdict } from '../../../src/core/model';
+import { applyEdits, parallelizeEdits } from '../../../src/core/transform';
+import { testParserHost } from '../../helpers/paths';
+
+const host = testParserHost();
+
+async function cpp(text: string): Promise<LoopVerdict[]> {
+  const tree = await host.parse('cpp', text);
+  try {
+    return analyzeLoops(tree, 'cpp', text);
+  } finally {
+    tree.delete();
+  }
+}
+
+const why = (v: LoopVerdict) => v.reasons.map((r) => `[${r.code}] ${r.message}`).join(' | ');
+
+describe('C++ as HPC people write it (issue #7 §2)', () => {
+  it('reads x.size() and std::size(x) of a container the loop does not resize as the bound', async () => {
+    const [a, b] = await cpp('#include <vector>\nvoid f(std::vector<double> &x) {\n  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 2.0 * x[i];\n  for (int i = 0; i < (int)std::size(x); i++) x[i] += 1.0;\n}\n');
+    expect(a.verdict, why(a)).toBe('parallel');
+    expect(b.verdict, why(b)).toBe('parallel');
+    const [grow] = await cpp('#include <vector>\nvoid f(std::vector<double> &x) {\n  for (std::size_t i = 0; i < x.size(); ++i) x.push_back(1.0);\n}\n');
+    expect(grow.verdict).not.toBe('parallel');
+  });
+
+  it('range-for over a container: a reference element is the element, `e *= beta` is parallel', async () => {
+    const [v] = await cpp('#include <vector>\nvoid f(std::vector<double> &y, double beta) {\n  for (auto &e : y) e *= beta;\n}\n');
+    expect(v.verdict, why(v)).toBe('parallel');
+    expect(v.reasons[0].message).toContain('range-for over `y`');
+    const [sum] = await cpp('#include <vector>\ndouble f(const std::vector<double> &y) {\n  double s = 0.0;\n  for (double e : y) s += e;\n  return s;\n}\n');
+    expect(sum.verdict, why(sum)).toBe('parallel');
+    expect(sum.clauses?.reduction).toEqual([{ op: '+', var: 's' }]);
+    // A neighbour read through the container is a real dependence.
+    const [dep] = await cpp('#include <vector>\nvoid f(std::vector<double> &y) {\n  for (auto &e : y) e = y[0] + 1.0;\n}\n');
+    expect(dep.verdict).not.toBe('parallel');
+  });
+
+  it('two container parameters: independent even as one object needs nothing; otherwise a versioned rewrite checks &x != &y', async () => {
+    const [axpy] = await cpp('#include <vector>\nvoid f(const std::vector<double> &x, std::vector<double> &y) {\n  for (std::size_t i = 0; i < x.size(); ++i) y[i] += 2.0 * x[i];\n}\n');
+    expect(axpy.verdict, why(axpy)).toBe('parallel');
+    expect(axpy.runtimeCheck ?? null).toBeNull();
+    const src = '#include <vector>\nvoid f(const std::vector<double> &x, std::vector<double> &y, std::size_t n) {\n  for (std::size_t i = 1; i < n; ++i) y[i] = x[i - 1];\n}\n';
+    const [shift] = await cpp(src);
+    expect(shift.verdict, why(shift)).toBe('parallel');
+    expect(shift.runtimeCheck).toMatch(/^&(x != &y|y != &x)$/);
+    const out = applyEdits(src, parallelizeEdits(shift, src));
+    expect(out.replace('&y != &x', '&x != &y')).toContain('if (&x != &y) {\n    #pragma omp parallel for\n    for (std::size_t i = 1; i < n; ++i) y[i] = x[i - 1];\n  } else {\n    for (std::size_t i = 1; i < n; ++i) y[i] = x[i - 1];\n  }');
+    // Idempotent: the serial copy is not versioned again.
+    const again = await cpp(out);
+    expect(again.flatMap((v) => parallelizeEdits(v, out))).toEqual([]);
+  });
+
+  it('search loops keeping the last matching index become a max reduction when the start value is below every index', async () => {
+    const [v] = await cpp('#include <vector>\nint f(const std::vector<int> &x) {\n  int last = -1;\n  for (int i = 0; i < (int)x.size(); i++) {\n    if (x[i] % 7 == 0) last = i;\n  }\n  return last;\n}\n');
+    expect(v.verdict, why(v)).toBe('parallel');
+    expect(v.clauses?.reduction).toEqual([{ op: 'max', var: 'last' }]);
+    const [unknownStart] = await cpp('#include <vector>\nint f(const std::vector<int> &x, int last) {\n  for (int i = 0; i < (int)x.size(); i++) {\n    if (x[i] % 7 == 0) last = i;\n  }\n  return last;\n}\n');
+    expect(unknownStart.verdict).not.toBe('parallel');
+    expect(unknownStart.reasons.map((r) => r.code)).toContain('conditional-write');
+  });
+});
