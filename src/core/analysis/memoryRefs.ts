@@ -107,6 +107,10 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     const d = resolver.resolve(root.text, root);
     if (!d) continue;
     if (d.kind === 'global') writesMemory = true;
+    // Thread-local storage: each thread writes its own copy, and no clause may name it.
+    if (/\b(?:_Thread_local|thread_local|__thread)\b/.test(d.declNode.text.split(/[=;{]/)[0]) || (d.kind === 'global' && ix.threadprivate.has(d.name))) {
+      findings.block('thread-local', `\`${d.name}\` is thread-local (one copy per thread): the caller's thread would not see the values other threads write, and OpenMP clauses cannot name it`, u);
+    }
     // References: a write through one writes whatever it was bound to.
     // (The analysed range-for's own element is followed: the accesses pass reads `e` as y[k].)
     if (d.isReference && d.kind !== 'param' && !(loop.type === 'for_range_loop' && d.declNode.id === loop.id && rangeShape(loop, ctx.resolver))) {

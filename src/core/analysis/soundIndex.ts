@@ -29,6 +29,8 @@ export interface SoundIndex {
   readonly usesErrno: boolean;
   /** True when the file changes the locale. */
   readonly usesLocale: boolean;
+  /** Names listed in `#pragma omp threadprivate(…)`. */
+  readonly threadprivate: ReadonlySet<string>;
 }
 
 // One index per FileIndex (one per analyzeLoops call); dropped with it.
@@ -131,7 +133,9 @@ function buildIndex(root: Node, resolver: Resolver): SoundIndex {
   const usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(text);
   const usesErrno = /\berrno\b/.test(text);
   const usesLocale = /\b(?:setlocale|uselocale|newlocale)\s*\(|locale::global/.test(text);
-  return { cxx, macros, functionDefs, nameCounts, localEnumerators, typedefs, plainStructs, addressTaken, usesFenv, usesErrno, usesLocale };
+  const threadprivate = new Set<string>();
+  for (const m of text.matchAll(/#\s*pragma\s+omp\s+threadprivate\s*\(([^)]*)\)/g)) for (const v of m[1].split(',')) threadprivate.add(v.trim());
+  return { cxx, macros, functionDefs, nameCounts, localEnumerators, typedefs, plainStructs, addressTaken, usesFenv, usesErrno, usesLocale, threadprivate };
 }
 
 const ARITH_FIELD = /^(?:(?:const|volatile|signed|unsigned|short|long|int|char|float|double|bool|_Bool)\s*)+$|^(?:std::)?(?:size_t|ptrdiff_t|u?int(?:8|16|32|64)_t)$/;
