@@ -5,6 +5,9 @@
 # no Archer race check: candidates are judged on outputs (compared at 2 and 16 threads) and timings
 # only (--no-race-check); `node bench/run.mjs evolve` race-checks the winners afterwards, here.
 # Results: $OUT/evolve.tar.gz (one KERNEL.json per kernel, machine.txt). Env: BUDGET_S per kernel (28).
+# RETIME=1: instead of evolving, times again (outputs compared at 16 threads, 5 repeats) the rules
+# engine's rewrite and evolve's best, bench/results/evolve-h200-16/KERNEL.{rules,best}.c, one after
+# the other, so the reported gain is not the maximum of many noisy measurements (KERNEL.retime.json).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 : "${OUT:=/tmp/pf-evolve-out}"
@@ -19,6 +22,16 @@ for spec in $KERNELS; do
   IFS=: read -r k fn args <<< "$spec"
   # The suite's kernels print their own kernel_time: drop that line so outputs compare exactly.
   sed '/kernel_time/d' "bench/kernels/$k.c" > "$W/$k.c"
+  if [ -n "${RETIME:-}" ]; then
+    P=bench/results/evolve-h200-16
+    for v in rules best; do
+      # shellcheck disable=SC2086
+      node .carry/pf-evolve/dist/cli.js verify "$W/$k.c" "$P/$k.$v.c" --threads 16 --repeats 5 --timeout 60 --no-race-check --json -- ${args//_/ } > "$R/$k.$v.retime.json" 2>/dev/null
+    done
+    # One line per kernel straight into $OUT, so a run cut short still brings back what it measured.
+    node -e 'const s=(f)=>{const e=require(f);const t=e.timings.find((x)=>x.threads===16);return [e.verdict,t?t.speedup.toFixed(3):"NaN",t?t.medianSeconds:"NaN",e.toolchain.baselineSeconds].join("\t")};console.log([process.argv[3],s(process.argv[1]),s(process.argv[2])].join("\t"))' "$R/$k.rules.retime.json" "$R/$k.best.retime.json" "$k" 2>/dev/null | tee -a "$OUT/retime.tsv" || echo "$k: no retime"
+    continue
+  fi
   # shellcheck disable=SC2086
   node .carry/pf-evolve/dist/cli.js evolve "$W/$k.c" --function "$fn" --threads 16 --check-threads 2,16 \
     --generations 4 --population 4 --budget-seconds "${BUDGET_S:-28}" --seed 1 --repeats 3 --timeout 60 \
