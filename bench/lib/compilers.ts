@@ -217,6 +217,7 @@ export function svgChart(results: readonly KernelResult[], title: string): strin
       if (m.status === 'ok' && m.speedup !== null) {
         const x0 = x(1), x1 = x(m.speedup);
         parts.push(`<rect x="${Math.min(x0, x1).toFixed(1)}" y="${y}" width="${Math.max(1, Math.abs(x1 - x0)).toFixed(1)}" height="${barH - 1}" fill="${COLORS[s]}"><title>${esc(`${r.kernel.name} ${LABELS[s]}: ${m.speedup.toFixed(2)}×`)}</title></rect>`);
+        if (s === 'paraforge') parts.push(`<text x="${(Math.max(x0, x1) + 3).toFixed(1)}" y="${y + barH}" font-size="8" fill="${COLORS[s]}">${m.speedup.toFixed(2)}×</text>`);
       } else {
         parts.push(`<text x="${x(1) + 3}" y="${y + barH}" font-size="8" fill="${COLORS[s]}" font-weight="bold">${m.status.toUpperCase()}</text>`);
       }

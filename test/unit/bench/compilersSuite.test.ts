@@ -39,6 +39,28 @@ describe('compiler comparison kernels', () => {
   });
 });
 
+describe('bench/compilers-run.sh', () => {
+  it('runs every method of a kernel in rounds and prints lines parseRuns reads (missing binaries reported as such)', () => {
+    const k = SUITE.find((s) => s.name === 'dot') ?? SUITE[0];
+    const bin = path.join(tmp, 'runner-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    const src = path.join(ROOT, 'bench/kernels', `${k.name}.${k.lang}`);
+    for (const [method, exe] of [['serial', `${k.name}.serial`], ['paraforge', `${k.name}.paraforge`]] as const) {
+      const cmd = compileCommand(method, k.lang, src, path.join(bin, exe));
+      execFileSync(cmd[0], cmd.slice(1), { stdio: 'pipe' });
+    }
+    fs.writeFileSync(path.join(bin, 'suite.tsv'), `# name\ttiny\tlocal\tlarge\n${k.name}\t${k.tiny}\t${k.local}\t${k.large}\n`);
+    const out = execFileSync('bash', [path.join(ROOT, 'bench/compilers-run.sh'), bin, '2', '2', 'tiny'], { encoding: 'utf8', timeout: 30_000 });
+    const runs = parseRuns(out);
+    expect(runs).toHaveLength(8);
+    expect(runs.filter((r) => r.method === 'gccpar' || r.method === 'polly').every((r) => r.rc === null)).toBe(true);
+    const [r] = summarize([k], runs);
+    expect(r.methods.serial.status).toBe('ok');
+    expect(r.methods.paraforge.status).toBe('ok');
+    expect(r.methods.polly.status).toBe('missing');
+  });
+});
+
 describe('compiler comparison bookkeeping', () => {
   const k = SUITE[0];
   const line = (round: number, method: string, rc: string, cs: string, t: string) => [round, k.name, method, rc, cs, t].join('\t');
