@@ -66,13 +66,24 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
       process.stderr.write(`paraforge: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`paraforge: internal error: ${(e as Error).message}\n  (run with PARAFORGE_DEBUG=1 for details)\n`);
+    // One clear line (exit 3); the stack only on request.
+    process.stderr.write(`paraforge: internal error: ${oneLine(e)} (PARAFORGE_DEBUG=1 shows the stack)\n`);
     if (process.env.PARAFORGE_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return EXIT.internal;
   }
 }
 
+/** An error's message on one line. */
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' | ').trim() || 'unknown error';
+}
+
 if (require.main === module) {
+  // A promise nobody awaited must not crash with a stack trace: one line, exit 3.
+  process.on('unhandledRejection', (e) => {
+    process.stderr.write(`paraforge: internal error: ${oneLine(e)}\n`);
+    process.exit(EXIT.internal);
+  });
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', stop);
@@ -82,7 +93,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`paraforge: internal error: ${(e as Error).message}\n`);
+      process.stderr.write(`paraforge: internal error: ${oneLine(e)}\n`);
       process.exitCode = EXIT.internal;
     },
   );

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import { analyzeLoops } from '../core/analysis';
 import type { LoopVerdict } from '../core/model';
-import { formatEvidence, verifyRewrite, type CompilerFamily, type PartEvidence } from '../core/runner';
+import type { Candidate, Evidence } from '../core/model';
+import { candidateId, createSession, verify } from '../core/pipeline';
+import { formatEvidence, type CompilerFamily, type PartEvidence } from '../core/runner';
+import { definesMain } from '../core/runner/staticChecks';
 import { type LoopFilter, parallelizeSource, pragmaText, type SourceRewrite } from '../core/transform';
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
@@ -50,6 +53,47 @@ function whyNot(v: LoopVerdict): string {
   return r ? `${r.message} (line ${r.range.start.line + 1})` : v.verdict;
 }
 
+/**
+ * Verifies a rewrite through core's pipeline: one Candidate (origin 'rules') for the whole
+ * program when the file has `main`, otherwise one per rewritten function, all in one session.
+ * The rewrite is verified only if every part is.
+ */
+async function verifyPlan(
+  file: string,
+  source: SourceFile,
+  rewrite: SourceRewrite,
+  settings: { threads?: number[]; compiler?: CompilerFamily },
+  ctx: Parameters<Verb['run']>[2],
+): Promise<{ verified: boolean; parts: PartEvidence[] }> {
+  const parser = bundledParserHost();
+  const tree = await parser.parse(source.language, source.text);
+  let wholeProgram: boolean;
+  try {
+    wholeProgram = definesMain(tree);
+  } finally {
+    tree.delete();
+  }
+  const functions = wholeProgram ? [null] : [...new Set(rewrite.rewritten.map((v) => v.nest.functionName).filter((f): f is string => f !== null))];
+  const session = createSession({ parser });
+  const parts: PartEvidence[] = [];
+  for (const functionName of functions) {
+    const candidate: Candidate = {
+      id: candidateId('openmp', 'rules', source.text, rewrite.text, []),
+      target: 'openmp',
+      origin: 'rules',
+      parent: null,
+      source: { path: file, language: source.language, text: source.text, version: null },
+      region: { functionName, range: null },
+      text: rewrite.text,
+      edits: [],
+      description: `${rewrite.rewritten.length} loop(s) of ${file}${functionName ? ` (${functionName})` : ''}`,
+    };
+    const evidence: Evidence = await verify(candidate, session, settings, { signal: ctx.signal, log: ctx.log, progress: { report: (m) => ctx.log.info(m) } });
+    parts.push({ functionName, evidence });
+  }
+  return { verified: parts.length > 0 && parts.every((p) => p.evidence.verdict === 'verified'), parts };
+}
+
 /** `paraforge parallelize FILE --target openmp`: inserts OpenMP pragmas on every loop proven safe. */
 export const parallelizeVerb: Verb = {
   name: 'parallelize',
@@ -92,17 +136,7 @@ export const parallelizeVerb: Verb = {
     if (!values.verify && (threads || compiler)) throw new UserError('--threads and --compiler apply to --verify');
     let verification: { verified: boolean; parts: PartEvidence[] } | undefined;
     if (values.verify && rewrite.rewritten.length > 0) {
-      verification = await verifyRewrite(
-        {
-          path: file,
-          language: source.language,
-          originalText: source.text,
-          rewrittenText: rewrite.text,
-          functions: rewrite.rewritten.map((v) => v.nest.functionName).filter((f): f is string => f !== null),
-        },
-        { threads, compiler },
-        { signal: ctx.signal, log: ctx.log, progress: { report: (m) => ctx.log.info(m) } },
-      );
+      verification = await verifyPlan(file, source, rewrite, { threads, compiler }, ctx);
     }
     // A rewrite that failed verification is never written out: the evidence says why.
     const rejected = verification !== undefined && !verification.verified;

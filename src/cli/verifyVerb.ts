@@ -1,5 +1,7 @@
-import type { Evidence, Target } from '../core/model';
-import { formatEvidence, verifyProgram, VerifyInputError, type CompilerFamily, type MpiFlavour } from '../core/runner';
+import type { Candidate, Evidence, Target } from '../core/model';
+import { candidateId, createSession, verify } from '../core/pipeline';
+import { formatEvidence, VerifyInputError, type CompilerFamily, type MpiFlavour } from '../core/runner';
+import { bundledParserHost } from './host';
 import { readSourceFile } from './input';
 import { EXIT, UserError } from './errors';
 import { countList, oneOf } from './options';
@@ -46,15 +48,26 @@ export const verifyVerb: Verb = {
     if (timeout !== undefined && !(timeout > 0)) throw new UserError(`--timeout wants seconds > 0, got '${values.timeout}'`);
     const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
     if (repeats !== undefined && !(Number.isInteger(repeats) && repeats >= 1)) throw new UserError(`--repeats wants an integer ≥ 1, got '${values.repeats}'`);
+    // The user's candidate goes through the same pipeline as every engine's: a Candidate of origin 'user'.
+    const functionName = values.function as string | undefined;
+    const candidateRecord: Candidate = {
+      id: candidateId(target, 'user', original.text, candidate.text, []),
+      target,
+      origin: 'user',
+      parent: null,
+      source: { path: original.path, language: original.language, text: original.text, version: null },
+      region: { functionName: functionName ?? null, range: null },
+      text: candidate.text,
+      edits: [],
+      description: `${candidate.path} (the user's candidate)`,
+    };
     let evidence: Evidence;
     try {
-      evidence = await verifyProgram(
+      evidence = await verify(
+        candidateRecord,
+        createSession({ parser: bundledParserHost() }),
         {
-          original: { path: original.path, text: original.text },
-          candidate: { path: candidate.path, text: candidate.text },
-          language: original.language,
-          target,
-          functionName: values.function as string | undefined,
+          candidatePath: candidate.path,
           threads: countList('threads', values.threads),
           ranks: countList('ranks', values.ranks),
           backend: oneOf('backend', values.backend, BACKENDS),
@@ -78,6 +91,7 @@ export const verifyVerb: Verb = {
     }
     if (values.json) ctx.stdout(JSON.stringify(evidence, null, 2) + '\n');
     else ctx.stdout(formatEvidence(candidate.path, evidence));
+    // Any verdict but 'verified' (rejected, race, wrong-output, not-run, …) is a failure.
     return evidence.verdict === 'verified' ? EXIT.ok : EXIT.failed;
   },
 };

@@ -17,6 +17,9 @@ export function formatEvidence(file: string, ev: Evidence): string {
     for (const t of ev.tests.filter((t) => !t.passed).slice(0, 5)) lines.push(`    FAIL ${t.name}: ${t.firstDifference ?? ''}`);
   }
   for (const r of ev.races) lines.push(`  race: ${describeRace(r)}`);
+  for (const f of ev.staticFindings ?? []) lines.push(`  static check ${f.check}${f.line ? ` (line ${f.line})` : ''}: ${f.message}`);
+  for (const p of ev.preExisting ?? []) if (p.kind !== 'warning') lines.push(`  pre-existing in the original (not counted)${p.lines.length ? `, line ${p.lines.join(', ')}` : ''}: ${p.message}`);
+  if (ev.checkedAt?.length) lines.push(`  outputs compared at ${ev.checkedAt.join(', ')} ${ev.target === 'mpi' ? 'ranks' : 'threads'}${ev.raceCheckedAt?.length ? `; race-checked at ${ev.raceCheckedAt.join(' and ')} threads` : ''}`);
   if (ev.timings.length > 0) {
     lines.push(
       formatTable(

@@ -201,6 +201,8 @@ export interface BuildPlan {
   readonly compiler: string;
   readonly flags: readonly string[];
   readonly describe: string;
+  /** Extra environment for the compiler (OMPI_CC=clang makes OpenMPI's mpicc wrap clang). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Options that decide the build of one candidate. */
@@ -210,6 +212,8 @@ export interface BuildChoice {
   readonly family: CompilerFamily;
   readonly mpi: MpiFlavour;
   readonly race: boolean;
+  /** Fill uninitialised locals with a pattern (clang -ftrivial-auto-var-init=pattern): a read of one then shows in the output. */
+  readonly patternInit?: boolean;
   readonly extraFlags: readonly string[];
 }
 
@@ -223,9 +227,18 @@ export function planBuild(tc: Toolchains, choice: BuildChoice): BuildPlan {
     const openmp = choice.target === 'openmp' ? ['-Xcompiler', '-fopenmp'] : [];
     return { compiler: tc.nvcc.path, flags: ['-O2', '-lineinfo', ...openmp, ...extra], describe: tc.nvcc.version };
   }
+  const pattern = choice.patternInit ? ['-ftrivial-auto-var-init=pattern'] : [];
   if (choice.target === 'mpi') {
     const m = (cxx ? tc.mpicxx : tc.mpicc)[choice.mpi];
     if (!m) throw new MissingToolError(choice.mpi === 'mpich' ? 'mpicc.mpich' : 'mpicc', 'to compile MPI programs');
+    if (choice.race) {
+      // The MPI wrapper around clang (OMPI_CC / MPICH_CC), so Archer can check the OpenMP part.
+      const c = cxx ? tc.clangxx : tc.clang;
+      if (!c) throw new MissingToolError(cxx ? 'clang++' : 'clang', 'for the OpenMP race check (clang + Archer)');
+      if (!tc.archer) throw new MissingToolError('archer', 'for the OpenMP race check');
+      const env = choice.mpi === 'mpich' ? { [cxx ? 'MPICH_CXX' : 'MPICH_CC']: c.path } : { [cxx ? 'OMPI_CXX' : 'OMPI_CC']: c.path };
+      return { compiler: m.path, flags: ['-fopenmp', '-fsanitize=thread', '-g', '-O1', '-fno-omit-frame-pointer', ...pattern, ...extra, '-lm'], describe: `${choice.mpi} ${m.version} over ${c.version} + Archer`, env };
+    }
     return { compiler: m.path, flags: ['-O2', '-g', '-fopenmp', ...extra, '-lm'], describe: `${choice.mpi} ${m.version}` };
   }
   if (choice.race || choice.family === 'clang') {
@@ -234,7 +247,7 @@ export function planBuild(tc: Toolchains, choice: BuildChoice): BuildPlan {
     if (choice.race) {
       if (!tc.archer) throw new MissingToolError('archer', 'for the OpenMP race check');
       // -O1 keeps TSan reports readable and runs far faster than -O0.
-      return { compiler: c.path, flags: ['-fopenmp', '-fsanitize=thread', '-g', '-O1', '-fno-omit-frame-pointer', ...extra, '-lm'], describe: `${c.version} + Archer` };
+      return { compiler: c.path, flags: ['-fopenmp', '-fsanitize=thread', '-g', '-O1', '-fno-omit-frame-pointer', ...pattern, ...extra, '-lm'], describe: `${c.version} + Archer` };
     }
     return { compiler: c.path, flags: ['-O2', '-g', '-fopenmp', ...extra, '-lm'], describe: c.version };
   }

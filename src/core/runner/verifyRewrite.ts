@@ -1,5 +1,7 @@
 import type { Evidence, LanguageId } from '../model';
-import { hasMain, verifyProgram, type VerifyOptions, type VerifyRequest } from './verify';
+import { createSession } from '../pipeline/session';
+import { defaultParserHost, definesMain } from './staticChecks';
+import { verifyProgram, type VerifyOptions, type VerifyRequest } from './verify';
 
 /** The Evidence for one part of a rewrite: the whole program, or one function through a harness. */
 export interface PartEvidence {
@@ -34,12 +36,21 @@ export async function verifyRewrite(rewrite: RewriteToVerify, settings: RewriteV
     target: 'openmp' as const,
   };
   const parts: PartEvidence[] = [];
-  if (hasMain(rewrite.originalText)) {
-    parts.push({ functionName: null, evidence: await verifyProgram(base, options) });
+  // One session for all parts: the original's builds and reference runs are shared.
+  const session = options.session ?? createSession();
+  const tree = await (session.parser ?? defaultParserHost()).parse(rewrite.language, rewrite.originalText);
+  let wholeProgram: boolean;
+  try {
+    wholeProgram = definesMain(tree);
+  } finally {
+    tree.delete();
+  }
+  if (wholeProgram) {
+    parts.push({ functionName: null, evidence: await verifyProgram(base, { ...options, session }) });
   } else {
     // One at a time: each verification already uses every core for its timing runs.
     for (const functionName of new Set(rewrite.functions)) {
-      parts.push({ functionName, evidence: await verifyProgram({ ...base, functionName }, options) });
+      parts.push({ functionName, evidence: await verifyProgram({ ...base, functionName }, { ...options, session }) });
     }
   }
   return { verified: parts.length > 0 && parts.every((p) => p.evidence.verdict === 'verified'), parts };

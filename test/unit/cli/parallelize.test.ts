@@ -61,15 +61,15 @@ describe('paraforge parallelize', () => {
     expect(fs.readFileSync(SAXPY, 'utf8')).toBe(saxpyText);
     const added = addedLines(saxpyText, r.stdout);
     expect(added).toEqual([
-      '#pragma omp parallel for simd',
-      '#pragma omp parallel for simd reduction(+:sum)',
-      '#pragma omp parallel for simd',
-      '#pragma omp parallel for simd reduction(+:check)',
+      '#pragma omp parallel for',
+      '#pragma omp parallel for reduction(+:sum)',
+      '#pragma omp parallel for',
+      '#pragma omp parallel for reduction(+:check)',
     ]);
     // The pragma sits directly above its loop, indented like it.
     const lines = r.stdout.split('\n');
     const dot = lines.findIndex((l) => l.includes('reduction(+:sum)'));
-    expect(lines[dot]).toBe('  #pragma omp parallel for simd reduction(+:sum)');
+    expect(lines[dot]).toBe('  #pragma omp parallel for reduction(+:sum)');
     expect(lines[dot + 1]).toBe('  for (int i = 0; i < n; i++) {');
     expect(r.stderr).toMatch(/saxpy\.c: parallelised 4 loops/);
   });
@@ -88,7 +88,7 @@ describe('paraforge parallelize', () => {
   it('--function rewrites only the loops of that function', () => {
     const r = runCli(['parallelize', SAXPY, '--function', 'dot']);
     expect(r.code).toBe(0);
-    expect(addedLines(saxpyText, r.stdout)).toEqual(['#pragma omp parallel for simd reduction(+:sum)']);
+    expect(addedLines(saxpyText, r.stdout)).toEqual(['#pragma omp parallel for reduction(+:sum)']);
     expect(r.stderr).toMatch(/parallelised 1 loop\b/);
   });
 
@@ -97,8 +97,8 @@ describe('paraforge parallelize', () => {
     const r = runCli(['parallelize', SAXPY, '--line', '7']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(addedLines(saxpyText, r.stdout)).toEqual(['#pragma omp parallel for simd']);
-    expect(lines[5]).toBe('  #pragma omp parallel for simd');
+    expect(addedLines(saxpyText, r.stdout)).toEqual(['#pragma omp parallel for']);
+    expect(lines[5]).toBe('  #pragma omp parallel for');
     expect(lines[6]).toBe('  for (int i = 0; i < n; i++) {');
   });
 
@@ -125,7 +125,7 @@ describe('paraforge parallelize', () => {
       line: 13,
       function: 'dot',
       parallelLevel: 1,
-      clauses: { reduction: [{ op: '+', var: 'sum' }], private: [], lastprivate: [], collapse: 1, schedule: null, simd: true },
+      clauses: { reduction: [{ op: '+', var: 'sum' }], private: [], lastprivate: [], collapse: 1, schedule: null, simd: false },
     });
     expect(out.rewritten.map((l: { function: string; line: number }) => `${l.function}:${l.line}`)).toEqual(['saxpy:6', 'dot:13', 'main:23', 'main:32']);
     expect(out.source).toBe(runCli(['parallelize', SAXPY]).stdout);
@@ -178,6 +178,6 @@ describe('paraforge parallelize', () => {
     expect(twice.code).toBe(0);
     expect(twice.stdout).toBe(first);
     expect(twice.stderr).toMatch(/parallelised 0 loops/);
-    expect(twice.stderr).toMatch(/already has `#pragma omp parallel for simd reduction\(\+:sum\)`/);
+    expect(twice.stderr).toMatch(/already has `#pragma omp parallel for reduction\(\+:sum\)`/);
   });
 });

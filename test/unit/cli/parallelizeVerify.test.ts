@@ -15,13 +15,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('paraforge parallelize --verify', () => {
   it('verifies a whole program and writes the rewrite with its evidence', () => {
     const out = path.join(tmp, 'saxpy.omp.c');
-    const r = runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--verify', '--threads', '1,2', '--out', out], { timeoutMs: 180_000 });
+    const r = runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--verify', '--threads', '1,2', '--out', out], { timeoutMs: 290_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/parallelised 4 loops, VERIFIED, wrote/);
-    expect(r.stderr).toMatch(/saxpy\.c: VERIFIED — \d+ tests passed, no race at 2 threads/);
+    expect(r.stderr).toMatch(/saxpy\.c: VERIFIED — \d+ tests passed at 1, 2 threads, no race at 2 and 4 threads, /);
     expect(r.stderr).toMatch(/threads\s+median s/);
-    expect(fs.readFileSync(out, 'utf8')).toMatch(/#pragma omp parallel for simd reduction\(\+:sum\)/);
-  });
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/#pragma omp parallel for (simd )?reduction\(\+:sum\)/);
+  }, 300_000);
 
   it('verifies each rewritten function of a file without main through a generated harness (JSON evidence)', () => {
     const file = path.join(tmp, 'kernels.c');
@@ -30,7 +30,7 @@ describe('paraforge parallelize --verify', () => {
       'void scale(int n, double *restrict y, const double *restrict x, double a) {\n  for (int i = 0; i < n; i++) y[i] = a * x[i];\n}\n\n' +
         'double sum(int n, const double *x) {\n  double s = 0;\n  for (int i = 0; i < n; i++) s += x[i];\n  return s;\n}\n',
     );
-    const r = runCli(['parallelize', file, '--verify', '--json'], { timeoutMs: 180_000 });
+    const r = runCli(['parallelize', file, '--verify', '--json'], { timeoutMs: 290_000 });
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.verified).toBe(true);
@@ -40,18 +40,18 @@ describe('paraforge parallelize --verify', () => {
       expect(part.evidence.tests.length).toBeGreaterThan(3);
     }
     expect(json.source).toContain('#pragma omp parallel for');
-  });
+  }, 300_000);
 
   it('writes nothing and exits 1 when the rewrite cannot be verified, saying why', () => {
     const file = path.join(tmp, 'callback.c');
-    fs.writeFileSync(file, 'void apply(int n, double *restrict y, double (*f)(double)) {\n  double t[64];\n  for (int i = 0; i < 64; i++) t[i] = i;\n  y[0] = f(t[n % 64]);\n}\n');
+    fs.writeFileSync(file, 'void apply(int n, double *restrict y, const double *restrict x, double (*f)(double)) {\n  for (int i = 0; i < n; i++) y[i] = 2.0 * x[i] + 1.0;\n  if (n > 0) y[0] = f(y[0]);\n}\n');
     const out = path.join(tmp, 'callback.omp.c');
-    const r = runCli(['parallelize', file, '--verify', '--out', out], { timeoutMs: 120_000 });
+    const r = runCli(['parallelize', file, '--verify', '--out', out], { timeoutMs: 290_000 });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/FAILED verification: not written/);
     expect(r.stderr).toMatch(/NOT-RUN — cannot generate a harness for apply: .*--harness/);
     expect(fs.existsSync(out)).toBe(false);
-  });
+  }, 300_000);
 
   it('rejects verification options without --verify', () => {
     const r = runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--threads', '1,2']);

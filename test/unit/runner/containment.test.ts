@@ -27,7 +27,7 @@ describe('sandbox containment', () => {
 
   it('contains a fork bomb at the process limit and kills every fork', async () => {
     const marker = uniqueMarker();
-    const ev = await verifyProgram({ ...base, candidate: fixture('runner/fork_bomb.c'), args: [marker], timeoutMs: 2000, limits: { processes: 64 } });
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/fork_bomb.c'), args: [marker], timeoutMs: 2000, limits: { processes: 64 }, staticChecks: false });
     expect(ev.verdict, ev.summary).toBe('timeout');
     const m = /fork refused after (\d+) children/.exec(ev.log);
     expect(m, ev.log).not.toBeNull();
@@ -44,7 +44,7 @@ describe('sandbox containment', () => {
   });
 
   it('stops a 1 GB output file at the file-size limit', async () => {
-    const ev = await verifyProgram({ ...base, candidate: fixture('runner/huge_file.c'), limits: { fileSizeBytes: 8 * 1024 * 1024 }, timeoutMs: 20_000 });
+    const ev = await verifyProgram({ ...base, candidate: fixture('runner/huge_file.c'), limits: { fileSizeBytes: 8 * 1024 * 1024 }, timeoutMs: 20_000, staticChecks: false });
     expect(ev.verdict, ev.summary).toBe('runtime-error');
     expect(ev.summary).toMatch(/SIGXFSZ|signal 25/);
   });
@@ -73,7 +73,11 @@ describe('sandbox containment', () => {
         const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-net-'));
         fs.chmodSync(workDir, 0o777);
         dirs.push(workDir);
-        return { exe: build.exe, args: [port], workDir, env: {}, threads: 1, timeoutMs: 10_000, outputCapBytes: 65536, limits: DEFAULT_LIMITS, plain };
+        // The build cache is private (0700): like the runner, run a copy the sandbox user can read.
+        const exe = path.join(workDir, 'a.out');
+        fs.copyFileSync(build.exe, exe);
+        fs.chmodSync(exe, 0o755);
+        return { exe, args: [port], workDir, env: {}, threads: 1, timeoutMs: 10_000, outputCapBytes: 65536, limits: DEFAULT_LIMITS, plain };
       };
       const sandboxed = await runLocal(spec(false));
       expect(sandboxed.stdout).toMatch(/^blocked: /);

@@ -46,7 +46,8 @@ describe('Slurm backend', () => {
     });
     expect(ev.verdict, `${ev.summary}\n${ev.log}`).toBe('verified');
     expect(ev.backend).toBe('slurm');
-    const race = await verifyProgram({ language: 'c', target: 'openmp', backend: 'slurm', slurm, threads: [2], repeats: 1, original: fixture('runner/sum_serial.c'), candidate: fixture('runner/sum_race.c') });
+    // A race the pragma check cannot see (through a helper): Archer finds it in a Slurm job.
+    const race = await verifyProgram({ language: 'c', target: 'openmp', backend: 'slurm', slurm, threads: [2], repeats: 1, original: fixture('gate/whole/sum_serial.c'), candidate: fixture('gate/whole/race_helper.c') });
     expect(race.verdict, race.summary).toBe('race');
   });
 

@@ -49,7 +49,7 @@ describe('toolchain discovery', () => {
 });
 
 describe('paraforge verify (CLI)', () => {
-  it('prints a readable summary and exits 0 for a verified candidate, 1 for a race', () => {
+  it('prints a readable summary and exits 0 for a verified candidate, 1 for a racy pragma (rejected before running)', () => {
     const ok = spawnSync(process.execPath, [CLI, 'verify', fixture('runner/sum_serial.c'), fixture('runner/sum_reduction.c'), '--threads', '1,2', '--repeats', '1'], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/sum_reduction\.c: VERIFIED/);
@@ -57,8 +57,9 @@ describe('paraforge verify (CLI)', () => {
     const race = spawnSync(process.execPath, [CLI, 'verify', fixture('runner/sum_serial.c'), fixture('runner/sum_race.c'), '--json', '--repeats', '1'], { encoding: 'utf8' });
     expect(race.status).toBe(1);
     const ev = JSON.parse(race.stdout);
-    expect(ev.verdict).toBe('race');
-    expect(ev.races[0].variable).toBe('sum');
+    expect(ev.verdict).toBe('rejected');
+    expect(ev.staticFindings[0]).toMatchObject({ check: 'racy-pragma', line: 13 });
+    expect(ev.staticFindings[0].message).toMatch(/`sum`/);
   });
 
   it('exits 2 with a message on bad input', () => {

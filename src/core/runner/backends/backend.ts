@@ -16,6 +16,8 @@ export interface RunSpec {
   /** Program environment on top of the sandbox's minimal one (OMP_*, TSAN_OPTIONS, …). */
   readonly env: Readonly<Record<string, string>>;
   readonly threads: number;
+  /** CPUs to reserve per task where a scheduler asks (default `threads`): correctness runs need fewer than their threads, timing runs all. */
+  readonly cpus?: number;
   /** MPI ranks; undefined for a non-MPI program. */
   readonly ranks?: number;
   readonly mpi?: MpiFlavour;

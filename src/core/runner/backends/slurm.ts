@@ -54,7 +54,7 @@ export function sbatchScript(spec: RunSpec, jobDir: string, options: SlurmOption
     `#SBATCH --chdir=${spec.workDir}`,
     `#SBATCH --nodes=${options.nodes ?? 1}`,
     `#SBATCH --ntasks=${tasks}`,
-    `#SBATCH --cpus-per-task=${spec.threads}`,
+    `#SBATCH --cpus-per-task=${spec.cpus ?? spec.threads}`,
     `#SBATCH --time=${minutes}`,
   ];
   if (options.partition) lines.push(`#SBATCH --partition=${options.partition}`);
