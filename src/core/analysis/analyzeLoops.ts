@@ -4,6 +4,7 @@ import { isLoopNode, type LineWindow, nodeRange, toNest } from '../parse';
 import { checkPragma, parsePragma, pragmaBefore } from './existingPragma';
 import { FunctionFacts } from './functionFacts';
 import { type AnalysisContext, analyseLevel, childLoops, type LevelResult } from './levelAnalysis';
+import { hoistedRegion } from './regions';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
 
@@ -54,6 +55,7 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
   let loop = root;
   let level = 1;
   let firstFacts: LevelResult['facts'] | null = null;
+  let parent: Node | null = null;
   for (;;) {
     const pragma = pragmaBefore(loop);
     const result = analyseLevel(ctx, loop, pragma ? parsePragma(pragma.childForFieldName('argument')?.text ?? '').collapse : 8, level);
@@ -70,7 +72,10 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
         const checked: Reason[] = runtimeCheck
           ? [{ code: 'runtime-check', message: `the same container may be passed twice: the rewrite runs the loop in parallel only when \`${runtimeCheck}\` (checked at run time) and keeps the serial loop otherwise`, range: nodeRange(loop) }]
           : [];
-        out.push({ ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck });
+        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck };
+        // A parallel loop alone in a sequential (time) loop: one thread team for all its steps.
+        const region = parent && !pragma ? hoistedRegion(ctx, parent, [verdict]) : null;
+        out.push(region ? { ...verdict, region } : verdict);
       } else {
         out.push({
           ...base,
@@ -89,12 +94,23 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
     reasons.push(...result.blocking);
     const kids = childLoops(loop);
     if (kids.length === 1 && !pragma) {
+      parent = loop;
       loop = kids[0];
       level++;
       continue;
     }
     out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons, facts: firstFacts });
-    if (kids.length > 1 && !pragma) for (const k of kids) analyseNest(ctx, k, out);
+    if (kids.length > 1 && !pragma) {
+      const first = out.length;
+      for (const k of kids) analyseNest(ctx, k, out);
+      // One thread team for the whole time loop, when every loop in it is parallel.
+      const kidVerdicts = out.slice(first);
+      const region = kidVerdicts.length === kids.length ? hoistedRegion(ctx, loop, kidVerdicts) : null;
+      if (region) {
+        out[first] = { ...out[first], region };
+        for (let i = first + 1; i < out.length; i++) out[i] = { ...out[i], partOfRegion: true };
+      }
+    }
     return;
   }
 }

@@ -62,6 +62,22 @@ export interface AssumedPlan {
   readonly restrictTargets: readonly SourceRange[];
 }
 
+/**
+ * One `#pragma omp parallel` around a sequential loop (a time loop) whose body is parallel loops
+ * (`#pragma omp for`) and statements one thread runs (`#pragma omp single`), instead of a new
+ * thread team for every inner loop of every step.
+ */
+export interface ParallelRegionPlan {
+  /** The sequential loop the region encloses (the pragma goes before it). */
+  readonly range: SourceRange;
+  /** Variables private to each thread of the region (the sequential loop's counter, when declared outside it). */
+  readonly private: readonly string[];
+  /** The worksharing loops inside, with their clauses. */
+  readonly loops: readonly { readonly range: SourceRange; readonly clauses: OmpClauses }[];
+  /** Runs of statements between the loops that one thread executes (pointer swaps, resets). */
+  readonly single: readonly SourceRange[];
+}
+
 /** The analysis of one loop nest. */
 export interface LoopVerdict {
   readonly nest: LoopNest;
@@ -89,4 +105,8 @@ export interface LoopVerdict {
    * `if (check) { parallel loop } else { original loop }`. Null or absent: no check needed.
    */
   readonly runtimeCheck?: string | null;
+  /** On the first of several parallel loops inside one sequential loop: the single region that hosts them all. */
+  readonly region?: ParallelRegionPlan | null;
+  /** True on the other loops of such a region: their edits come with the first loop's (all or nothing). */
+  readonly partOfRegion?: boolean;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLoops } from '../../../src/core/analysis';
 import type { LanguageId, LoopVerdict } from '../../../src/core/model';
+import { verifyProgram } from '../../../src/core/runner';
 import { parallelizeSource } from '../../../src/core/transform';
 import { analyseFile } from '../analysis/corpusHelpers';
 import { fixture, testParserHost } from '../../helpers/paths';
@@ -31,8 +32,24 @@ describe('cost model: the pragma must pay', () => {
       expect(v.clauses?.private).toEqual(['j']);
       expect(v.clauses?.lastprivate).toEqual([]);
     }
+    // One thread team for the whole time loop: parallel (t private) outside, omp for inside.
+    expect(byLine.get(12)?.region?.private).toEqual(['t']);
+    expect(byLine.get(15)?.partOfRegion).toBe(true);
     const out = parallelizeSource(text, verdicts, 'c').text;
-    expect(out).toContain('#pragma omp parallel for private(j)\n    for (i = 1; i < N - 1; i++)');
+    expect(out).toContain('  #pragma omp parallel private(t)\n  for (t = 0; t < STEPS; t++) {\n    #pragma omp for private(j)\n    for (i = 1; i < N - 1; i++)');
+    for (const compiler of ['gcc', 'clang'] as const) {
+      const evidence = await verifyProgram({ original: { text, path: 'c89_time_stencil.c' }, candidate: { text: out }, language: 'c', target: 'openmp', compiler, threads: [1, 3], timingThreads: [1], repeats: 1, raceCheck: compiler === 'gcc' });
+      expect(evidence.tests.every((t) => t.passed) && evidence.tests.length > 0, `${compiler}: ${evidence.summary}\n${evidence.log.slice(0, 2000)}`).toBe(true);
+      if (compiler === 'gcc') expect(evidence.verdict, evidence.summary).toBe('verified');
+    }
+  }, 240_000);
+
+  it('hoists the region out of a time loop with pointer swaps between the sweeps (single)', async () => {
+    const src = 'double a[5000], b[5000];\nvoid f(int steps) {\n  double *cur = a, *nxt = b, *tmp;\n  for (int t = 0; t < steps; t++) {\n    for (int i = 1; i < 4999; i++) b[i] = 0.5 * (a[i - 1] + a[i + 1]);\n    for (int i = 1; i < 4999; i++) a[i] = b[i];\n    tmp = cur;\n    cur = nxt;\n    nxt = tmp;\n  }\n}\n';
+    const vs = await analyse(src);
+    const out = parallelizeSource(src, vs, 'c').text;
+    expect(out).toContain('  #pragma omp parallel\n  for (int t = 0; t < steps; t++) {\n    #pragma omp for\n');
+    expect(out).toContain('    #pragma omp single\n    {\n    tmp = cur;\n    cur = nxt;\n    nxt = tmp;\n    }\n  }');
   });
 
   it('keeps lastprivate when a later read is not preceded by a reassignment on every path', async () => {

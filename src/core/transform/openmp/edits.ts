@@ -1,4 +1,4 @@
-import type { LanguageId, LoopVerdict, SourceRange, TextEdit } from '../../model';
+import type { LanguageId, LoopVerdict, ParallelRegionPlan, SourceRange, TextEdit } from '../../model';
 import { pragmaText } from './pragma';
 
 /** Options for the OpenMP rewrite. */
@@ -48,12 +48,34 @@ function insertBeforeLoop(text: string, range: SourceRange, line: string): TextE
  */
 export function parallelizeEdits(verdict: LoopVerdict, text: string, options: OpenMpOptions = {}): TextEdit[] {
   if (verdict.verdict !== 'parallel' || !verdict.clauses || !verdict.parallelRange || verdict.existingPragma) return [];
+  // Loops of a hoisted region are rewritten together, by the region's first loop.
+  if (verdict.partOfRegion) return [];
+  if (verdict.region) return regionEdits(text, verdict.region, options);
   if (verdict.runtimeCheck) {
     // The serial copy in the else branch of an earlier versioned rewrite stays serial.
     if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
     return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options))];
   }
   return [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))];
+}
+
+/**
+ * One thread team for a sequential loop of parallel loops: `#pragma omp parallel` before the
+ * outer loop, `#pragma omp for` on each inner loop, `#pragma omp single` around the statements
+ * between them (a barrier follows each, so the next loop sees their writes).
+ */
+export function regionEdits(text: string, region: ParallelRegionPlan, options: OpenMpOptions = {}): TextEdit[] {
+  const priv = region.private.length ? ` private(${region.private.join(', ')})` : '';
+  const edits: TextEdit[] = [insertBeforeLoop(text, region.range, `#pragma omp parallel${priv}`)];
+  for (const l of region.loops) edits.push(insertBeforeLoop(text, l.range, pragmaText(l.clauses, options).replace(/^#pragma omp parallel for/, '#pragma omp for')));
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  for (const s of region.single) {
+    const lineStart = text.lastIndexOf('\n', s.startOffset - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart, s.startOffset))?.[0] ?? '';
+    edits.push({ startOffset: lineStart, endOffset: lineStart, newText: `${indent}#pragma omp single${eol}${indent}{${eol}` });
+    edits.push({ startOffset: s.endOffset, endOffset: s.endOffset, newText: `${eol}${indent}}` });
+  }
+  return edits.sort((a, b) => a.startOffset - b.startOffset);
 }
 
 /**

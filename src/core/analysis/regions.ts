@@ -1,0 +1,94 @@
+import type { Node } from 'web-tree-sitter';
+import type { LoopVerdict, ParallelRegionPlan } from '../model';
+import { nodeRange } from '../parse';
+import type { AnalysisContext } from './levelAnalysis';
+import { loopShape } from './loopShape';
+import { reinitialisedBeforeEveryUse } from './reinitialised';
+import { codeChildren, walk } from './syntax';
+
+const LOOP = /^(for|while|do)_statement$|^for_range_loop$/;
+
+/**
+ * One parallel region around a sequential (time) loop instead of one per step: when the body of
+ * `outer` is only loops the analysis proved parallel at their own level, plus plain expression
+ * statements between them (pointer swaps, resets), the rewrite can put `#pragma omp parallel`
+ * before `outer`, `#pragma omp for` on each inner loop and `#pragma omp single` around the
+ * statements in between. Every thread runs `outer` itself, so its counter must be private (declared
+ * in its header, or dead after it) and its bounds invariant; no jumps may leave it. Null otherwise.
+ */
+export function hoistedRegion(ctx: AnalysisContext, outer: Node, kids: readonly LoopVerdict[]): ParallelRegionPlan | null {
+  if (outer.type !== 'for_statement' || kids.length === 0) return null;
+  if (kids.some((k) => k.verdict !== 'parallel' || !k.clauses || !k.parallelRange || k.existingPragma || k.runtimeCheck)) return null;
+  const body = outer.childForFieldName('body');
+  if (!body || body.type !== 'compound_statement') return null;
+  const starts = new Set(kids.map((k) => k.parallelRange!.startOffset));
+  const single: Node[][] = [];
+  let run: Node[] = [];
+  for (const s of codeChildren(body)) {
+    if (LOOP.test(s.type)) {
+      if (!starts.has(s.startIndex)) return null;
+      if (run.length) single.push(run);
+      run = [];
+    } else if (s.type === 'expression_statement' && !hasCall(s)) run.push(s);
+    else return null;
+  }
+  if (run.length) single.push(run);
+  if (starts.size !== codeChildren(body).filter((s) => LOOP.test(s.type)).length) return null;
+  // Nothing may leave the loop early, and its own header must be a counted loop every thread runs alike.
+  let jumps = false;
+  walk(outer, (n) => {
+    if (n.type === 'break_statement' || n.type === 'return_statement' || n.type === 'goto_statement' || n.type === 'continue_statement' || n.type === 'throw_expression' || n.type === 'preproc_call') jumps = true;
+    return jumps ? false : undefined;
+  });
+  if (jumps) return null;
+  const shape = loopShape(outer, ctx.resolver, (name, at) => {
+    const d = ctx.resolver.resolve(name, at);
+    return d ? { symbol: d.key } : (ctx.file.intMacros.get(name) ?? 'unknown');
+  });
+  if (!('shape' in shape)) return null;
+  const s = shape.shape;
+  // Bounds must not be written in the loop (each thread evaluates them).
+  const written = new Set<string>();
+  walk(outer, (n) => {
+    if (n.type === 'assignment_expression' || n.type === 'update_expression') {
+      const t = n.childForFieldName('left') ?? n.childForFieldName('argument');
+      if (t?.type === 'identifier') written.add(ctx.resolver.resolve(t.text, t)?.key ?? t.text);
+    }
+    return undefined;
+  });
+  const counterKey = s.varDecl?.key ?? ctx.resolver.resolve(s.varName, outer.childForFieldName('condition') ?? outer)?.key;
+  // The counter is written only in the header: every thread steps through the same iterations.
+  let counterInBody = false;
+  walk(body, (n) => {
+    if (n.type === 'assignment_expression' || n.type === 'update_expression') {
+      const t = n.childForFieldName('left') ?? n.childForFieldName('argument');
+      if (t?.type === 'identifier' && ctx.resolver.resolve(t.text, t)?.key === counterKey) counterInBody = true;
+    }
+    return undefined;
+  });
+  if (counterInBody) return null;
+  for (const b of s.boundNodes) {
+    let bad = false;
+    walk(b, (n) => {
+      if (n.type === 'identifier' && written.has(ctx.resolver.resolve(n.text, n)?.key ?? n.text)) bad = true;
+      if (n.type === 'call_expression' || n.type === 'subscript_expression' || n.type === 'pointer_expression') bad = true;
+      return undefined;
+    });
+    if (bad) return null;
+  }
+  const priv: string[] = [];
+  if (!s.declaredInHeader) {
+    if (!s.varDecl || !reinitialisedBeforeEveryUse(s.varDecl, outer, ctx.facts, ctx.resolver)) return null;
+    priv.push(s.varName);
+  }
+  return {
+    range: nodeRange(outer),
+    private: priv,
+    loops: kids.map((k) => ({ range: k.parallelRange!, clauses: k.clauses! })),
+    single: single.map((r) => ({ ...nodeRange(r[0]), end: nodeRange(r[r.length - 1]).end, endOffset: r[r.length - 1].endIndex })),
+  };
+}
+
+function hasCall(n: Node): boolean {
+  return n.descendantsOfType('call_expression').length > 0 || n.descendantsOfType('lambda_expression').length > 0;
+}
