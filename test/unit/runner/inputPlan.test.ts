@@ -45,6 +45,8 @@ describe('input plan', () => {
       expect(sizes.some((s) => s > 2 * k)).toBe(true);
     }
     expect(sizes.some((s) => s >= 100_000)).toBe(true);
+    // n is a signed int: a negative size (no iterations in the original) is tried too.
+    expect(sizes).toContain(-1);
     // a is restrict: only c may overlap b (c is written; b is const and never the written one).
     expect([...new Set(plan.cases.filter((c) => c.alias).map((c) => `${c.alias!.param}->${c.alias!.of}`))]).toEqual(['c->b']);
     const ks = new Set(plan.cases.map((c) => c.scalars.k));

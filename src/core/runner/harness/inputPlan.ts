@@ -1,4 +1,4 @@
-import type { FunctionShape, Param, ScalarKind } from './signature';
+import type { FunctionShape, Param } from './signature';
 
 /**
  * Which inputs the generated driver runs a function on: a pure, seeded plan. Sizes cover 0–3,
@@ -108,8 +108,13 @@ function scalarValue(p: Param, k: number, rand: () => number, ints: Map<string, 
 
 /** Extent (elements per array) and estimated work for sizes of a shape. */
 export function extentOf(shape: FunctionShape, sizes: readonly number[]): { extent: number; work: number } {
+  return extentOfSizes(shape, [...sizes]);
+}
+
+function extentOfSizes(shape: FunctionShape, sizes: number[]): { extent: number; work: number } {
   if (sizes.length === 0) return { extent: 1, work: 1 };
   const depth = Math.min(3, Math.max(shape.loopDepth, sizes.length));
+  sizes = sizes.map((s) => Math.max(s, 0));
   const max = Math.max(...sizes);
   // One size bounding a 2-D nest usually means n×n arrays (a matrix indexed i*n+j).
   const extent = sizes.length === 1 ? (depth >= 2 ? sizes[0] * sizes[0] : sizes[0]) : sizes.reduce((a, b) => a * Math.max(b, 1), 1);
@@ -169,6 +174,11 @@ export function planInputs(shape: FunctionShape, options: PlanOptions): InputPla
     // 0–3 in every dimension together, then one dimension empty.
     for (const s of [0, 1, 2, 3]) add(Array(d).fill(s), `size ${s}`);
     if (d > 1) for (let j = 0; j < d; j++) add(Array.from({ length: d }, (_, i) => (i === j ? 0 : r(2, 7))), `dimension ${shape.sizeParams[j]} empty`);
+    // A negative signed size is defined for `i < n` loops (no iterations): a candidate that casts it to unsigned is not.
+    for (let j = 0; j < d; j++) {
+      if (shape.params.find((p) => p.name === shape.sizeParams[j])?.kind !== 'int') continue;
+      for (const neg of [-1, -r(2, 9)]) add(Array.from({ length: d }, (_, i) => (i === j ? neg : r(2, 7))), `negative ${shape.sizeParams[j]}`);
+    }
     // Every residue mod 32 in every dimension (so mod 8 and 16 too): unroll tails, vector tails.
     const span = depth >= 2 && d === 1 ? 1 : d >= 3 ? 1 : 5;
     for (let j = 0; j < d; j++) {
@@ -256,9 +266,4 @@ export function planInputs(shape: FunctionShape, options: PlanOptions): InputPla
     timing: { seed: options.seed, sizes: timingRec, scalars: timingScalars, mode: 'uniform', extent: extentOf(shape, timingSizes).extent, why: 'timing' },
     leftOut,
   };
-}
-
-/** The kinds a scalar of this parameter can take, for messages. */
-export function describeKind(kind: ScalarKind): string {
-  return kind === 'uint' ? 'unsigned integer' : kind === 'int' ? 'integer' : kind;
 }
