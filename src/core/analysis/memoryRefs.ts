@@ -15,15 +15,18 @@ import { rangeShape } from './nestShapes';
  * is refused here with the reason, because two of those names may be one object.
  */
 
-/** Pointer and array declarator levels of a declaration (`double *a[4]`: 1 pointer, 1 array). */
-function declaratorShape(d: Decl): { pointers: number; arrays: number } {
-  let pointers = 0;
-  let arrays = 0;
+/**
+ * The type constructors of a declaration from its name outwards, which is the order subscripts
+ * apply in: `double (*a)[4]` is ['pointer', 'array'] (a pointer to rows of 4), `double *a[4]` is
+ * ['array', 'pointer'] (an array of pointers), `double **a` is ['pointer', 'pointer'].
+ */
+function declaratorLevels(d: Decl): ('pointer' | 'array')[] {
+  const levels: ('pointer' | 'array')[] = [];
   for (let p = d.nameNode.parent; p && p.id !== d.declNode.id; p = p.parent) {
-    if (p.type === 'pointer_declarator') pointers++;
-    else if (p.type === 'array_declarator') arrays++;
+    if (p.type === 'pointer_declarator') levels.push('pointer');
+    else if (p.type === 'array_declarator') levels.push('array');
   }
-  return { pointers, arrays };
+  return levels;
 }
 
 /** Why a write target is not a plain place the analysis follows, or null when it is one. */
@@ -156,9 +159,12 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     const type = resolveType(d.typeText, ix);
     const typedefPointer = ix.typedefs.get(d.typeText.replace(/^const\s+/, '').trim())?.pointer === true;
     if (d.isArray || d.isPointer) {
-      const shape = declaratorShape(d);
-      if (typedefPointer || (depth > 1 && (shape.pointers > 0 || shape.arrays < depth))) {
-        findings.block('pointer-rows', `\`${n.text}\` goes through pointers stored in \`${d.name}\` (\`${d.typeText}\` with ${shape.pointers} pointer level(s)): different rows may be the same memory`, n);
+      // After the first subscript, every level must be an array (rows laid out in one object),
+      // not a pointer loaded from memory (rows that may be the same memory).
+      const levels = declaratorLevels(d);
+      const rowsThroughPointers = depth > 1 && (levels.length < depth || levels.slice(1, depth).some((l) => l === 'pointer'));
+      if (typedefPointer || rowsThroughPointers) {
+        findings.block('pointer-rows', `\`${n.text}\` goes through pointers stored in \`${d.name}\` (declared \`${d.declNode.text.split(/[=;]/)[0].trim()}\`): different rows may be the same memory`, n);
         return undefined;
       }
       if (ix.cxx && !plainElement(type, ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${d.typeText}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
