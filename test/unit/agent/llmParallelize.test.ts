@@ -37,13 +37,6 @@ const SCALE = `void scale(double *restrict y, const double *restrict x, int n) {
 }
 `;
 
-const HIST = `void histogram(const unsigned *x, int n, int *restrict h) {
-  for (int i = 0; i < n; i++) {
-    h[x[i] & 15u]++;
-  }
-}
-`;
-
 const INJECT = `int checksum(const int *v, int n) {
   int c = 0;
   for (int i = 0; i < n; i++) c = c * 31 + v[i];
@@ -79,13 +72,16 @@ describe('llmParallelize', () => {
   }, 240_000);
 
   it('puts the race checker report (variable, lines, source) into the repair prompt, and the fixed reply verifies', async () => {
-    server = await startScriptedServer([{ reply: '@hist-racy.md' }, { reply: '@hist-fixed.md' }]);
+    // Hand-made blocks that overlap by one element: no loop pragma for a static check to read, and
+    // the outputs still match (both threads write the same value); only Archer sees it.
+    server = await startScriptedServer([{ reply: '@chunks-racy.md' }, { reply: '@chunks-fixed.md' }]);
     const provider = openAiProvider({ baseURL: server.baseURL, model: 'scripted' });
-    const r = await llmParallelize({ source: src(HIST), functionName: 'histogram', target: 'openmp' }, provider, ctx());
+    const r = await llmParallelize({ source: src(SCALE), functionName: 'scale', target: 'openmp' }, provider, ctx(), { strategy: 'restructure' });
     expect(server.requests[0].body.messages[1].content).toMatch(/Known restructurings/);
     expect(r.attempts.map((a) => a.evidence?.verdict)).toEqual(['race', 'verified']);
-    expect(lastUser(server, 1)).toMatch(/data races:[\s\S]*line 4 `h\[x\[i\] & 15u\]\+\+;`/);
+    expect(lastUser(server, 1)).toMatch(/data races:[\s\S]*write at line 7 `for \(int i = t \* chunk; i < n && i <= \(t \+ 1\) \* chunk; i\+\+\) y\[i\] = 2\.0 \* x\[i\];`/);
     expect(r.best?.candidate.parent).toBe(r.attempts[0].candidate.id);
+    expect(r.best?.candidate.text.startsWith('#include <omp.h>\n')).toBe(true);
   }, 240_000);
 
   it('refuses a changed signature, prose and a reply cut off mid-code with reasons fed back; the gate catches an off-by-one; several blocks are read right', async () => {
