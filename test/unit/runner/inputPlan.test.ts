@@ -72,12 +72,18 @@ describe('input plan', () => {
     const text = `struct p { double x; };
 void cb(int n, double *x, double (*f)(double)) { for (int i = 0; i < n; i++) x[i] = f(x[i]); }
 void st(int n, struct p *q) { for (int i = 0; i < n; i++) q[i].x = 0; }
-void pp(int n, double **m) { for (int i = 0; i < n; i++) m[i][0] = 0; }`;
+void pp(int n, double **m) { for (int i = 0; i < n; i++) m[i][0] = 0; }
+static int tick(void) { static int calls; return ++calls; }
+int counter = 0;
+void st2(int n, double *x) { counter += tick(); for (int i = 0; i < n; i++) x[i] = 0; }`;
     const tree = await testParserHost().parse('c', text);
     expect(() => readFunctionShape(tree.rootNode, 'cb')).toThrow(/function pointer \(a callback/);
     expect(() => readFunctionShape(tree.rootNode, 'st')).toThrow(/parameter `q` of st has type `struct p \*`, an opaque struct/);
     expect(() => readFunctionShape(tree.rootNode, 'pp')).toThrow(/pointer to pointer/);
     expect(() => readFunctionShape(tree.rootNode, 'nothere')).toThrow(/no definition of nothere/);
+    const st2 = readFunctionShape(tree.rootNode, 'st2');
+    expect(st2.staticLocals).toEqual(['calls in tick']);
+    expect(st2.globals.map((g) => g.name)).toEqual(['counter']);
     tree.delete();
   });
 });

@@ -324,6 +324,7 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
   const leftOut: string[] = [];
   const extra = candShape.globals.filter((g) => !parsedOriginal.globals.some((o) => o.name === g.name));
   const shape: FunctionShape = { ...parsedOriginal, globals: [...parsedOriginal.globals, ...extra.filter((g) => orig.defines.has(g.name))] };
+  for (const v of new Set([...parsedOriginal.staticLocals, ...candShape.staticLocals])) leftOut.push(`static local ${v}: state the driver cannot read (only its effects on the outputs are compared)`);
   for (const g of extra) if (!orig.defines.has(g.name)) leftOut.push(`global ${g.name}: defined by the candidate only, nothing to compare it with`);
   // Facts come from the candidate's parsed text: its constants and its reductions.
   const facts = cand.facts;

@@ -261,7 +261,19 @@ export function readFunctionShape(root: Node, name: string): FunctionShape {
   const inConditions = loopConditionNames(body);
   const sizeParams = params.filter((p) => !p.pointer && (p.kind === 'int' || p.kind === 'uint') && inConditions.has(p.name)).map((p) => p.name);
   const globals = reachableGlobals(functions, fileVariables(root), name);
-  return { name, returnType, returnKind, params, sizeParams, loopDepth: Math.max(1, loopDepth(body)), globals, body: body.text };
+  const staticLocals: string[] = [];
+  for (const f of functions) {
+    walk(f, (n) => {
+      if (n.type === 'declaration' && n.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static')) {
+        for (const d of n.childrenForFieldName('declarator')) {
+          const v = declaredName(d);
+          if (v) staticLocals.push(`${v} in ${definitionName(f) ?? '?'}`);
+        }
+      }
+      return true;
+    });
+  }
+  return { name, returnType, returnKind, params, sizeParams, loopDepth: Math.max(1, loopDepth(body)), globals, staticLocals, body: body.text };
 }
 
 /** Value of an integer literal (`8192`, `0x2000`, `010`, `8192u`), or null for anything else. */

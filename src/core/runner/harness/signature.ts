@@ -40,6 +40,8 @@ export interface FunctionShape {
   /** Deepest nesting of loops in the body. */
   readonly loopDepth: number;
   readonly globals: readonly GlobalVar[];
+  /** `static` locals of the function and its callees: state the driver cannot reach (listed as left out). */
+  readonly staticLocals: readonly string[];
   /** The body's source text (pragmas included), for messages. */
   readonly body: string;
 }
