@@ -618,6 +618,12 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
       toolchainInfo.raceChecker = `compute-sanitizer racecheck (shared memory only) ${tc.computeSanitizer.version}`;
     }
 
+    // A candidate made from the user's file (no file of its own): report races at the lines of the
+    // user's file, not of the rewritten text (inserted pragma lines would shift them).
+    if (races.length > 0 && candidate.path !== null && candidate.path === original.path && candidate.text !== original.text) {
+      const toOriginal = lineMapper(original.text, candidate.text);
+      races = races.map((r) => ({ ...r, locations: r.locations.map((l) => (l.file === candidate.path ? { ...l, line: toOriginal(l.line) ?? l.line } : l)) }));
+    }
     if (races.length > 0) {
       const wrong = tests.some((t) => !t.passed) ? ' (outputs also differ)' : '';
       outcomes.push({ verdict: 'race', why: `data race${races.length > 1 ? 's' : ''}: ${races.map(describeRace).join('; ')}${wrong}` });
