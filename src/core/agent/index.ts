@@ -7,7 +7,7 @@ export { openAiProvider, meteredProvider, redactKey, type OpenAiProviderSettings
 export { llmParallelize, chooseStrategy, bundledParser, type LlmParallelizeOptions, type Strategy } from './llmParallelize';
 export { fitnessOf, passes, type FitnessOptions } from './fitness';
 export { extractCode, codeBlocks, pragmaAnswers, type ExtractedCode } from './reply';
-export { spliceFunction, spliceWholeFile, signatureOf, functionRange, type Spliced } from './splice';
+export { spliceFunction, spliceWholeFile, signatureOf, functionRange, unsafeConstructs, type Spliced } from './splice';
 export { pragmaRaces } from './factsCheck';
 export { SYSTEM_PROMPT, framedSource, factsText, promptId } from './prompts/common';
 export { ompPragmaPrompt, functionLoops, applyPragmaReply, type PromptLoop } from './prompts/ompPragma';
@@ -19,3 +19,4 @@ export { evidenceFeedback, repairMessage, compilerErrors } from './prompts/repai
 export { evolve, diffEdit, tournamentPick, selectSurvivors, type EvolveOptions, type EvolveBudget, type EvolveResult } from './evolve/evolve';
 export { DETERMINISTIC_OPERATORS, seededRng, scheduleOp, collapseOp, simdOp, parallelLevelOp, hoistRegionOp, numThreadsOp, procBindOp, reductionPartialsOp, type MutationOperator, type Mutant, type Rng } from './evolve/mutations';
 export { parseOmp, formatOmp, pragmaSites, type OmpPragma, type PragmaSite } from './evolve/pragma';
+export { llmHarness, checkHarnessText, type HarnessOutcome } from './tester';

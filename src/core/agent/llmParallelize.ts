@@ -15,6 +15,7 @@ import { applyPragmaReply, functionLoops, ompPragmaPrompt } from './prompts/ompP
 import { evidenceFeedback, repairMessage } from './prompts/repair';
 import { restructurePrompt } from './prompts/restructure';
 import { extractCode } from './reply';
+import { llmHarness } from './tester';
 import { functionRange, spliceFunction, spliceWholeFile } from './splice';
 
 /** Which prompt strategy proposes the rewrite. */
@@ -32,6 +33,8 @@ export interface LlmParallelizeOptions {
   readonly from?: Candidate;
   /** Feedback on `from` to open with (evolve's repair mutation). */
   readonly feedback?: string;
+  /** When the generated harness cannot drive the signature, ask the model for one (the Tester; default true). */
+  readonly tester?: boolean;
   readonly fitness?: FitnessOptions;
 }
 
@@ -81,8 +84,10 @@ function rejectedCandidate(request: AgentRequest, text: string, operator: string
  * candidate verifies or the rounds run out. Never throws for provider failures: the result says.
  */
 export async function llmParallelize(request: AgentRequest, provider: LlmProvider, ctx: AgentContext, options: LlmParallelizeOptions = {}): Promise<AgentResult> {
-  const parser = ctx.parser ?? bundledParser();
+  const parser = ctx.parser ?? ctx.session.parser ?? bundledParser();
   const { source, functionName, target } = request;
+  let settings = ctx.settings;
+  let testerTried = false;
   const meter = meteredProvider(provider);
   const attempts: Attempt[] = [];
   const base = options.from?.text ?? source.text;
@@ -188,7 +193,20 @@ export async function llmParallelize(request: AgentRequest, provider: LlmProvide
     ctx.progress?.report(`verifying ${candidate.id}`);
     let evidence: Evidence;
     try {
-      evidence = await verify(candidate, ctx.session, ctx.settings, { signal: ctx.signal, log: ctx.log, progress: ctx.progress });
+      evidence = await verify(candidate, ctx.session, settings, { signal: ctx.signal, log: ctx.log, progress: ctx.progress });
+      // The Tester: a signature the generated harness cannot drive gets a harness from the model, checked before use.
+      if (evidence.verdict === 'not-run' && /cannot generate a harness/i.test(evidence.summary) && !settings.harnessFile && options.tester !== false && !testerTried) {
+        testerTried = true;
+        ctx.progress?.report(`asking ${provider.name} for a test harness (tester)`);
+        const h = await llmHarness(request, meter.provider, { ...ctx, parser }, { whyNoHarness: evidence.summary.replace(/^cannot generate a harness for \S+: /, '') });
+        if (h.harnessFile) {
+          ctx.log?.info(`using the model's harness ${h.harnessFile}`);
+          settings = { ...settings, harnessFile: h.harnessFile };
+          evidence = await verify(candidate, ctx.session, settings, { signal: ctx.signal, log: ctx.log, progress: ctx.progress });
+        } else {
+          ctx.log?.info(`no usable harness from the model: ${h.reasons.join('; ')}`);
+        }
+      }
     } catch (e) {
       if (ctx.signal?.aborted) return done('cancelled');
       throw e;

@@ -59,7 +59,7 @@ function lineOf(node: Node, offsetLine = 0): number {
 }
 
 /** Preprocessor lines, `asm` and process calls in `node` that `originalText` does not have: each one a reason to refuse. */
-function unsafeConstructs(node: Node, originalText: string): string[] {
+export function unsafeConstructs(node: Node, originalText: string): string[] {
   const found: string[] = [];
   const original = stripComments(originalText);
   const visit = (n: Node) => {

@@ -116,7 +116,7 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 
 /** ParEVO-style evolution of one function's parallel rewrite; returns the best verified candidate so far when stopped. */
 export async function evolve(request: AgentRequest, options: EvolveOptions, ctx: AgentContext): Promise<EvolveResult> {
-  const parser = ctx.parser ?? bundledParser();
+  const parser = ctx.parser ?? ctx.session.parser ?? bundledParser();
   const clock = ctx.session.clock;
   const started = clock.now();
   const rng = seededRng(options.seed ?? 1);
