@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, varPoly } from './affine';
+import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, varPoly } from './affine';
 import type { LoopVar, MemRef } from './dependence';
 import { isContiguousContainer, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
@@ -77,7 +77,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : x instanceof Map ? x : parsePoly(x as Node, refNameValue, refCallValue))) : null;
     let delinearisedBy: string | null = null;
     if (dims && dims.length === 1 && dims[0]) {
-      const split = delinearise(dims[0], loops);
+      const split = delinearise(dims[0], loops, nest.outerLoops);
       if (split) {
         dims = split.dims;
         delinearisedBy = split.by;
@@ -230,8 +230,40 @@ export function subscriptChain(n: Node): { base: Node; dims: Node[]; unknown: bo
   return { base, dims, unknown };
 }
 
-/** Splits `i*n + j` into `[i][j]` when `0 <= j < n` follows from j's loop bounds (a linearised 2-D array). */
-function delinearise(p: ReturnType<typeof parsePoly> & object, loops: readonly LoopVar[]): { dims: ReturnType<typeof parsePoly>[]; by: string } | null {
+/**
+ * The smallest (or largest) value of `p` over the loops' ranges, as a polynomial in the symbols
+ * left: each loop counter is replaced by its own bound (min for a positive coefficient, max for a
+ * negative one, and the other way round for 'max'), a few times over. Null with products of counters.
+ */
+function extreme(p: Poly, which: 'min' | 'max', loops: readonly LoopVar[]): Poly | null {
+  let cur: Poly = p;
+  for (let round = 0; round < 4; round++) {
+    let next: Poly = new Map();
+    let changed = false;
+    for (const [m, c] of cur) {
+      const lv = m && !m.includes('*') ? loops.find((l) => l.key === m) : undefined;
+      if (m.includes('*') && m.split('*').some((v) => loops.some((l) => l.key === v))) return null;
+      if (!lv) {
+        next = addPoly(next, new Map([[m, c]]));
+        continue;
+      }
+      const bound = (c > 0) === (which === 'min') ? lv.min : lv.max;
+      if (!bound) return null;
+      next = addPoly(next, bound, c);
+      changed = true;
+    }
+    cur = next;
+    if (!changed) return cur;
+  }
+  return null;
+}
+
+/**
+ * Splits `i*n + j` into `[i][j]` when `0 <= j < n` follows from j's loop bounds (a linearised 2-D
+ * array), recursively for `(i*n + j)*n + k`; j may also be the counter of a loop around the analysed
+ * one (`outer`, e.g. LU's k), whose bounds hold throughout.
+ */
+function delinearise(p: ReturnType<typeof parsePoly> & object, loops: readonly LoopVar[], outer: readonly LoopVar[] = []): { dims: ReturnType<typeof parsePoly>[]; by: string } | null {
   const loopKeys = new Set(loops.map((l) => l.key));
   const products = [...p.keys()].filter((m) => m.includes('*'));
   if (products.length === 0) return null;
@@ -248,22 +280,34 @@ function delinearise(p: ReturnType<typeof parsePoly> & object, loops: readonly L
         high.set(parts.join('*'), c);
       } else low.set(m, c);
     }
-    if ([...high.keys(), ...low.keys()].some((m) => m.includes('*') || m === s)) continue;
+    if ([...low.keys()].some((m) => m.includes('*') || m === s) || high.has(s)) continue;
     // The low part must be v + k with 0 <= v + k <= s - 1 for every v the loop takes.
     const lowVars = [...low.keys()].filter((m) => m !== '');
     if (lowVars.length !== 1 || low.get(lowVars[0]) !== 1) continue;
-    const lv = loops.find((l) => l.key === lowVars[0]);
+    const lv = loops.find((l) => l.key === lowVars[0]) ?? outer.find((l) => l.key === lowVars[0]);
     if (!lv || !lv.min || !lv.max) continue;
     const k = low.get('') ?? 0;
-    const minOk = isConstant(lv.min) && constantOf(lv.min) + k >= 0;
-    const maxPoly = new Map(lv.max);
+    // Bounds that mention other loop counters (`j = k + 1`, `j <= i`) use those counters' bounds.
+    const vars = [...loops, ...outer];
+    const lvMin = extreme(lv.min, 'min', vars);
+    const lvMax = extreme(lv.max, 'max', vars);
+    if (!lvMin || !lvMax) continue;
+    const minOk = isConstant(lvMin) && constantOf(lvMin) + k >= 0;
+    const maxPoly = new Map(lvMax);
     maxPoly.set(s, (maxPoly.get(s) ?? 0) - 1);
     if (maxPoly.get(s) === 0) maxPoly.delete(s);
     // max + k - (s - 1) must be a constant <= 0.
     const slack = [...maxPoly.entries()];
     const onlyConst = slack.every(([m]) => m === '');
     const maxOk = onlyConst && (maxPoly.get('') ?? 0) + k + 1 <= 0;
-    if (minOk && maxOk) return { dims: [high, low], by: s };
+    if (!minOk || !maxOk) continue;
+    // `(i*n + j)*n + k`: the high part may itself be linearised.
+    if ([...high.keys()].some((m) => m.includes('*'))) {
+      const inner = delinearise(high, loops, outer);
+      if (!inner) continue;
+      return { dims: [...inner.dims, low], by: `${inner.by},${s}` };
+    }
+    return { dims: [high, low], by: s };
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { isLoopNode, type LineWindow, nodeRange, toNest } from '../parse';
 import { checkPragma, parsePragma, pragmaBefore } from './existingPragma';
 import { FunctionFacts } from './functionFacts';
 import { type AnalysisContext, analyseLevel, childLoops, type LevelResult } from './levelAnalysis';
+import { judgeRegionCount } from '../transform/openmp/costModel';
 import { hoistedRegion } from './regions';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
@@ -75,6 +76,11 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
         const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck };
         // A parallel loop alone in a sequential (time) loop: one thread team for all its steps.
         const region = parent && !pragma ? hoistedRegion(ctx, parent, [verdict]) : null;
+        const tooMany = judgeRegionCount(result.facts.work.enclosingLoops);
+        if (tooMany) {
+          out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons: [...reasons, { code: tooMany.code, message: tooMany.message, range: nodeRange(loop) }], facts: result.facts });
+          return;
+        }
         out.push(region ? { ...verdict, region } : verdict);
       } else {
         out.push({

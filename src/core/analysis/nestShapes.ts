@@ -29,6 +29,8 @@ export interface NestShapes {
   readonly callValue: (call: Node) => NameValue;
   /** The declaration key a shape's induction variable resolves to. */
   readonly loopVarKey: (s: LoopShape) => string;
+  /** Counted loops around the analysed one in its function (their counters are constant inside it), innermost last. */
+  readonly outerLoops: readonly LoopVar[];
 }
 
 /**
@@ -125,7 +127,18 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   const loopVars = new Map<number, LoopVar>();
   for (const [id, s] of shapes) loopVars.set(id, { key: loopVarKey(s), name: s.varName, min: s.min, max: s.max });
   const ownKey = shape ? loopVarKey(shape) : null;
-  return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey };
+  // Loops around the analysed one: inside it their counters are constants within known bounds.
+  const outerLoops: LoopVar[] = [];
+  for (let p = loop.parent; p && p.type !== 'function_definition' && p.type !== 'lambda_expression'; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const r = loopShape(p, resolver, baseNameValue, callValue);
+    if (!('shape' in r)) continue;
+    const key = loopVarKey(r.shape);
+    // Only when the analysed loop changes neither the counter nor its bounds.
+    if (variant.has(key) || [...polyVars(r.shape.min), ...polyVars(r.shape.max)].some((v) => variant.has(v) || variant.has(symbolOwner(v)))) continue;
+    outerLoops.unshift({ key, name: r.shape.varName, min: r.shape.min, max: r.shape.max });
+  }
+  return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
 }
 
 /** The key of a range-for's implicit element index (it has no name in the source). */

@@ -61,4 +61,18 @@ describe('C++ as HPC people write it (issue #7 §2)', () => {
     expect(unknownStart.verdict).not.toBe('parallel');
     expect(unknownStart.reasons.map((r) => r.code)).toContain('conditional-write');
   });
+
+  it('delinearises a[(i*n + j)*n + k] and a[i*n + j] with j <= i, and refuses a region per iteration of two sequential loops', async () => {
+    const [heat] = await cpp('void f(int n, double *__restrict__ out, const double *__restrict__ in) {\n  for (int i = 1; i < n - 1; i++)\n    for (int j = 1; j < n - 1; j++)\n      for (int k = 1; k < n - 1; k++)\n        out[(i * n + j) * n + k] = in[(i * n + j) * n + k - 1] + in[((i - 1) * n + j) * n + k];\n}\n');
+    expect(heat.verdict, why(heat)).toBe('parallel');
+    expect(heat.parallelLevel).toBe(1);
+    const [syrk] = await cpp('void f(int n, double *__restrict__ c, const double *__restrict__ a) {\n  for (int i = 0; i < n; i++)\n    for (int j = 0; j <= i; j++) c[i * n + j] += a[i] * a[j];\n}\n');
+    expect(syrk.verdict, why(syrk)).toBe('parallel');
+    expect(syrk.clauses?.schedule).toBe('dynamic');
+    const [lu] = await cpp('void f(int n, double *a) {\n  int i, j, k;\n  for (k = 0; k < n; k++)\n    for (i = k + 1; i < n; i++)\n      for (j = k + 1; j < n; j++) a[i * n + j] -= a[i * n + k] * a[k * n + j];\n}\n');
+    expect(lu.verdict).not.toBe('parallel');
+    const [inner] = await cpp('void f(int n, int steps, double *__restrict__ a, const double *__restrict__ b) {\n  for (int t = 0; t < steps; t++)\n    for (int i = 0; i < n; i++)\n      for (int j = 0; j < n; j++) a[j] += b[i * n + j];\n}\n');
+    expect(inner.verdict).toBe('not-parallel');
+    expect(inner.reasons.at(-1)?.message).toMatch(/nested in 2 sequential loops/);
+  });
 });

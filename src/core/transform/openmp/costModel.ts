@@ -34,3 +34,16 @@ export function judgeCost(facts: LoopFacts): CostJudgement | null {
   }
   return null;
 }
+
+/**
+ * A parallel loop inside two or more sequential loops would start a thread team (or, with one
+ * region hoisted out, pass a barrier) once per iteration of all of them, n² times: seen 17x slower
+ * than serial on heat3d's innermost loop. One enclosing (time) loop is fine.
+ */
+export function judgeRegionCount(enclosingLoops: number): CostJudgement | null {
+  if (enclosingLoops < 2) return null;
+  return {
+    code: 'too-small',
+    message: `the only parallel level is nested in ${enclosingLoops} sequential loops: threads would start (or wait at a barrier) once per iteration of all of them, which costs more than the loop saves; ParaForge keeps it sequential`,
+  };
+}
