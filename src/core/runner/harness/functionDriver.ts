@@ -389,7 +389,8 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
       { name: driverName, text: driverFor(s), compile: true },
       { name: s.fileName, text: sideText(s), compile: false },
     ],
-    checkArgs: ['check', ...args(plan.cases)],
+    // A CUDA context per forked case would cost more than the cases: CUDA files run them in-process.
+    checkArgs: [language === 'cuda-cpp' ? 'inline' : 'check', ...args(plan.cases)],
     timeArgs: ['time', ...args([plan.timing])],
     raceArgs: [
       ['inline', ...args([plan.raceSmall])],

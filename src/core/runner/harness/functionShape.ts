@@ -259,6 +259,16 @@ export function readFunctionShape(root: Node, name: string): FunctionShape {
     if (found) throw new HarnessUnsupportedError(`${name} calls ${found}() (hidden global state or I/O the harness cannot replay)`);
   }
   const inConditions = loopConditionNames(body);
+  // An allocation or copy of `n * sizeof(T)` also sizes the buffers (a CUDA host function launches
+  // its kernel instead of looping).
+  walk(body, (n) => {
+    if (n.type === 'binary_expression' && (n.childForFieldName('operator')?.type ?? n.children.find((c) => c && !c.isNamed)?.type) === '*') {
+      const [a, b] = [n.childForFieldName('left'), n.childForFieldName('right')];
+      const other = a?.type === 'sizeof_expression' ? b : b?.type === 'sizeof_expression' ? a : null;
+      if (other) walk(other, (c) => void (c.type === 'identifier' && inConditions.add(c.text)));
+    }
+    return true;
+  });
   const sizeParams = params.filter((p) => !p.pointer && (p.kind === 'int' || p.kind === 'uint') && inConditions.has(p.name)).map((p) => p.name);
   const globals = reachableGlobals(functions, fileVariables(root), name);
   const staticLocals: string[] = [];
