@@ -5,7 +5,7 @@ import { parseIntegerLiteral } from './literals';
 import type { AnalysisContext } from './levelAnalysis';
 import type { Decl } from './scope';
 import type { SoundIndex } from './soundIndex';
-import { calleeName, contains, operatorOf, unparen, walk } from './syntax';
+import { calleeName, contains, operatorOf, unparen } from './syntax';
 
 const ARITHMETIC = /^(?:(?:const|volatile|signed|unsigned|short|long|int|char|float|double|bool|_Bool)\s*)+$|^(?:std::)?(?:size_t|ssize_t|ptrdiff_t|u?int(?:8|16|32|64)_t|u?int_(?:fast|least)(?:8|16|32|64)_t|u?intptr_t|u?intmax_t)$/;
 
@@ -103,46 +103,69 @@ function surelyRuns(loop: Node): boolean {
   return (op === '<' && lb < ub) || (op === '<=' && lb <= ub);
 }
 
+/** The element type `x[i]` or `*x` reads, when `x` is a plain name: pointer/array base type, or a container's element. */
+function elementType(base: Node, depth: number, ctx: AnalysisContext, ix: SoundIndex): string | null {
+  if (base.type !== 'identifier') return null;
+  const d = ctx.resolver.resolve(base.text, base);
+  if (!d) return null;
+  const t = resolveType(d.typeText, ix);
+  if (d.isPointer || d.isArray) return t;
+  return containerElement(t, depth);
+}
+
+const INT_RESULT = new Set(['<', '>', '<=', '>=', '==', '!=', '&&', '||']);
+
 /** True when an expression may have a floating-point (or unknown) type. */
 function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {
-  let floating = false;
-  walk(expr, (n) => {
-    if (floating) return false;
-    switch (n.type) {
-      case 'number_literal':
-        if (!/^0[xX]/.test(n.text) && /[.eE]|[fF]$/.test(n.text)) floating = true;
-        return false;
-      case 'cast_expression': {
-        const t = resolveType(n.childForFieldName('type')?.text ?? '', ix);
-        if (!isArithmeticType(t) || isFloatingType(t)) floating = true;
-        return false;
-      }
-      case 'sizeof_expression':
-        return false;
-      case 'call_expression': {
-        const name = calleeName(n) ?? '';
-        if (!/^(?:abs|labs|llabs)$/.test(name)) floating = true;
-        return false;
-      }
-      case 'field_expression':
-        floating = true;
-        return false;
-      case 'identifier': {
-        if (n.parent?.type === 'call_expression') return false;
-        const d = ctx.resolver.resolve(n.text, n);
-        if (!d) {
-          if (!ix.nameCounts.has(n.text) && !ctx.file.enumerators.has(n.text)) floating = true;
-          return false;
-        }
-        const t = resolveType(d.typeText, ix);
-        if (!isArithmeticType(t) || isFloatingType(t)) floating = true;
-        return false;
-      }
-      default:
-        return undefined;
+  const n = unparen(expr);
+  const isInt = (t: string | null) => t !== null && isArithmeticType(t) && !isFloatingType(t);
+  switch (n.type) {
+    case 'number_literal':
+      return !/^0[xX]/.test(n.text) && /[.eE]|[fF]$/.test(n.text);
+    case 'char_literal':
+    case 'true':
+    case 'false':
+    case 'sizeof_expression':
+      return false;
+    case 'binary_expression': {
+      // Comparisons and logical operators give an int whatever their operands.
+      if (INT_RESULT.has(operatorOf(n))) return false;
+      return mayBeFloating(n.childForFieldName('left') as Node, ctx, ix) || mayBeFloating(n.childForFieldName('right') as Node, ctx, ix);
     }
-  });
-  return floating;
+    case 'unary_expression':
+      if (operatorOf(n) === '!') return false;
+      return mayBeFloating(n.childForFieldName('argument') as Node, ctx, ix);
+    case 'conditional_expression':
+      return mayBeFloating(n.childForFieldName('consequence') as Node, ctx, ix) || mayBeFloating(n.childForFieldName('alternative') as Node, ctx, ix);
+    case 'cast_expression':
+      return !isInt(resolveType(n.childForFieldName('type')?.text ?? '', ix));
+    case 'subscript_expression': {
+      let base: Node = n;
+      let depth = 0;
+      while (base.type === 'subscript_expression') {
+        depth++;
+        base = unparen(base.childForFieldName('argument') as Node);
+      }
+      return !isInt(elementType(base, depth, ctx, ix));
+    }
+    case 'pointer_expression':
+      if (!n.text.trimStart().startsWith('*')) return true;
+      return !isInt(elementType(unparen(n.childForFieldName('argument') as Node), 1, ctx, ix));
+    case 'call_expression': {
+      const name = calleeName(n) ?? '';
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+      // Integer in, integer out: abs and min/max of integers; container sizes.
+      if (/^(?:std::)?(?:abs|labs|llabs|min|max)$/.test(name)) return args.length === 0 || args.some((a) => mayBeFloating(a, ctx, ix));
+      return !/^\.(?:size|length)$/.test(name);
+    }
+    case 'identifier': {
+      const d = ctx.resolver.resolve(n.text, n);
+      if (!d) return !ctx.file.enumerators.has(n.text) && !ix.localEnumerators.has(n.text) && ctx.file.intMacros.get(n.text) === undefined;
+      return d.isPointer || d.isArray || !isInt(resolveType(d.typeText, ix));
+    }
+    default:
+      return true;
+  }
 }
 
 /**

@@ -11,11 +11,9 @@ describe('scalar classification', () => {
     ['s = s - a[i];', 'double s = 0.0;', '-'],
     ['s *= a[i];', 'double s = 1.0;', '*'],
     ['s = s * a[i];', 'double s = 1.0;', '*'],
-    ['if (a[i] > s) s = a[i];', 'double s = -1e300;', 'max'],
-    ['if (s < a[i]) s = a[i];', 'double s = -1e300;', 'max'],
-    ['if (a[i] < s) s = a[i];', 'double s = 1e300;', 'min'],
-    ['s = fmax(s, a[i]);', 'double s = -1e300;', 'max'],
-    ['s = fmin(a[i], s);', 'double s = 1e300;', 'min'],
+    ['if (u[i] > x) x = u[i];', 'unsigned x = 0u;', 'max'],
+    ['if (x < u[i]) x = u[i];', 'unsigned x = 0u;', 'max'],
+    ['if (u[i] < x) x = u[i];', 'unsigned x = ~0u;', 'min'],
     ['x &= u[i];', 'unsigned x = ~0u;', '&'],
     ['x |= u[i];', 'unsigned x = 0u;', '|'],
     ['x ^= u[i];', 'unsigned x = 0u;', '^'],
@@ -29,6 +27,19 @@ describe('scalar classification', () => {
     expect(v.clauses?.reduction).toEqual([{ op, var: decl.split(' ')[1] }]);
     expect(v.clauses?.private).toEqual([]);
     expect(v.clauses?.lastprivate).toEqual([]);
+  });
+
+  // Issue #7: NaN and -0.0 make OpenMP's max/min differ from the if-idiom and from fmax/fmin.
+  it.each([
+    ['if (a[i] > s) s = a[i];', 'double s = -1e300;'],
+    ['if (s < a[i]) s = a[i];', 'double s = -1e300;'],
+    ['if (a[i] < s) s = a[i];', 'double s = 1e300;'],
+    ['s = fmax(s, a[i]);', 'double s = -1e300;'],
+    ['s = fmin(a[i], s);', 'double s = 1e300;'],
+  ])('`%s` on doubles is refused (floating min/max)', async (update, decl) => {
+    const v = await verdictOf(`  ${decl}\n  for (int i = 0; i < N; i++) { ${update} }\n  printf("%g\\n", s);`);
+    expect(v.verdict).not.toBe('parallel');
+    expect(v.reasons.map((r) => r.code)).toContain('float-minmax');
   });
 
   it('a temporary written before it is read in every iteration is private', async () => {
