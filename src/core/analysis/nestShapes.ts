@@ -136,6 +136,20 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     const key = loopVarKey(r.shape);
     // Only when the analysed loop changes neither the counter nor its bounds.
     if (variant.has(key) || [...polyVars(r.shape.min), ...polyVars(r.shape.max)].some((v) => variant.has(v) || variant.has(symbolOwner(v)))) continue;
+    // Nor may the outer loop's own body change its bounds or counter (then k < m would not hold throughout).
+    const boundKeys = new Set([...polyVars(r.shape.min), ...polyVars(r.shape.max)].map(symbolOwner));
+    let changed = false;
+    const outerBody = p.childForFieldName('body');
+    if (outerBody) walk(outerBody, (n) => {
+      if (n.type === 'assignment_expression' || n.type === 'update_expression') {
+        const t = n.childForFieldName('left') ?? n.childForFieldName('argument');
+        const k = t?.type === 'identifier' ? resolver.resolve(t.text, t)?.key : undefined;
+        if (k !== undefined && (boundKeys.has(k) || k === key)) changed = true;
+      }
+      if (n.type === 'call_expression' && boundKeys.size > 0) changed = true;
+      return changed ? false : undefined;
+    });
+    if (changed) continue;
     outerLoops.unshift({ key, name: r.shape.varName, min: r.shape.min, max: r.shape.max });
   }
   return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
