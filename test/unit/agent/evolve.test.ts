@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { evolve, parseOmp, seededRng, selectSurvivors, tournamentPick, type AgentContext, type Attempt } from '../../../src/core/agent';
+import { afterEach, describe, expect, it } from 'vitest';
+import { evolve, openAiProvider, parseOmp, seededRng, selectSurvivors, tournamentPick, type AgentContext, type Attempt } from '../../../src/core/agent';
 import type { Candidate, CandidateSource } from '../../../src/core/model';
 import { createSession } from '../../../src/core/pipeline';
 import { testParserHost } from '../../helpers/paths';
+import { startScriptedServer, type ScriptedServer } from '../../helpers/scriptedLlmServer';
 
 /**
  * The evolve loop with deterministic mutations and the real gate. Wall-clock speedups on a shared
@@ -11,6 +12,11 @@ import { testParserHost } from '../../helpers/paths';
  */
 
 const parser = testParserHost();
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 const TRI = `#include <stdio.h>
 #include <stdlib.h>
 static void lower(int n, const double *restrict x, double *restrict out) {
@@ -106,6 +112,26 @@ describe('evolve (deterministic mutations, real gate)', () => {
     expect(r.best?.candidate.origin).toBe('rules');
     expect(r.best?.evidence?.verdict).toBe('verified');
     expect(r.attempts.filter((a) => a.generation === 1 && a.evidence)).toHaveLength(0);
+  }, 300_000);
+
+  it('with a provider, children also come from the model (lineage: operator, parent, prompt id) and the token budget stops the run', async () => {
+    server = await startScriptedServer([{ reply: '@lower-chunked.md' }]);
+    const provider = openAiProvider({ baseURL: server.baseURL, model: 'scripted' });
+    const r = await evolve(
+      { source, functionName: 'lower', target: 'openmp' },
+      { generations: 3, population: 2, seed: 2, provider, llmShare: 1, budget: { tokens: 1 }, fitness: (e, c) => (e.verdict === 'verified' ? simulatedSpeedup(c) : 0) },
+      ctx(),
+    );
+    const llm = r.attempts.filter((a) => a.candidate.operator === 'llm-rewrite');
+    expect(llm.length).toBeGreaterThan(0);
+    expect(llm[0].candidate.origin).toBe('evolve');
+    expect(llm[0].candidate.parent).toBe(r.firstPassing!.candidate.id);
+    expect(llm[0].candidate.promptId).toMatch(/^restructure-/);
+    expect(llm[0].evidence?.verdict).toBe('verified');
+    expect(server.requests[0].body.messages.at(-1)!.content).toMatch(/The current version was judged: It is correct\. Speedup/);
+    expect(r.tokens.completionTokens).toBeGreaterThan(0);
+    expect(r.stoppedBecause).toBe('token budget (1) spent');
+    expect(r.generations).toBe(1);
   }, 300_000);
 
   it('selection: tournaments favour the fitter, survivors keep the elites and distinct texts', () => {

@@ -137,6 +137,7 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
   const seenTexts = new Set<string>([source.text]);
   let evaluated = 0;
   let generation = 0;
+  let completed = 0;
   let stopped: string | null = null;
   let llmError: LlmError | null = null;
   let firstPassing: Attempt | null = null;
@@ -159,7 +160,7 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
       tokens: tokens(),
       stoppedBecause: why,
       firstPassing,
-      generations: generation,
+      generations: completed,
       evaluated,
       elapsedSeconds: elapsed(),
       ...(llmError ? { error: { kind: llmError.kind, message: llmError.message } } : {}),
@@ -275,12 +276,12 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
     await Promise.all(llmChildren);
     population = selectSurvivors([...population, ...judged], populationSize, elites, tournament, rng);
     const best = population[0];
+    completed = generation;
     ctx.log?.info(`evolve generation ${generation}: best fitness ${best.fitness.toFixed(2)} (${best.candidate.description})`);
     if (ctx.signal?.aborted) {
       stopped = 'cancelled';
       break;
     }
   }
-  if (generation > generations) generation = generations;
   return result(stopped ?? `${generations} generations done`);
 }
