@@ -96,6 +96,19 @@ describe('llmParallelize', () => {
     expect(r.best?.candidate.text).toBe(SCALE.replace('  for', '  #pragma omp parallel for\n  for'));
   }, 240_000);
 
+  it('the gate catches subtle bugs and the reason goes back: an uninitialised read (static check), a bug only above n = 1000', async () => {
+    server = await startScriptedServer([{ reply: '@scale-uninit.md' }, { reply: '@scale-threshold.md' }, { reply: '@scale-good.md' }]);
+    const provider = openAiProvider({ baseURL: server.baseURL, model: 'scripted' });
+    const r = await llmParallelize({ source: src(SCALE), functionName: 'scale', target: 'openmp' }, provider, ctx(), { strategy: 'restructure' });
+    const verdicts = r.attempts.map((a) => a.evidence?.verdict);
+    expect(verdicts[1]).toBe('wrong-output');
+    expect(verdicts[2]).toBe('verified');
+    // An uninitialised read is refused statically (-Wuninitialized) or caught by pattern-initialised locals.
+    expect(['rejected', 'wrong-output']).toContain(verdicts[0]);
+    expect(lastUser(server, 1)).toMatch(/refused it before running|different results/);
+    expect(lastUser(server, 2)).toMatch(/different results[\s\S]*"n":(1\d{3}|[2-9]\d{3})/);
+  }, 240_000);
+
   it('treats source text as data: an injected instruction changes nothing outside the function, and a process call is refused', async () => {
     server = await startScriptedServer([{ reply: '@inject-obey.md' }, { reply: '@inject-outside.md' }]);
     const provider = openAiProvider({ baseURL: server.baseURL, model: 'scripted' });

@@ -46,7 +46,7 @@ export function evidenceFeedback(evidence: Evidence, candidateText: string): str
     case 'timeout':
       return `It fails when run: ${evidence.summary}\n${cap(evidence.log.split('\n').slice(-12).join('\n'), 900)}`;
     case 'rejected':
-      return `A static check refused it before running: ${(evidence.staticFindings ?? []).map((f) => `${f.message}${f.line ? ` (line ${f.line})` : ''}`).join('; ') || evidence.summary}`;
+      return `A static check refused it before running: ${(evidence.staticFindings ?? []).map((f) => `${f.message}${f.line && !f.message.includes(`line ${f.line}`) ? ` (line ${f.line})` : ''}`).join('; ') || evidence.summary}`;
     case 'verified': {
       const t = evidence.timings.map((x) => `${x.threads ?? x.ranks}: ${x.speedup.toFixed(2)}x`).join(', ');
       return `It is correct. Speedup over the serial original by ${evidence.timings[0]?.ranks !== undefined ? 'ranks' : 'threads'}: ${t}. Make it faster without changing results.`;
