@@ -56,7 +56,36 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
     if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
     return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options))];
   }
-  return [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))];
+  return bracedIfBody(text, verdict.parallelRange, [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))]);
+}
+
+/** The code before `offset`, without trailing white space and comments. */
+function codeBefore(text: string, offset: number): string {
+  let t = text.slice(Math.max(0, offset - 2000), offset);
+  for (;;) {
+    const before = t;
+    t = t.trimEnd();
+    if (t.endsWith('*/')) t = t.slice(0, Math.max(0, t.lastIndexOf('/*')));
+    const lastLine = t.slice(t.lastIndexOf('\n') + 1);
+    const slash = lastLine.indexOf('//');
+    if (slash >= 0) t = t.slice(0, t.length - lastLine.length + slash);
+    if (t === before) return t;
+  }
+}
+
+/**
+ * A loop that is the whole body of a `for`/`while`/`if`/`else` without braces gets them around the
+ * pragma and the loop: a pragma line is not a statement in every parser's eyes (tree-sitter reads
+ * `for (…)\n#pragma omp …\nfor (…)` as broken code).
+ */
+function bracedIfBody(text: string, range: SourceRange, edits: TextEdit[]): TextEdit[] {
+  const prev = codeBefore(text, range.startOffset);
+  if (!/(\)|\belse|\bdo)$/.test(prev)) return edits;
+  const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, range.startOffset))?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const open = edits[0];
+  return [{ ...open, newText: `${open.startOffset === lineStart ? indent : ''}{${eol}${open.newText}` }, { startOffset: range.endOffset, endOffset: range.endOffset, newText: `${eol}${indent}}` }];
 }
 
 /**
@@ -66,7 +95,7 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
  */
 export function regionEdits(text: string, region: ParallelRegionPlan, options: OpenMpOptions = {}): TextEdit[] {
   const priv = region.private.length ? ` private(${region.private.join(', ')})` : '';
-  const edits: TextEdit[] = [insertBeforeLoop(text, region.range, `#pragma omp parallel${priv}`)];
+  const edits: TextEdit[] = bracedIfBody(text, region.range, [insertBeforeLoop(text, region.range, `#pragma omp parallel${priv}`)]);
   for (const l of region.loops) edits.push(insertBeforeLoop(text, l.range, pragmaText(l.clauses, options).replace(/^#pragma omp parallel for/, '#pragma omp for')));
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   for (const s of region.single) {
