@@ -227,6 +227,8 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
             for (const a of r.attempts) {
               const op = parent.fitness > 0 ? 'llm-rewrite' : 'llm-repair';
               const c: Candidate = { ...a.candidate, origin: 'evolve', operator: op, parent: parent.candidate.id };
+              // Deterministic mutations never re-judge a text the model already produced.
+              seenTexts.add(c.text);
               const scored = a.evidence ? { ...a, candidate: c, generation, fitness: fitnessFn(a.evidence, c) } : { ...a, candidate: c, generation };
               attempts.push(scored);
               if (a.evidence) evaluated++;
