@@ -123,6 +123,8 @@ Measured on the GPU machine's CPU (${model}, 16 cores; ${date}) with \`bench/evo
 serial (the suite's large sizes; triangular at 20000). Fitness is the candidate's speedup over the serial original at 16
 threads (median of 3 timed runs after a warm-up); generation 0 is the rules engine's own rewrite.
 Raw results: \`bench/results/evolve-h200-16/\` (one JSON per kernel with every candidate and its lineage).
+The CLI that ran there was built from commit 71f8d11 with the agent of 3b3b089 (\`bench/evolve-prepare.sh\`), i.e. the gate
+before its static checks and wider thread sweep (b6e88a7) landed.
 
 | Kernel | Function | Rules rewrite (search) | Evolve best (search) | Search gain | Best candidate's mutations | Judged | Re-timed 16 threads: rules → best | Re-timed gain | Race check here (Archer, 2 threads) |
 | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |
