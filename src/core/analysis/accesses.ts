@@ -235,7 +235,7 @@ export function subscriptChain(n: Node): { base: Node; dims: Node[]; unknown: bo
  * left: each loop counter is replaced by its own bound (min for a positive coefficient, max for a
  * negative one, and the other way round for 'max'), a few times over. Null with products of counters.
  */
-function extreme(p: Poly, which: 'min' | 'max', loops: readonly LoopVar[]): Poly | null {
+export function extreme(p: Poly, which: 'min' | 'max', loops: readonly LoopVar[]): Poly | null {
   let cur: Poly = p;
   for (let round = 0; round < 4; round++) {
     let next: Poly = new Map();

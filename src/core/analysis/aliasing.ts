@@ -5,6 +5,8 @@ import { type Findings, reason } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { dependencesAt } from './loopDependences';
 import type { LoopScan } from './loopScan';
+import { extreme } from './accesses';
+import { addPoly, constantOf, isConstant, type Poly, polyText } from './affine';
 import { isContiguousContainer } from './containers';
 import type { Decl } from './scope';
 
@@ -21,6 +23,8 @@ export interface AliasResult {
   readonly facts: readonly AliasFact[];
   /** Conditions under which the loop is parallel, checked at run time (`&x != &y` for two containers). */
   readonly runtimeChecks: readonly string[];
+  /** For may-alias pointer parameters: a C condition that the ranges the loop touches do not overlap, or null. */
+  readonly overlapCheck: string | null;
 }
 
 /** Groups references by the declaration of their base array, in first-seen order. */
@@ -46,6 +50,8 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
   const aliasPairs: [string, string][] = [];
   const facts: AliasFact[] = [];
   const runtimeChecks: string[] = [];
+  const overlapChecks: string[] = [];
+  let overlapUnknown = false;
   const byBase = refsByBase(refs);
   const bases = [...byBase.keys()];
   const declOf = new Map<string, Decl>();
@@ -83,6 +89,9 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
         aliasing.push(reason('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory: the loop is parallel only if they do not overlap`, at));
         aliasPairs.push([dx.name, dy.name]);
         for (const f of fixable) if (!restrictTargets.includes(f)) restrictTargets.push(f);
+        const check = px === 'param-pointer' && py === 'param-pointer' ? overlapCheck(dx.name, rx, dy.name, ry) : null;
+        if (check) overlapChecks.push(check);
+        else overlapUnknown = true;
         facts.push({ a: dx.name, b: dy.name, kind: 'may-alias-params', why: 'both come from the caller: they may overlap unless the caller passes separate buffers' });
       } else {
         findings.block('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory, and ParaForge cannot tell whether they overlap`, at);
@@ -98,7 +107,7 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
     const other = [...scan.outsideNames].find((name) => name !== decl.name);
     if (other) findings.block('may-alias', `\`${decl.name}\` is a reference: it may name \`${other}\` or one of its elements, which the loop also uses, and ParaForge cannot tell`, nodes[0]);
   }
-  return { aliasing, restrictTargets, aliasPairs, facts, runtimeChecks };
+  return { aliasing, restrictTargets, aliasPairs, facts, runtimeChecks, overlapCheck: !overlapUnknown && overlapChecks.length ? overlapChecks.join(' && ') : null };
 }
 
 /**
@@ -111,6 +120,52 @@ function independentEvenIfSame(rx: readonly MemRef[], ry: readonly MemRef[]): bo
   const depth = Math.max(...[...rx, ...ry].map((r) => r.loops.length));
   for (let k = 0; k < depth; k++) if (dependencesAt(merged, k, false).carried) return false;
   return true;
+}
+
+/**
+ * `(a + hiA < b + loB || b + hiB < a + loA)`: the element ranges the loop touches through two
+ * pointer parameters do not overlap. Each range comes from the affine subscripts and the loop
+ * bounds (all subscripts of one pointer must share their symbolic part); null when unknown.
+ */
+function overlapCheck(a: string, ra: readonly MemRef[], b: string, rb: readonly MemRef[]): string | null {
+  const ea = extent(ra);
+  const eb = extent(rb);
+  if (!ea || !eb) return null;
+  const at = (p: string, off: string) => `(const char *)(${p} + (${off}))`;
+  return `(${at(a, ea[1])} < ${at(b, eb[0])} || ${at(b, eb[1])} < ${at(a, ea[0])})`;
+}
+
+/** The lowest and highest element index the references touch, as C text, or null. */
+function extent(refs: readonly MemRef[]): [string, string] | null {
+  let lo: Poly | null = null;
+  let hi: Poly | null = null;
+  for (const r of refs) {
+    if (!r.dims || r.dims.length !== 1 || !r.dims[0] || r.delinearisedBy) return null;
+    const l = extreme(r.dims[0], 'min', r.loops);
+    const h = extreme(r.dims[0], 'max', r.loops);
+    if (!l || !h) return null;
+    lo = lo ? lower(lo, l, 'min') : l;
+    hi = hi ? lower(hi, h, 'max') : h;
+    if (!lo || !hi) return null;
+  }
+  if (!lo || !hi) return null;
+  const text = (p: Poly): string | null => {
+    if ([...p.keys()].some((m) => m.includes('#'))) return null;
+    const named = new Map<string, number>();
+    for (const [m, c] of p) named.set(m.split('*').map((v) => v.replace(/@\d+$/, '')).join('*'), c);
+    return polyText(named);
+  };
+  const l = text(lo);
+  const h = text(hi);
+  return l !== null && h !== null ? [l, h] : null;
+}
+
+/** The smaller (or larger) of two polynomials that differ by a constant, else null. */
+function lower(a: Poly, b: Poly, which: 'min' | 'max'): Poly | null {
+  const d = addPoly(a, b, -1);
+  if (!isConstant(d)) return null;
+  const aSmaller = constantOf(d) <= 0;
+  return which === 'min' ? (aSmaller ? a : b) : aSmaller ? b : a;
 }
 
 /** A container's type without cv-qualifiers or spaces, to tell whether two names can be one object. */

@@ -92,7 +92,7 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
           clauses: null,
           reasons: [...reasons, ...result.aliasing],
           assumptions: result.aliasPairs.map(([a, b], i) => ({ code: 'no-overlap', message: `safe if ${a} and ${b} do not overlap`, range: result.aliasing[i].range })),
-          ifAssumed: { parallelLevel: level, clauses: result.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange) },
+          ifAssumed: { parallelLevel: level, clauses: result.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange), overlapCheck: result.overlapCheck },
         });
       }
       return;

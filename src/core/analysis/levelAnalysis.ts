@@ -58,6 +58,8 @@ export interface LevelResult {
   readonly facts: LoopFacts;
   /** Conditions the rewrite checks at run time before running in parallel (`&x != &y`). */
   readonly runtimeChecks: readonly string[];
+  /** For may-alias pointer parameters: the run-time test that the ranges touched do not overlap, or null. */
+  readonly overlapCheck: string | null;
 }
 
 /** How a scalar written in the loop must be treated. */
@@ -179,5 +181,6 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     races: findings.races,
     facts,
     runtimeChecks: alias.runtimeChecks,
+    overlapCheck: alias.overlapCheck,
   };
 }

@@ -60,6 +60,11 @@ export interface AssumedPlan {
   readonly parallelRange: SourceRange;
   /** Pointer parameter names that get `restrict` (`__restrict__` in C++) to make the assumption explicit. */
   readonly restrictTargets: readonly SourceRange[];
+  /**
+   * A C condition that the memory ranges the loop touches through the pointers do not overlap; with
+   * it the rewrite can be versioned instead (`if (check) parallel else serial`), assuming nothing.
+   */
+  readonly overlapCheck?: string | null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { analyzeLoops } from '../analysis';
 import type { Candidate, CandidateSource, CandidateTarget, LoopVerdict, SourceRange, TextEdit } from '../model';
 import type { ParserHost } from '../parse';
 import { hasMain } from '../runner/verify';
-import { applyEdits, parallelizeAssumingEdits, parallelizeEdits, pragmaText } from '../transform/openmp';
+import { applyEdits, parallelizeAssumingEdits, parallelizeEdits, parallelizeVersionedEdits, pragmaText } from '../transform/openmp';
 import { candidateId } from './candidateId';
 
 /** Which part of the document to rewrite. Everything when empty. */
@@ -61,10 +61,10 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
   try {
     const verdicts = analyzeLoops(tree, source.language, source.text).filter((v) => inRegion(v, region));
     const wholeProgram = hasMain(source.text);
-    const make = (vs: readonly LoopVerdict[], edits: TextEdit[], functionName: string | null, range: SourceRange | null, assumptions: string[]): Candidate => {
+    const make = (vs: readonly LoopVerdict[], edits: TextEdit[], functionName: string | null, range: SourceRange | null, assumptions: string[], versioned = false): Candidate => {
       const text = applyEdits(source.text, edits);
       const loops = vs.map((v) => `\`${pragmaText(v.clauses ?? v.ifAssumed!.clauses)}\` on the loop at line ${loopLine(v)}${v.nest.functionName ? ` of ${v.nest.functionName}` : ''}`);
-      const assumed = assumptions.length ? ` assuming ${assumptions.join(' and ')}` : '';
+      const assumed = assumptions.length ? ` assuming ${assumptions.join(' and ')}` : versioned ? ', versioned: parallel only when the buffers do not overlap (checked at run time), the original loop otherwise' : '';
       return {
         id: candidateId(options.target, 'rules', source.text, text, edits),
         target: options.target,
@@ -75,7 +75,7 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
         text,
         edits,
         description: `${loops.join('; ')}${assumed}`,
-        operator: assumptions.length ? 'openmp-assume-no-overlap' : 'openmp-proven',
+        operator: assumptions.length ? 'openmp-assume-no-overlap' : versioned ? 'openmp-versioned' : 'openmp-proven',
         ...(assumptions.length ? { assumptions } : {}),
       };
     };
@@ -96,6 +96,12 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
         if (edits.length) {
           const fn = wholeProgram ? null : v.nest.functionName;
           assumed.push(make([v], edits, fn, fn === null ? null : functionRange(tree, v), v.assumptions.map((a) => a.message.replace(/^safe if /, ''))));
+        }
+        // The same loop versioned on a run-time overlap check: assumes nothing, labelled as its own candidate.
+        const versioned = parallelizeVersionedEdits(v, source.text);
+        if (versioned.length) {
+          const fn = wholeProgram ? null : v.nest.functionName;
+          assumed.push(make([v], versioned, fn, fn === null ? null : functionRange(tree, v), [], true));
         }
       }
     }

@@ -25,7 +25,9 @@ const source: CandidateSource = { path: null, language: 'c', text: LIB, version:
 describe('propose (rules engine)', () => {
   it('gives one candidate per function it can prove, none for a carried dependence, and a labelled assumed one for may-alias', async () => {
     const { candidates, verdicts } = await propose(source, {}, { target: 'openmp', parser });
-    const proven = candidates.filter((c) => !c.assumptions);
+    const proven = candidates.filter((c) => c.operator === 'openmp-proven');
+    // may-alias loops also get a versioned candidate (run-time overlap check), labelled by its operator.
+    expect(candidates.filter((c) => c.operator === 'openmp-versioned').map((c) => c.region.functionName)).toEqual(['copy']);
     expect(proven.map((c) => c.region.functionName).sort()).toEqual(['dot', 'scale']);
     expect(proven.every((c) => c.origin === 'rules' && c.parent === null && c.source.version === 7)).toBe(true);
     const dot = proven.find((c) => c.region.functionName === 'dot')!;

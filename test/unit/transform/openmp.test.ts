@@ -39,8 +39,9 @@ describe('OpenMP rewriter', () => {
     expect(v.verdict).toBe('not-parallel');
     expect(v.assumptions[0].message).toMatch(/safe if (a and b|b and a) do not overlap/);
     const cands = openMpCandidates(v, c, 'c');
-    expect(cands).toHaveLength(1);
-    expect(cands[0].assumes).toBe(true);
+    // The restrict candidate, then the versioned one (run-time overlap check, assumes nothing).
+    expect(cands.map((x) => x.assumes)).toEqual([true, false]);
+    expect(applyEdits(c, cands[1].edits)).toContain("if (((const char *)(");
     const out = applyEdits(c, cands[0].edits);
     expect(out).toContain('double *restrict a');
     expect(out).toContain('const double *restrict b');

@@ -137,6 +137,17 @@ export function parallelizeAssumingEdits(verdict: LoopVerdict, text: string, lan
   return edits.sort((a, b) => a.startOffset - b.startOffset);
 }
 
+/**
+ * The versioned candidate for a may-alias loop: `if (ranges do not overlap) { parallel } else
+ * { original }`, checked at run time, so it assumes nothing. Empty when there is no such check.
+ */
+export function parallelizeVersionedEdits(verdict: LoopVerdict, text: string, options: OpenMpOptions = {}): TextEdit[] {
+  const plan = verdict.ifAssumed;
+  if (!plan?.overlapCheck || verdict.existingPragma) return [];
+  if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, plan.parallelRange.startOffset - 4000), plan.parallelRange.startOffset))) return [];
+  return [versionedLoop(text, plan.parallelRange, plan.overlapCheck, pragmaText(plan.clauses, options))];
+}
+
 /** Every candidate for one verdict: the proven rewrite, or the labelled one that assumes no overlap. */
 export function openMpCandidates(verdict: LoopVerdict, text: string, language: LanguageId, options: OpenMpOptions = {}): OpenMpCandidate[] {
   const out: OpenMpCandidate[] = [];
@@ -147,6 +158,8 @@ export function openMpCandidates(verdict: LoopVerdict, text: string, language: L
     const what = verdict.assumptions.map((a) => a.message).join('; ');
     out.push({ label: `Parallelize loop with OpenMP, assuming ${what} (adds restrict)`, assumes: true, edits: assumed });
   }
+  const versioned = parallelizeVersionedEdits(verdict, text, options);
+  if (versioned.length) out.push({ label: 'Parallelize loop with OpenMP when the buffers do not overlap (checked at run time, serial otherwise)', assumes: false, edits: versioned });
   return out;
 }
 
