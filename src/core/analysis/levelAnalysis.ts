@@ -5,6 +5,7 @@ import { planClauses } from '../transform/openmp/planClauses';
 import { collectAccesses } from './accesses';
 import { polyVars } from './affine';
 import { checkAliasing, refsByBase } from './aliasing';
+import { arrayReductions } from './arrayReductions';
 import { buildLoopFacts } from './buildFacts';
 import { Findings } from './findings';
 import type { FunctionFacts } from './functionFacts';
@@ -128,13 +129,16 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
   }
   let independentLevels = chain.length;
   const dependences: DependenceFact[] = [];
+  // Histogram arrays only counted into are reductions, not dependences.
+  const histograms = arrayReductions(ctx, byBase);
+  const depBases = new Map([...byBase].filter(([k]) => !histograms.bases.has(k)));
   if (shape) {
-    const own = dependencesAt(byBase, 0, true);
+    const own = dependencesAt(depBases, 0, true);
     own.reasons.forEach((r) => findings.race(r));
     dependences.push(...own.facts);
   }
   for (let k = 1; k < chain.length; k++) {
-    if (dependencesAt(byBase, k, false).carried) {
+    if (dependencesAt(depBases, k, false).carried) {
       independentLevels = k;
       break;
     }
@@ -161,7 +165,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     independentLevels,
     refs,
     dependences,
-    scalars: scalars.facts,
+    scalars: [...scalars.facts, ...histograms.facts],
     calls: scan.calls,
     aliases: alias.facts,
   });
@@ -177,7 +181,8 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     restrictTargets: alias.restrictTargets,
     aliasPairs: alias.aliasPairs,
     clauses,
-    scalarFacts: scalars.uses,
+    // Histogram arrays count as reductions too, so an existing pragma without their clause is reported.
+    scalarFacts: [...scalars.uses, ...[...histograms.bases].map((k) => ({ name: byBase.get(k)![0].baseName, role: 'reduction' as const, op: '+' as const, node: byBase.get(k)![0].node }))],
     races: findings.races,
     facts,
     runtimeChecks: alias.runtimeChecks,

@@ -99,4 +99,17 @@ describe('C++ as HPC people write it (issue #7 §2)', () => {
     const evidence = await verifyProgram({ original: { text: src }, candidate: { text }, language: 'c', target: 'openmp', threads: [1, 3], timingThreads: [1], repeats: 1 });
     expect(evidence.verdict, `${evidence.summary}\n${evidence.log.slice(0, 2000)}`).toBe('verified');
   }, 240_000);
+
+  it('histograms of known size become array reductions; an existing pragma without the clause is a race', async () => {
+    const src = 'int x[100000];\nvoid f(int n, long *out) {\n  int h[256] = {0};\n  for (int i = 0; i < n; i++) h[x[i] & 255]++;\n  for (int b = 0; b < 256; b++) out[b] = h[b];\n}\n';
+    const [v] = await cpp(src);
+    expect(v.verdict, why(v)).toBe('parallel');
+    expect(v.clauses?.reduction).toEqual([{ op: '+', var: 'h' }]);
+    const racy = src.replace('  for (int i = 0; i < n; i++) h', '  #pragma omp parallel for\n  for (int i = 0; i < n; i++) h');
+    const [r] = await cpp(racy);
+    expect(r.existingPragma?.missingClauses).toEqual(['reduction(+:h)']);
+    // Weighted (floating) updates are not exact in another order: still refused.
+    const [w] = await cpp('double x[1000], wt[1000];\nvoid f(double *out) {\n  double h[16] = {0};\n  for (int i = 0; i < 1000; i++) h[(int)x[i] & 15] += wt[i];\n  for (int b = 0; b < 16; b++) out[b] = h[b];\n}\n');
+    expect(w.verdict).not.toBe('parallel');
+  });
 });
