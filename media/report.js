@@ -128,7 +128,31 @@
     return el('pre', { class: 'json' }, JSON.stringify(v, null, 2));
   }
 
-  const KNOWN = new Set(['candidateId', 'verdict', 'summary', 'target', 'tests', 'races', 'timings', 'toolchain', 'backend', 'log']);
+  const KNOWN = new Set(['candidateId', 'verdict', 'summary', 'target', 'tests', 'races', 'timings', 'toolchain', 'backend', 'log',
+    'staticFindings', 'preExisting', 'checkedAt', 'raceCheckedAt', 'compared', 'leftOut', 'tolerance']);
+
+  function lineLink(file, line) {
+    return el('a', { href: '#', class: 'loc', onclick: (e) => { e.preventDefault(); reveal(file, line); } }, `line ${line}`);
+  }
+
+  /** What the runner checked and how: thread counts, compared outputs, tolerance, static checks, issues the original already had. */
+  function checks(ev, file) {
+    const rows = [];
+    if (ev.checkedAt && ev.checkedAt.length) rows.push(['outputs compared at', `${ev.checkedAt.join(', ')} ${ev.target === 'mpi' ? 'ranks' : 'threads'}`]);
+    if (ev.raceCheckedAt && ev.raceCheckedAt.length) rows.push(['race-checked at', `${ev.raceCheckedAt.join(', ')} threads`]);
+    if (ev.compared && ev.compared.length) rows.push(['compared', ev.compared.join(', ')]);
+    if (ev.leftOut && ev.leftOut.length) rows.push(['left out of the comparison', ev.leftOut.join(', ')]);
+    if (ev.tolerance) rows.push(['tolerance', `relative ${ev.tolerance.relative} — ${ev.tolerance.reason}${ev.tolerance.appliesTo ? ` (${ev.tolerance.appliesTo})` : ''}`]);
+    const parts = [];
+    if (rows.length) parts.push(el('dl', {}, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, rich(v))])));
+    if (ev.staticFindings && ev.staticFindings.length) {
+      parts.push(el('h3', {}, 'Static checks of the candidate'), el('ul', { id: 'static-findings' }, ev.staticFindings.map((f) => el('li', { class: 'fail-text' }, `${f.check}: `, rich(f.message), f.line ? [' (', `candidate line ${f.line}`, ')'] : ''))));
+    }
+    if (ev.preExisting && ev.preExisting.length) {
+      parts.push(el('h3', {}, 'Already in the original (not caused by this rewrite)'), el('ul', { id: 'pre-existing' }, ev.preExisting.map((p) => el('li', {}, `${p.kind}: `, rich(p.message), ' ', (p.lines || []).map((l, i) => [i ? ', ' : '', lineLink(file, l)])))));
+    }
+    return parts.length ? section('What was checked', 'checks', ...parts) : '';
+  }
 
   function render(state) {
     const { report, applicable, reason } = state;
@@ -157,9 +181,10 @@
         table([ev.timings[0].ranks !== undefined ? 'ranks' : 'threads', 'median s', 'min s', 'max s', 'runs', 'speedup', 'efficiency'],
           ev.timings.map((t) => ({ cells: [t.ranks ?? t.threads ?? 1, t.medianSeconds.toFixed(4), t.minSeconds.toFixed(4), t.maxSeconds.toFixed(4), t.runs, `${t.speedup.toFixed(2)}×`, `${(t.efficiency * 100).toFixed(0)}%`] }))),
         ev.toolchain && ev.toolchain.baselineSeconds ? el('p', { class: 'muted' }, `Speedup against the original's serial median of ${ev.toolchain.baselineSeconds} s.`) : ''));
+      parts.push(checks(ev, report.file));
       parts.push(section(`Tests (${ev.tests.filter((t) => t.passed).length}/${ev.tests.length} passed)`, 'tests',
-        ev.tests.length ? table(['test', 'seed', 'sizes', 'threads / ranks', 'result', 'first difference'],
-          ev.tests.map((t) => ({ cls: t.passed ? '' : 'fail', cells: [t.name, t.seed, Object.entries(t.sizes || {}).map(([k, v]) => `${k}=${v}`).join(' '), t.ranks !== undefined ? `${t.ranks} ranks` : `${t.threads ?? 1} threads`, t.passed ? '✔ pass' : '✖ FAIL', t.firstDifference || ''] }))) : el('p', { class: 'muted' }, 'No differential tests ran.')));
+        ev.tests.length ? table(['test', 'seed', 'sizes', 'inputs', 'threads / ranks', 'result', 'first difference'],
+          ev.tests.map((t) => ({ cls: t.passed ? '' : 'fail', cells: [t.name, t.seed, Object.entries(t.sizes || {}).map(([k, v]) => `${k}=${v}`).join(' '), t.inputs || '', t.ranks !== undefined ? `${t.ranks} ranks` : `${t.threads ?? 1} threads`, t.passed ? '✔ pass' : '✖ FAIL', t.firstDifference || ''] }))) : el('p', { class: 'muted' }, 'No differential tests ran.')));
       parts.push(section(`Races (${ev.races.length})`, 'races', ev.races.length ? el('ul', {}, ev.races.map((r) => el('li', {},
         `${r.kind} race${r.variable ? ` on ${r.variable}` : ''} (${r.tool}): `,
         r.locations.map((l, i) => [i ? ', ' : '', el('a', { href: '#', class: 'loc', onclick: (e) => { e.preventDefault(); reveal(l.file, l.line); } }, `${basename(l.file)}:${l.line}`), ` ${l.access}`]),

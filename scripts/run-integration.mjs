@@ -6,7 +6,7 @@
 // (no internet: @vscode/test-electron and electron cannot download anything here).
 //
 // Env: VSCODE_SERVER_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/paraforge/vscode-server, the same
-// default as the setup script), CHROMIUM_PATH, VSCODE_TEST_TIMEOUT_MS (default 180000),
+// default as the setup script), CHROMIUM_PATH, VSCODE_TEST_TIMEOUT_MS (default 1800000: the verifying tests compile and run real programs),
 // VSCODE_TEST_VERBOSE=1 (stream the workbench log), VSCODE_TEST_GREP (mocha --grep inside the host),
 // PARAFORGE_BENCH=1 (run test/integration/*.bench.ts instead of the tests) with PARAFORGE_BENCH_OUT
 // (the JSON file the benchmarks write their numbers to); bench/code-actions.bench.ts sets both.
@@ -33,7 +33,7 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const extensionDevelopmentPath = root;
 const extensionTestsPath = path.join(root, 'out/test/suite/index.js');
 const fixtureWorkspace = path.join(root, 'test/fixtures/workspace');
-const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 180000);
+const timeoutMs = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 1800000);
 const verbose = !!process.env.VSCODE_TEST_VERBOSE;
 const restricted = process.env.PARAFORGE_RESTRICTED === '1';
 const bench = process.env.PARAFORGE_BENCH === '1';

@@ -12,8 +12,12 @@ export type EngineKind = 'rules' | 'llm' | 'evolve';
 /** The agent's entry points this host calls (`dist/agent.js`, bundled from agentEntry.ts). */
 interface AgentModule {
   llmParallelize(request: AgentRequest, provider: LlmProvider, ctx: AgentContext): Promise<AgentResult>;
-  /** Absent until the evolve loop ships in core/agent. */
-  evolve?: (request: AgentRequest, options: Record<string, unknown>, ctx: AgentContext) => Promise<AgentResult>;
+  /** Absent until the evolve loop ships in core/agent. The provider is optional: without one it mutates pragmas only. */
+  evolve?: (
+    request: AgentRequest,
+    options: { generations?: number; budget?: { seconds?: number; tokens?: number }; provider?: LlmProvider },
+    ctx: AgentContext,
+  ) => Promise<AgentResult>;
   openAiProvider(options: { baseURL: string; apiKey: string; model: string }): LlmProvider;
 }
 
@@ -82,16 +86,25 @@ export async function runAgent(
   settings: Settings,
   agentCtx: AgentContext,
 ): Promise<{ readonly result: AgentResult; readonly provider: string } | { readonly missing: string }> {
-  const resolved = await resolveProvider(ctx, settings);
-  if ('missing' in resolved) return resolved;
   const agent = loadAgent(ctx);
   if (!agent) return { missing: 'the LLM agent could not be loaded (see the ParaForge log); reinstall the extension' };
-  if (engine === 'evolve' && !agent.evolve) return { missing: 'the evolve engine is not in this build of ParaForge yet; use the LLM engine' };
   const withParser: AgentContext = { ...agentCtx, parser: ctx.parsers };
-  const result =
-    engine === 'llm'
-      ? await agent.llmParallelize(request, resolved.provider, withParser)
-      : await agent.evolve!(request, { provider: resolved.provider, generations: settings.budget.evolveGenerations, tokenBudget: settings.budget.llmTokens }, withParser);
+  if (engine === 'evolve') {
+    if (!agent.evolve) return { missing: 'the evolve engine is not in this build of ParaForge yet; use the LLM engine' };
+    // Evolve runs without a model (deterministic pragma mutations); a configured one adds LLM mutations.
+    const resolved = settings.llm.provider === 'none' ? undefined : await resolveProvider(ctx, settings);
+    if (resolved && 'missing' in resolved) return resolved;
+    const provider = resolved?.provider;
+    const result = await agent.evolve(
+      request,
+      { generations: settings.budget.evolveGenerations, budget: { seconds: settings.budget.maxMinutes * 60, tokens: settings.budget.llmTokens }, ...(provider ? { provider } : {}) },
+      withParser,
+    );
+    return { result, provider: provider?.name ?? 'no model: pragma mutations only' };
+  }
+  const resolved = await resolveProvider(ctx, settings);
+  if ('missing' in resolved) return resolved;
+  const result = await agent.llmParallelize(request, resolved.provider, withParser);
   return { result, provider: resolved.provider.name };
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ParaForgeContext } from './context';
-import { isVerified, whyNotApplicable, type CandidateResult } from './results';
+import { isVerified, type CandidateResult } from './results';
 
 /** URI scheme of the read-only candidate documents shown on the right of the diff preview. */
 export const CANDIDATE_SCHEME = 'paraforge-candidate';
@@ -89,7 +89,7 @@ export async function acceptCandidate(ctx: ParaForgeContext, args: CandidateArgs
     return { applied: false, reason };
   };
   if (!result) return refuse('there is no candidate to apply; run Parallelize Selection first');
-  const why = whyNotApplicable(result);
+  const why = ctx.results.whyNotApplicable(result);
   if (why) return refuse(why);
   if (!isVerified(result) && !args?.confirmedUnverified) {
     const reason = result.report.evidence ? `${result.report.evidence.verdict}: ${result.report.evidence.summary}` : (result.report.notRunBecause ?? 'not run');
@@ -100,7 +100,7 @@ export async function acceptCandidate(ctx: ParaForgeContext, args: CandidateArgs
     );
     if (choice !== 'Apply Unverified') return { applied: false, reason: 'the unverified rewrite was not confirmed' };
     // The modal took time: the document may have moved on while it was open.
-    const again = whyNotApplicable(result);
+    const again = ctx.results.whyNotApplicable(result);
     if (again) return refuse(again);
   }
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.uri)!;

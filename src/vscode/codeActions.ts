@@ -75,7 +75,15 @@ class LoopCodeActions implements vscode.CodeActionProvider {
       }
       if (verdict.verdict === 'parallel' && !verdict.existingPragma && wants(vscode.CodeActionKind.RefactorRewrite)) {
         const edits = this.ctx.engine.parallelize(parsed, verdict);
-        if (edits.length > 0) {
+        // Once the runner verified exactly these edits at this version, the action says so and
+        // applies that candidate (its report has the evidence) instead of offering to verify again.
+        const verified = edits.length > 0 ? this.verifiedCandidate(document, edits) : undefined;
+        if (verified) {
+          const action = new vscode.CodeAction(`${PARALLELIZE_TITLE} at ${which} (verified)`, vscode.CodeActionKind.RefactorRewrite);
+          action.command = { command: 'paraforge.acceptCandidate', title: action.title, arguments: [{ id: verified }] };
+          action.isPreferred = true;
+          actions.push(action);
+        } else if (edits.length > 0) {
           actions.push(this.rewrite(`${PARALLELIZE_TITLE} at ${which} ${UNVERIFIED}`, vscode.CodeActionKind.RefactorRewrite, document, edits));
           // The same edits, judged by the runner first; it applies nothing unless they are verified.
           const verify = new vscode.CodeAction(`${VERIFY_TITLE} at ${which}`, vscode.CodeActionKind.RefactorRewrite);
@@ -98,6 +106,12 @@ class LoopCodeActions implements vscode.CodeActionProvider {
       }
     }
     return actions;
+  }
+
+  /** The id of a verified candidate of this document version made of exactly `edits`, if any. */
+  private verifiedCandidate(document: vscode.TextDocument, edits: readonly TextEdit[]): string | undefined {
+    const key = JSON.stringify(edits);
+    return this.ctx.results.applicable().find((r) => r.uri === document.uri.toString() && r.candidate.source.version === document.version && JSON.stringify(r.candidate.edits) === key)?.candidate.id;
   }
 
   /** One combined rewrite (and one verified run) for a selection over several loops. */

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import { ParserHost } from '../core/parse';
-import * as fs from 'node:fs';
 import { createSession, type VerificationSession } from '../core/pipeline';
 import { registerCandidateDocuments } from './candidatePreview';
 import { registerChatParticipant } from './chat';
@@ -57,10 +56,9 @@ export class ParaForgeContext implements vscode.Disposable {
   ) {
     this.reports = new ReportPanels(this);
     this.loopsView = new LoopsView(this);
-    const cacheDir = vscode.Uri.joinPath(extension.globalStorageUri, 'verify-cache').fsPath;
-    // Per-user and private: builds of the user's code and reference outputs live here.
-    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    this.session = createSession({ cacheDir });
+    // Builds of the user's code and reference outputs live in the extension's own storage (core makes
+    // it private, 0700); the runner's static checks parse with our grammars.
+    this.session = createSession({ cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'verify-cache').fsPath, parser: parsers });
   }
 
   /** Activates the extension; a failure is shown to the user (VS Code would only log it). */

@@ -287,7 +287,12 @@ async function pickEngine(target: CandidateTarget, settings: Settings): Promise<
   const items: (vscode.QuickPickItem & { engine: EngineKind })[] = [
     { engine: 'rules', label: '$(law) Rules', description: target === 'openmp' ? 'proven pragmas, no network' : 'OpenMP only', detail: 'Static analysis proves each loop parallel and writes the exact pragma.' },
     { engine: 'llm', label: '$(sparkle) LLM', description: provider, detail: 'A language model writes candidates; each one is verified by running it.' },
-    { engine: 'evolve', label: '$(beaker) Evolve', description: provider, detail: `Mutates and re-verifies the best candidates for ${settings.budget.evolveGenerations} generations (paraforge.budget.*).` },
+    {
+      engine: 'evolve',
+      label: '$(beaker) Evolve',
+      description: settings.llm.provider === 'none' ? 'pragma mutations only — add an LLM provider for model mutations' : provider,
+      detail: `Mutates and re-verifies the best candidates for ${settings.budget.evolveGenerations} generations (paraforge.budget.*).`,
+    },
   ];
   if (target !== 'openmp') items.push(items.shift()!);
   const pick = await vscode.window.showQuickPick(items, { title: `ParaForge: ${target} — engine`, placeHolder: 'Which engine writes the candidates?' });

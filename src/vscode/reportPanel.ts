@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { reportToJson, reportToMarkdown } from '../core/report';
 import type { ParaForgeContext } from './context';
 import { makeNonce, reportHtml } from './reportHtml';
-import { whyNotApplicable, type CandidateResult } from './results';
+import { type CandidateResult } from './results';
 
 /** What the page says after it drew a report (tests wait for it). */
 export interface RenderedReport {
@@ -98,7 +98,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private state(result: CandidateResult): { applicable: boolean; reason?: string } {
-    const why = whyNotApplicable(result);
+    const why = this.ctx.results.whyNotApplicable(result);
     return why ? { applicable: false, reason: `Cannot apply: ${why}.` } : { applicable: true };
   }
 

@@ -67,10 +67,19 @@ export class ResultStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];
 
+  /** Candidates whose document was closed: reopened, it starts again at version 1, which proves nothing. */
+  private readonly closed = new Set<string>();
+
   constructor() {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && [...this.results.values()].some((r) => r.uri === e.document.uri.toString())) this.changed.fire(e.document.uri.toString());
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const uri = d.uri.toString();
+        const ids = [...this.results.values()].filter((r) => r.uri === uri).map((r) => r.candidate.id);
+        ids.forEach((id) => this.closed.add(id));
+        if (ids.length) this.changed.fire(uri);
       }),
     );
   }
@@ -78,6 +87,7 @@ export class ResultStore implements vscode.Disposable {
   /** Keeps a result; the last one added for a document is what "Apply Verified Rewrite" applies. */
   add(result: CandidateResult): void {
     this.results.set(result.candidate.id, result);
+    this.closed.delete(result.candidate.id);
     this.latestByUri.set(result.uri, result.candidate.id);
     this.changed.fire(undefined);
   }
@@ -97,21 +107,23 @@ export class ResultStore implements vscode.Disposable {
 
   /** Verified results whose document is still at the version they were made from. */
   applicable(): CandidateResult[] {
-    return [...this.results.values()].filter((r) => isVerified(r) && whyNotApplicable(r) === undefined);
+    return [...this.results.values()].filter((r) => isVerified(r) && this.whyNotApplicable(r) === undefined);
+  }
+
+  /** Why a result cannot be applied now (document closed since, or changed), or undefined when it can. */
+  whyNotApplicable(result: CandidateResult): string | undefined {
+    const name = path.basename(result.report.file);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.uri);
+    if (!document) return `${name} is not open`;
+    if (this.closed.has(result.candidate.id)) return `${name} was closed after the candidate was made; run Parallelize Selection again`;
+    if (document.version !== result.candidate.source.version) {
+      return `the file changed after the candidate was made (version ${result.candidate.source.version}, now ${document.version}); run Parallelize Selection again`;
+    }
+    return undefined;
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.results.clear();
   }
-}
-
-/** Why a result cannot be applied now (document closed or changed), or undefined when it can. */
-export function whyNotApplicable(result: CandidateResult): string | undefined {
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.uri);
-  if (!document) return `${path.basename(result.report.file)} is not open`;
-  if (document.version !== result.candidate.source.version) {
-    return `the file changed after the candidate was made (version ${result.candidate.source.version}, now ${document.version}); run Parallelize Selection again`;
-  }
-  return undefined;
 }

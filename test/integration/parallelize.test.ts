@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ApplyResult } from '../../src/vscode/candidatePreview';
 import type { ParallelizeArgs, ParallelizeResult } from '../../src/vscode/parallelizeSelection';
 import type { RenderedReport } from '../../src/vscode/reportPanel';
-import { activated, openFixture, revertAndClose, runnerProcesses, screenshot, waitFor } from './helpers';
+import { activated, loopNests, openFixture, revertAndClose, runnerProcesses, screenshot, waitFor } from './helpers';
 
 const RULES: ParallelizeArgs = { target: 'openmp', engine: 'rules' };
 
@@ -100,8 +100,11 @@ suite('Parallelize Selection', () => {
 
   test('cancel stops the run and leaves no process behind', async function () {
     this.timeout(600_000);
-    const { document } = await openFixture('verify_main.c');
+    const editor = await openFixture('verify_main.c');
+    const { document } = editor;
     try {
+      // A text no earlier test compiled: the runner cannot answer from its caches, so there are processes to kill.
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), `// cancel test ${Date.now()}\n`)));
       const running = parallelize(document);
       await waitFor('the runner to start a process', () => (runnerProcesses().length > 0 ? true : undefined), 300_000);
       const { cancelled } = await vscode.commands.executeCommand<{ cancelled: number }>('paraforge.cancelRuns');
@@ -167,6 +170,27 @@ suite('Parallelize Selection', () => {
     }
   });
 
+  test('a verified candidate stays applicable: the light bulb says verified, the palette command applies it', async function () {
+    this.timeout(600_000);
+    const ctx = await activated();
+    const { document } = await openFixture('parallel.c');
+    try {
+      const result = await parallelize(document, { lines: { start: 4, end: 6 }, preview: false });
+      assert.strictEqual(result.status, 'preview', result.message);
+      const line = new vscode.Range(4, 2, 4, 2);
+      const titles = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, line)).map((a) => a.title);
+      assert.ok(titles.includes('Parallelize loop with OpenMP at line 5 in saxpy (verified)'), `offered: ${titles}`);
+      assert.ok(!titles.some((t) => t.startsWith('Parallelize and verify loop')), `offered to verify again: ${titles}`);
+      await vscode.window.showTextDocument(document);
+      const applied = await vscode.commands.executeCommand<ApplyResult | { applied: boolean }>('paraforge.applyVerifiedRewrite');
+      assert.strictEqual(applied.applied, true);
+      assert.strictEqual(document.getText(), ctx.results.get(result.chosen!)!.candidate.text);
+      assert.match(document.lineAt(4).text, /^ {2}#pragma omp parallel for/);
+    } finally {
+      await revertAndClose(document);
+    }
+  });
+
   test('a whole-file selection gets one combined action, not one look-alike per loop', async () => {
     const { document } = await openFixture('loops.c');
     const all = new vscode.Range(0, 0, document.lineCount, 0);
@@ -193,6 +217,10 @@ suite('Loops view', () => {
     const parallel = items.find((i) => i.verdict.verdict === 'parallel')!;
     assert.match(String(ctx.loopsView.getTreeItem(parallel).description), /^#pragma omp parallel for/);
     const serial = items.find((i) => i.verdict.verdict === 'not-parallel' && i.verdict.reasons.length)!;
+    // Show Loop Nests carries the same verdicts.
+    const nests = await loopNests();
+    assert.ok(nests.some((n) => n.verdict === 'parallel' && /^#pragma omp parallel for/.test(n.why ?? '')), JSON.stringify(nests));
+    assert.ok(nests.some((n) => n.verdict === 'not parallel' && n.why), JSON.stringify(nests));
     const reasons = await ctx.loopsView.getChildren(serial);
     assert.ok(reasons.length > 0 && reasons[0].kind === 'reason');
     await screenshot('loops-view');

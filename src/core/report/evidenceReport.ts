@@ -47,7 +47,36 @@ export interface LineageEntry {
 }
 
 /** The Evidence fields the report renders by name; anything else the runner adds is listed generically. */
-const KNOWN_EVIDENCE_KEYS = new Set(['candidateId', 'verdict', 'summary', 'target', 'tests', 'races', 'timings', 'toolchain', 'backend', 'log']);
+const KNOWN_EVIDENCE_KEYS = new Set([
+  'candidateId', 'verdict', 'summary', 'target', 'tests', 'races', 'timings', 'toolchain', 'backend', 'log',
+  'staticFindings', 'preExisting', 'checkedAt', 'raceCheckedAt', 'compared', 'leftOut', 'tolerance',
+]);
+
+/** The fields newer runners add, read without depending on their exact types (they may still change). */
+interface CheckFields {
+  readonly staticFindings?: readonly { readonly check: string; readonly message: string; readonly line?: number }[];
+  readonly preExisting?: readonly { readonly kind: string; readonly message: string; readonly lines?: readonly number[] }[];
+  readonly checkedAt?: readonly number[];
+  readonly raceCheckedAt?: readonly number[];
+  readonly compared?: readonly string[];
+  readonly leftOut?: readonly string[];
+  readonly tolerance?: { readonly relative: number; readonly reason: string; readonly appliesTo?: string };
+}
+
+/** "What was checked" lines: thread counts, compared outputs, tolerance, static findings, issues the original already had. */
+export function checkLines(evidence: Evidence): string[] {
+  const ev = evidence as Evidence & CheckFields;
+  const out: string[] = [];
+  const unit = ev.target === 'mpi' ? 'ranks' : 'threads';
+  if (ev.checkedAt?.length) out.push(`- outputs compared at ${ev.checkedAt.join(', ')} ${unit}`);
+  if (ev.raceCheckedAt?.length) out.push(`- race-checked at ${ev.raceCheckedAt.join(', ')} threads`);
+  if (ev.compared?.length) out.push(`- compared: ${ev.compared.join(', ')}`);
+  if (ev.leftOut?.length) out.push(`- left out of the comparison: ${ev.leftOut.join(', ')}`);
+  if (ev.tolerance) out.push(`- tolerance: relative ${ev.tolerance.relative} — ${ev.tolerance.reason}${ev.tolerance.appliesTo ? ` (${ev.tolerance.appliesTo})` : ''}`);
+  for (const f of ev.staticFindings ?? []) out.push(`- static check ${f.check}: ${f.message}${f.line ? ` (candidate line ${f.line})` : ''}`);
+  for (const p of ev.preExisting ?? []) out.push(`- already in the original (${p.kind}): ${p.message}${p.lines?.length ? ` (line ${p.lines.join(', ')})` : ''}`);
+  return out;
+}
 
 /** Evidence fields a newer runner added (compared outputs, left-out outputs, tolerance, pre-existing races…), for generic display. */
 export function extraEvidenceFields(evidence: Evidence): [string, unknown][] {
@@ -87,6 +116,8 @@ export function reportToMarkdown(report: EvidenceReport): string {
   out.push(`- **Engine:** ${report.engine}`, `- **File:** ${report.file} (document version ${report.documentVersion ?? '?'})`, `- **Made:** ${report.createdAt}`, '');
   out.push('## Diff', '', fence(report.diff || '(no change)', 'diff'), '');
   if (ev) {
+    const checks = checkLines(ev);
+    if (checks.length) out.push('## What was checked', '', ...checks, '');
     out.push('## Tests', '');
     if (ev.tests.length === 0) out.push('No differential tests ran.', '');
     else {

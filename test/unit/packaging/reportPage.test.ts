@@ -84,7 +84,9 @@ describe('the evidence report page', () => {
     expect(await page.locator('#verdict').textContent()).toContain('VERIFIED');
     expect(await page.locator('#diff .add').first().textContent()).toContain('#pragma omp parallel for collapse(2)');
     expect(await page.locator('#lineage li').count()).toBe(sample.lineage.length);
-    expect(await page.locator('#toolchain').textContent()).toContain('tolerance');
+    // The runner's newer fields: what was checked, and what the original already had.
+    expect(await page.locator('#checks').textContent()).toMatch(/outputs compared at1, 2, 3, 4, 7, 16 threads[\s\S]*tolerance/);
+    expect(await page.locator('#pre-existing li').count()).toBe(1);
     await page.locator('#apply').click();
     const posted = await page.evaluate(() => (window as unknown as { posted: { type: string }[] }).posted.map((m) => m.type));
     expect(posted).toContain('apply');
