@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentContext, AgentRequest, AgentResult, LlmProvider } from '../core/agent/api';
+import type * as Agent from './agentEntry';
 import type { ParaForgeContext } from './context';
 import { VsCodeLmProvider, hasLanguageModelApi } from './lmProvider';
 import { readApiKey } from './secrets';
@@ -9,17 +10,8 @@ import type { Settings } from './settings';
 /** The engines Parallelize Selection offers. */
 export type EngineKind = 'rules' | 'llm' | 'evolve';
 
-/** The agent's entry points this host calls (`dist/agent.js`, bundled from agentEntry.ts). */
-interface AgentModule {
-  llmParallelize(request: AgentRequest, provider: LlmProvider, ctx: AgentContext): Promise<AgentResult>;
-  /** Absent until the evolve loop ships in core/agent. The provider is optional: without one it mutates pragmas only. */
-  evolve?: (
-    request: AgentRequest,
-    options: { generations?: number; budget?: { seconds?: number; tokens?: number }; provider?: LlmProvider },
-    ctx: AgentContext,
-  ) => Promise<AgentResult>;
-  openAiProvider(options: { baseURL: string; apiKey: string; model: string }): LlmProvider;
-}
+/** The agent as `dist/agent.js` exports it (bundled from agentEntry.ts, which re-exports core/agent). */
+type AgentModule = typeof Agent;
 
 /**
  * Loads the agent lazily: it brings the `openai` SDK, which nothing needs until an LLM engine runs,
@@ -90,7 +82,6 @@ export async function runAgent(
   if (!agent) return { missing: 'the LLM agent could not be loaded (see the ParaForge log); reinstall the extension' };
   const withParser: AgentContext = { ...agentCtx, parser: ctx.parsers };
   if (engine === 'evolve') {
-    if (!agent.evolve) return { missing: 'the evolve engine is not in this build of ParaForge yet; use the LLM engine' };
     // Evolve runs without a model (deterministic pragma mutations); a configured one adds LLM mutations.
     const resolved = settings.llm.provider === 'none' ? undefined : await resolveProvider(ctx, settings);
     if (resolved && 'missing' in resolved) return resolved;

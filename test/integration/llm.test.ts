@@ -17,7 +17,7 @@ suite('LLM engine', () => {
   teardown(async () => {
     await server?.close();
     server = undefined;
-    for (const key of ['llm.provider', 'llm.baseUrl', 'llm.model']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['llm.provider', 'llm.baseUrl', 'llm.model', 'budget.evolveGenerations', 'budget.maxMinutes']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('paraforge.clearApiKey');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -58,6 +58,26 @@ suite('LLM engine', () => {
       assert.strictEqual(chosen.report.evidence?.verdict, 'verified');
       assert.match(chosen.candidate.text, /#pragma omp parallel for\n\s*for \(int i = 0; i < n; i\+\+\) \{\n\s*y\[i\] = a \* x\[i\]/);
       assert.match(chosen.report.engine, /^llm \(openai-compatible/);
+    } finally {
+      await revertAndClose(document);
+    }
+  });
+
+  test('the evolve engine runs without a model (pragma mutations), judges its members by running them, and reports the lineage', async function () {
+    this.timeout(900_000);
+    const ctx = await activated();
+    await config().update('budget.evolveGenerations', 1, vscode.ConfigurationTarget.Global);
+    await config().update('budget.maxMinutes', 3, vscode.ConfigurationTarget.Global);
+    const editor = await openFixture('parallel.c');
+    const { document } = editor;
+    try {
+      const result = await vscode.commands.executeCommand<ParallelizeResult>('paraforge.parallelizeSelection', { uri: document.uri.toString(), lines: { start: 4, end: 6 }, target: 'openmp', engine: 'evolve', preview: false });
+      assert.ok(result.status === 'preview' || result.status === 'verified-none', `${result.status}: ${result.message}`);
+      assert.ok(result.candidates.length >= 1);
+      const chosen = ctx.results.get(result.chosen!)!;
+      assert.match(chosen.report.engine, /^evolve \(no model/);
+      assert.ok(chosen.report.lineage && chosen.report.lineage.length === result.candidates.length, JSON.stringify(chosen.report.lineage));
+      assert.ok(result.candidates.some((c) => c.verdict !== 'not-run'), `nothing was run: ${JSON.stringify(result.candidates)}`);
     } finally {
       await revertAndClose(document);
     }

@@ -173,8 +173,12 @@ suite('Parallelize Selection', () => {
   test('a verified candidate stays applicable: the light bulb says verified, the palette command applies it', async function () {
     this.timeout(600_000);
     const ctx = await activated();
-    const { document } = await openFixture('parallel.c');
+    const editor = await openFixture('parallel.c');
+    const { document } = editor;
     try {
+      // An edit at the end makes every candidate earlier tests left for this file stale, so the
+      // palette command has exactly one to apply (with several it asks which).
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(document.lineCount, 0), '/* applicable test */\n')));
       const result = await parallelize(document, { lines: { start: 4, end: 6 }, preview: false });
       assert.strictEqual(result.status, 'preview', result.message);
       const line = new vscode.Range(4, 2, 4, 2);
