@@ -66,6 +66,18 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
       out.push({ ...base, existingPragma, verdict: 'not-analysable', parallelLevel: null, clauses: null, reasons: [...reasons, ...result.notAnalysable, ...result.blocking], facts: firstFacts });
       return;
     }
+    if (result.blocking.length === 0 && !pragma && result.aliasing.length === 0 && result.runtimeChecks.length === 0 && fewIterations(result)) {
+      // Too few outer iterations to feed the threads: prefer the one loop inside when it is parallel and long.
+      const kids = childLoops(loop);
+      const inner = kids.length === 1 && !pragmaBefore(kids[0]) ? analyseLevel(ctx, kids[0], 8, level + 1) : null;
+      if (inner && inner.blocking.length === 0 && inner.notAnalysable.length === 0 && inner.aliasing.length === 0 && inner.runtimeChecks.length === 0 && (inner.facts.work.tripCount ?? Infinity) >= 64) {
+        reasons.push({ code: 'few-iterations', message: `the \`${result.shape?.varName ?? ''}\` loop runs only ${result.facts.work.tripCount} iterations, too few to keep the threads busy: the loop inside it is parallelised instead`, range: nodeRange(loop.childForFieldName('condition') ?? loop) });
+        parent = loop;
+        loop = kids[0];
+        level++;
+        continue;
+      }
+    }
     if (result.blocking.length === 0) {
       const range = nodeRange(loop);
       if (result.aliasing.length === 0) {
@@ -119,6 +131,12 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
     }
     return;
   }
+}
+
+/** The loop has a known trip count below the thread counts ParaForge targets (16 cores). */
+function fewIterations(result: LevelResult): boolean {
+  const t = result.facts.work.tripCount;
+  return t !== null && t < 16 && result.clauses.collapse === 1;
 }
 
 function independence(result: LevelResult, level: number): Reason {
