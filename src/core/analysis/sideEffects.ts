@@ -57,6 +57,13 @@ export class CallJudge {
       return { kind: 'unsafe', code: 'kernel-launch', message: 'a CUDA kernel launch inside the loop cannot be run from several host threads safely' };
     }
     if (!name) return { kind: 'unsafe', code: 'unknown-call', message: `call through \`${call.childForFieldName('function')?.text ?? '?'}\`: ParaForge cannot tell what it does` };
+    // A variable (a lambda, function pointer or object defined in this function or file) is not "defined outside this file".
+    const fn = call.childForFieldName('function');
+    const local = fn?.type === 'identifier' ? this.resolver.resolve(fn.text, fn) : null;
+    if (local) {
+      const what = /^\s*\[/.test(local.init?.text ?? '') ? 'a lambda' : 'a variable (function pointer or object)';
+      return { kind: 'unsafe', code: 'call-through-variable', message: `\`${name}\` is ${what} declared at line ${local.nameNode.startPosition.row + 1}: ParaForge does not analyse calls through variables, so it cannot tell what the call touches` };
+    }
     return this.byName(name);
   }
 
