@@ -4,7 +4,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { writeRoot, writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
 import { isStreamName } from './sideEffects';
-import { contains, unparen, walk } from './syntax';
+import { contains, unparen, walk, walkWithAncestors } from './syntax';
 
 /**
  * Function summaries keyed by the exact callee: a call is judged by the one definition it
@@ -95,8 +95,9 @@ export class CallSummaries {
         fail('impure-call', `writes \`${u.text}\`, which is not its own local variable: a side effect visible outside the call`);
       }
     }
-    walk(body, (n) => {
+    walkWithAncestors(body, (n, ancestors) => {
       if (problem) return false;
+      const parent = ancestors[ancestors.length - 1];
       switch (n.type) {
         case 'declaration':
           if (/^\s*(?:static|extern|thread_local|_Thread_local|__thread)\b/.test(n.text) || n.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /static|extern|thread_local/.test(c.text))) {
@@ -118,12 +119,12 @@ export class CallSummaries {
           break;
         }
         case 'identifier': {
-          if (n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id) break;
-          if (n.parent?.type === 'qualified_identifier') break;
+          if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) break;
+          if (parent?.type === 'qualified_identifier') break;
           const d = resolver.resolve(n.text, n);
           if (!d) {
             if (n.text === 'errno') fail('per-thread-state', 'uses `errno`, which is per thread');
-            else if (!this.ix.functionDefs.has(n.text) && !this.ctx.file.enumerators.has(n.text) && !this.ix.localEnumerators.has(n.text) && !this.ix.macros.has(n.text) && !/^[A-Z][A-Z0-9_]*$/.test(n.text)) {
+            else if (!this.ix.functionDefs.has(n.text) && !this.ctx.file.enumerators.has(n.text) && !this.ix.localEnumeratorsOf(def).has(n.text) && !this.ix.macros.has(n.text) && !/^[A-Z][A-Z0-9_]*$/.test(n.text)) {
               fail('unknown-name', `uses \`${n.text}\`, which is not declared in it or in this file (a member or a name from a header)`);
             }
             break;
@@ -131,7 +132,7 @@ export class CallSummaries {
           if (d.isVolatile) fail('volatile', `uses the volatile \`${n.text}\``);
           if (d.kind === 'global') {
             globalsRead.add(d.key);
-            const p = n.parent;
+            const p = parent;
             const deref = (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id) || (p?.type === 'pointer_expression' && p.text.startsWith('*')) || (p?.type === 'field_expression' && p.children.some((c) => c?.type === '->'));
             if (d.isPointer && (deref || p?.type === 'binary_expression')) readsThroughGlobalPointer = true;
           }
@@ -139,7 +140,7 @@ export class CallSummaries {
         }
         case 'qualified_identifier':
           if (isStreamName(n.text)) fail('io-call', 'writes to a stream');
-          else if (!/^::?std::/.test(n.text) && !/^std::/.test(n.text) && n.parent?.type !== 'call_expression') fail('unknown-name', `uses \`${n.text}\`, a qualified name ParaForge does not resolve`);
+          else if (!/^::?std::/.test(n.text) && !/^std::/.test(n.text) && parent?.type !== 'call_expression') fail('unknown-name', `uses \`${n.text}\`, a qualified name ParaForge does not resolve`);
           break;
         case 'this':
           fail('unknown-name', 'uses `this`: its members are shared with the caller');

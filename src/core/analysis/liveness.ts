@@ -12,11 +12,11 @@ const LOOP = /^(for|while|do)_statement$|^for_range_loop$/;
  * later, or a loop inside a lambda that may be called again.
  */
 export function hiddenLaterUse(ctx: AnalysisContext, decl: Decl, loop: Node): string | null {
-  let fn: Node | null = loop.parent;
+  let fn: Node | null = ctx.resolver.parentOf(loop);
   let lambda: Node | null = null;
   while (fn && fn.type !== 'function_definition') {
     if (!lambda && fn.type === 'lambda_expression') lambda = fn;
-    fn = fn.parent;
+    fn = ctx.resolver.parentOf(fn);
   }
   if (!fn) return null;
   if (lambda && !contains(lambda, decl.declNode)) return `the loop is inside a lambda that may be called again, and \`${decl.name}\` lives outside it`;

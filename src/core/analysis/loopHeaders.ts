@@ -3,7 +3,7 @@ import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { resolveType } from './reductionTypes';
 import type { SoundIndex } from './soundIndex';
-import { operatorOf, unparen, walk } from './syntax';
+import { operatorOf, unparen, walkWithAncestors } from './syntax';
 
 const NARROW = /^(?:(?:const|volatile|signed|unsigned)\s+)*(?:char|short|short\s+int)$|^(?:std::)?u?int(?:8|16)_t$|^(?:bool|_Bool)$/;
 const UNSIGNED = /\bunsigned\b|^(?:std::)?(?:size_t|u?int(?:8|16|32|64)_t|uintptr_t)$/;
@@ -76,10 +76,10 @@ export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Nod
       findings.block('unsigned-ne', `the unsigned counter \`${name}\` is compared with \`!=\`: if it starts past the bound it wraps around instead of stopping, which OpenMP's iteration count does not reproduce`, c);
     }
   }
-  walk(loop, (n) => {
+  walkWithAncestors(loop, (n, ancestors) => {
     if (n.type !== 'cast_expression') return undefined;
     let inIndex = false;
-    for (let p = n.parent; p && p.id !== loop.id; p = p.parent) {
+    for (const p of ancestors) {
       if (p.type === 'subscript_argument_list' || (p.type === 'subscript_expression' && p.childForFieldName('index') !== null && p.childForFieldName('argument') !== null && !contains(p.childForFieldName('argument') as Node, n))) inIndex = true;
     }
     const type = resolveType(n.childForFieldName('type')?.text ?? '', ix);

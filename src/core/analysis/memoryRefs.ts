@@ -4,7 +4,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { containerElement, isArithmeticType, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
 import type { SoundIndex } from './soundIndex';
-import { contains, unparen, walk } from './syntax';
+import { contains, unparen, walk, walkWithAncestors } from './syntax';
 import { rangeShape } from './nestShapes';
 
 /**
@@ -20,9 +20,9 @@ import { rangeShape } from './nestShapes';
  * apply in: `double (*a)[4]` is ['pointer', 'array'] (a pointer to rows of 4), `double *a[4]` is
  * ['array', 'pointer'] (an array of pointers), `double **a` is ['pointer', 'pointer'].
  */
-function declaratorLevels(d: Decl): ('pointer' | 'array')[] {
+function declaratorLevels(d: Decl, parentOf: (n: Node) => Node | null): ('pointer' | 'array')[] {
   const levels: ('pointer' | 'array')[] = [];
-  for (let p = d.nameNode.parent; p && p.id !== d.declNode.id; p = p.parent) {
+  for (let p = parentOf(d.nameNode); p && p.id !== d.declNode.id; p = parentOf(p)) {
     if (p.type === 'pointer_declarator') levels.push('pointer');
     else if (p.type === 'array_declarator') levels.push('array');
   }
@@ -120,7 +120,7 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       findings.block('reference-write', `\`${root.text}\` is a reference (bound to \`${d.init?.text ?? '…'}\`): writing it writes memory the loop may also use, which ParaForge does not follow`, u);
     }
     // A scalar whose address escaped may be read or written through the pointer.
-    if (u.type === 'identifier' && !d.isArray && !contains(loop, d.nameNode) && ix.addressTaken.has(d.key)) {
+    if (u.type === 'identifier' && !d.isArray && !contains(loop, d.nameNode) && ix.isAddressTaken(d)) {
       findings.block('address-escapes', `the address of \`${d.name}\` is taken in this ${d.kind === 'global' ? 'file' : 'function'} (\`&${d.name}\` or a reference): a private copy would hide the loop's writes from reads through it`, u);
     }
   }
@@ -133,8 +133,9 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     return undefined;
   });
 
-  walk(loop, (n) => {
+  walkWithAncestors(loop, (n, ancestors) => {
     if (n.type === 'lambda_expression') return false;
+    const parent = ancestors[ancestors.length - 1];
     // Reads through pointers loaded from memory may see what other iterations write.
     if (writesMemory && n.type === 'field_expression' && n.children.some((c) => c?.type === '->')) {
       const arg = unparen(n.childForFieldName('argument') as Node);
@@ -146,7 +147,7 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       if (!simple) findings.block('unknown-read-target', `\`${n.text}\` reads through \`${arg.text}\`: ParaForge cannot tell which object it points to`, n);
     }
     if (n.type !== 'subscript_expression') return undefined;
-    if (n.parent?.type === 'subscript_expression' && n.parent.childForFieldName('argument')?.id === n.id) return undefined;
+    if (parent?.type === 'subscript_expression' && parent.childForFieldName('argument')?.id === n.id) return undefined;
     let base: Node = n;
     let depth = 0;
     while (base.type === 'subscript_expression') {
@@ -161,7 +162,7 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     if (d.isArray || d.isPointer) {
       // After the first subscript, every level must be an array (rows laid out in one object),
       // not a pointer loaded from memory (rows that may be the same memory).
-      const levels = declaratorLevels(d);
+      const levels = declaratorLevels(d, (x) => resolver.parentOf(x));
       const rowsThroughPointers = depth > 1 && (levels.length < depth || levels.slice(1, depth).some((l) => l === 'pointer'));
       if (typedefPointer || rowsThroughPointers) {
         findings.block('pointer-rows', `\`${n.text}\` goes through pointers stored in \`${d.name}\` (declared \`${d.declNode.text.split(/[=;]/)[0].trim()}\`): different rows may be the same memory`, n);

@@ -2,8 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { macroProblem } from './preprocessor';
-import type { SoundIndex } from './soundIndex';
-import { walk } from './syntax';
+import { enclosingFunction, type SoundIndex } from './soundIndex';
+import { walkWithAncestors } from './syntax';
 
 /** Names from standard headers that are plain constants (safe wherever they appear). */
 const STANDARD_CONSTANTS = new Set([
@@ -14,9 +14,8 @@ const STANDARD_CONSTANTS = new Set([
   'INFINITY', 'NAN', 'M_PI', 'M_E', 'M_PI_2', 'M_PI_4', 'M_SQRT2', 'M_LN2', 'M_LN10', 'M_1_PI', 'M_2_PI', 'M_LOG2E', 'M_LOG10E',
 ]);
 
-function isDeclaratorName(n: Node): boolean {
-  const p = n.parent;
-  return p !== null && (p.type === 'init_declarator' || p.type.endsWith('declarator') || p.type === 'declaration' || p.type === 'parameter_declaration') && p.childForFieldName('declarator')?.id === n.id;
+function isDeclaratorName(n: Node, p: Node | undefined): boolean {
+  return p !== undefined && (p.type === 'init_declarator' || p.type.endsWith('declarator') || p.type === 'declaration' || p.type === 'parameter_declaration') && p.childForFieldName('declarator')?.id === n.id;
 }
 
 /**
@@ -27,7 +26,8 @@ function isDeclaratorName(n: Node): boolean {
  */
 export function nameChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, findings: Findings): void {
   const { resolver, file } = ctx;
-  walk(loop, (n) => {
+  const fn = enclosingFunction(loop);
+  walkWithAncestors(loop, (n, ancestors) => {
     if (n.type === 'lambda_expression') return false;
     if (n.type === 'declaration' && /^\s*extern\b/.test(n.text)) {
       findings.block('extern-in-loop', `\`${n.text.trim()}\` declares a global inside the loop: every iteration shares it`, n);
@@ -35,7 +35,7 @@ export function nameChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, fin
     }
     if (n.type !== 'identifier') return undefined;
     const name = n.text;
-    const p = n.parent;
+    const p = ancestors[ancestors.length - 1];
     if (p?.type === 'qualified_identifier') return undefined;
     const macro = ix.macros.get(name);
     if (macro) {
@@ -43,18 +43,18 @@ export function nameChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, fin
       if (problem) findings.unanalysable('macro', problem, n);
       return undefined;
     }
-    if (isDeclaratorName(n)) return undefined;
+    if (isDeclaratorName(n, p)) return undefined;
     const d = resolver.resolve(name, n);
     const isCallee = p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id;
     if (d) {
-      if (d.kind === 'global' && (ix.nameCounts.get(name) ?? 0) > 1) {
+      if (d.kind === 'global' && ix.nameCount(name, fn) > 1) {
         findings.block('ambiguous-name', `\`${name}\` is declared more than once in this file (a local enum, another namespace or scope): ParaForge cannot tell which one this loop uses`, n);
       }
       return undefined;
     }
     if (isCallee || ix.functionDefs.has(name)) return undefined;
-    if (file.enumerators.has(name) || ix.localEnumerators.has(name)) {
-      if ((ix.nameCounts.get(name) ?? 0) > 1) findings.block('ambiguous-name', `\`${name}\` is declared more than once in this file (enumerators of different enums or scopes): ParaForge cannot tell which value this loop uses`, n);
+    if (file.enumerators.has(name) || (fn !== null && ix.localEnumeratorsOf(fn).has(name))) {
+      if (ix.nameCount(name, fn) > 1) findings.block('ambiguous-name', `\`${name}\` is declared more than once in this file (enumerators of different enums or scopes): ParaForge cannot tell which value this loop uses`, n);
       return undefined;
     }
     if (name === 'errno') {

@@ -20,8 +20,18 @@ export interface MacroInfo {
   readonly value: number | undefined;
 }
 
-/** Every macro the file defines or undefines, by name. */
+/**
+ * Every macro the file defines or undefines, by name. Read from the text line by line (joining
+ * backslash continuations, tracking `#if` nesting): far cheaper than querying the tree of a
+ * 10k-line file, and it sees directives wherever they are. A directive inside a block comment
+ * counts too, which can only make more macros opaque.
+ */
 export function macroTable(root: Node): ReadonlyMap<string, MacroInfo> {
+  return macroTableOfText(root.text);
+}
+
+/** The macro table of source text (see macroTable). */
+export function macroTableOfText(text: string): ReadonlyMap<string, MacroInfo> {
   const table = new Map<string, { definitions: number; conditional: boolean; undefined: boolean; functionLike: boolean; value: number | undefined }>();
   const entry = (name: string) => {
     let e = table.get(name);
@@ -31,27 +41,27 @@ export function macroTable(root: Node): ReadonlyMap<string, MacroInfo> {
     }
     return e;
   };
-  const inConditional = (n: Node): boolean => {
-    for (let p = n.parent; p; p = p.parent) if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(p.type)) return true;
-    return false;
-  };
-  // One native query instead of a JavaScript walk: the file may have 10k lines.
-  for (const n of root.descendantsOfType(['preproc_def', 'preproc_function_def', 'preproc_call'])) {
-    if (!n) continue;
-    if (n.type === 'preproc_call') {
-      const directive = n.childForFieldName('directive')?.text ?? '';
-      const arg = (n.childForFieldName('argument')?.text ?? '').trim();
-      if (directive === '#undef' && /^[A-Za-z_]\w*$/.test(arg)) entry(arg).undefined = true;
-      continue;
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  let depth = 0;
+  for (const line of lines) {
+    const m = /^\s*#\s*(\w+)(.*)$/.exec(line);
+    if (!m) continue;
+    const [, directive, rest] = m;
+    if (directive === 'if' || directive === 'ifdef' || directive === 'ifndef') depth++;
+    else if (directive === 'endif') depth = Math.max(0, depth - 1);
+    else if (directive === 'undef') {
+      const name = /^\s*([A-Za-z_]\w*)/.exec(rest)?.[1];
+      if (name) entry(name).undefined = true;
+    } else if (directive === 'define') {
+      const d = /^\s+([A-Za-z_]\w*)(\()?(.*)$/.exec(rest);
+      if (!d) continue;
+      const e = entry(d[1]);
+      e.definitions++;
+      if (depth > 0) e.conditional = true;
+      if (d[2]) e.functionLike = true;
+      const value = d[3].replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').trim();
+      e.value = d[2] ? undefined : parseIntegerLiteral(value);
     }
-    const name = n.childForFieldName('name')?.text;
-    if (!name) continue;
-    const e = entry(name);
-    e.definitions++;
-    if (inConditional(n)) e.conditional = true;
-    if (n.type === 'preproc_function_def') e.functionLike = true;
-    const value = n.childForFieldName('value');
-    e.value = n.type === 'preproc_def' && value ? parseIntegerLiteral(value.text) : undefined;
   }
   const out = new Map<string, MacroInfo>();
   for (const [name, e] of table) out.set(name, { name, ...e });

@@ -61,8 +61,9 @@ function isNegativeZeroOrUnknown(value: Node): boolean {
 /** The value a float accumulator holds when the loop starts, if it is a literal set right before it in straight-line code. */
 function startLiteral(ctx: AnalysisContext, decl: Decl, loop: Node): Node | null {
   if (decl.kind !== 'local' || decl.isStatic || decl.isReference) return null;
-  let fn: Node | null = loop.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const parentOf = (n: Node) => ctx.resolver.parentOf(n);
+  let fn: Node | null = parentOf(loop);
+  while (fn && fn.type !== 'function_definition') fn = parentOf(fn);
   if (!fn) return null;
   if (fn.descendantsOfType('goto_statement').length > 0) return null;
   const before = ctx.facts.occurrences(decl, fn).filter((o) => o.endIndex <= loop.startIndex);
@@ -73,16 +74,17 @@ function startLiteral(ctx: AnalysisContext, decl: Decl, loop: Node): Node | null
     value = decl.init;
     stmt = decl.declNode;
   } else {
-    const p = last.parent;
+    const p = parentOf(last);
     if (p?.type !== 'assignment_expression' || p.childForFieldName('left')?.id !== last.id || operatorOf(p) !== '=') return null;
     value = p.childForFieldName('right');
-    stmt = p.parent?.type === 'expression_statement' ? p.parent : null;
+    const ps = parentOf(p);
+    stmt = ps?.type === 'expression_statement' ? ps : null;
   }
   if (!value || !stmt) return null;
   // The statement must run once right before this loop starts, with no loop in between.
-  const block = stmt.parent;
+  const block = parentOf(stmt);
   if (!block || !contains(block, loop)) return null;
-  for (let p = loop.parent; p && p.id !== block.id; p = p.parent) {
+  for (let p = parentOf(loop); p && p.id !== block.id; p = parentOf(p)) {
     if (/^(for|while|do)_statement$|^for_range_loop$|^lambda_expression$/.test(p.type)) return null;
   }
   return value;
@@ -160,7 +162,7 @@ function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolea
     }
     case 'identifier': {
       const d = ctx.resolver.resolve(n.text, n);
-      if (!d) return !ctx.file.enumerators.has(n.text) && !ix.localEnumerators.has(n.text) && ctx.file.intMacros.get(n.text) === undefined;
+      if (!d) return !ctx.file.enumerators.has(n.text) && ctx.file.intMacros.get(n.text) === undefined;
       return d.isPointer || d.isArray || !isInt(resolveType(d.typeText, ix));
     }
     default:
@@ -192,7 +194,7 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
     }
     if (!floating) {
       for (const o of ctx.facts.occurrences(decl, loop)) {
-        const p = o.parent;
+        const p = ctx.resolver.parentOf(o);
         if (p?.type !== 'assignment_expression' || p.childForFieldName('left')?.id !== o.id) continue;
         const right = p.childForFieldName('right') as Node;
         if (mayBeFloating(right, ctx, ix)) {

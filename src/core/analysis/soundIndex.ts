@@ -1,28 +1,26 @@
 import type { Node } from 'web-tree-sitter';
-import { type MacroInfo, macroTable } from './preprocessor';
+import { type MacroInfo, macroTableOfText } from './preprocessor';
 import { declsOf, type Decl, type FileIndex, type Resolver } from './scope';
 import { unparen } from './syntax';
 
 /**
  * File-wide facts the soundness checks need (macros, every definition of each function name,
- * names declared more than once, typedefs, class types, addresses taken, per-thread state in use),
- * computed once per analysis: one walk of the tree.
+ * names declared more than once, typedefs, class types, addresses taken, per-thread state in use).
+ * File-level facts come from the top level of the tree and the text; facts inside function bodies
+ * (local enums, addresses taken) are queried per function on first use: the editor re-analyses
+ * a window of a 10k-line file after every edit, and each whole-tree query costs milliseconds.
  */
-export interface SoundIndex {
+export class SoundIndex {
   readonly cxx: boolean;
   readonly macros: ReadonlyMap<string, MacroInfo>;
   /** Every function definition by simple name (overloads, namespaces and methods all counted). */
-  readonly functionDefs: ReadonlyMap<string, readonly Node[]>;
-  /** How many file-, namespace- or block-level constants/variables/enumerators/macros carry each name. */
-  readonly nameCounts: ReadonlyMap<string, number>;
-  /** Enumerators declared inside function bodies, by name. */
-  readonly localEnumerators: ReadonlySet<string>;
+  readonly functionDefs = new Map<string, Node[]>();
+  /** How many file-, namespace-level variables, enumerators and macros carry each name. */
+  private readonly topCounts = new Map<string, number>();
   /** typedef name → the type it names, and whether it is a pointer type. */
-  readonly typedefs: ReadonlyMap<string, { readonly type: string; readonly pointer: boolean }>;
+  readonly typedefs = new Map<string, { readonly type: string; readonly pointer: boolean }>();
   /** struct/class names defined here whose fields are plain data and that declare no functions or operators. */
-  readonly plainStructs: ReadonlySet<string>;
-  /** Declaration keys of variables whose address is taken (`&x`) or bound to a reference (`T &r = x`). */
-  readonly addressTaken: ReadonlySet<string>;
+  readonly plainStructs = new Set<string>();
   /** True when the file reads or changes the floating-point environment (`<fenv.h>`). */
   readonly usesFenv: boolean;
   /** True when the file names `errno`. */
@@ -30,7 +28,146 @@ export interface SoundIndex {
   /** True when the file changes the locale. */
   readonly usesLocale: boolean;
   /** Names listed in `#pragma omp threadprivate(…)`. */
-  readonly threadprivate: ReadonlySet<string>;
+  readonly threadprivate = new Set<string>();
+  private readonly text: string;
+  private readonly localEnums = new Map<number, Set<string>>();
+  private readonly addressesIn = new Map<number, Set<string>>();
+
+  constructor(
+    private readonly root: Node,
+    private readonly resolver: Resolver,
+  ) {
+    this.cxx = !!root.tree.language.idForNodeType('lambda_expression', true);
+    this.text = root.text;
+    this.macros = macroTableOfText(this.text);
+    for (const name of this.macros.keys()) this.count(name);
+    this.visitScopes(root);
+    // Per-thread state, from the text (comments included: refusing more is the safe side).
+    this.usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(this.text);
+    this.usesErrno = /\berrno\b/.test(this.text);
+    this.usesLocale = /\b(?:setlocale|uselocale|newlocale)\s*\(|locale::global/.test(this.text);
+    for (const m of this.text.matchAll(/#\s*pragma\s+omp\s+threadprivate\s*\(([^)]*)\)/g)) for (const v of m[1].split(',')) this.threadprivate.add(v.trim());
+  }
+
+  /** How many declarations of `name` a use inside `fn` may see: file-level ones plus enumerators declared in `fn`. */
+  nameCount(name: string, fn: Node | null): number {
+    return (this.topCounts.get(name) ?? 0) + (fn && this.localEnumeratorsOf(fn).has(name) ? 1 : 0);
+  }
+
+  /** Enumerators declared inside one function body. */
+  localEnumeratorsOf(fn: Node): ReadonlySet<string> {
+    let set = this.localEnums.get(fn.id);
+    if (!set) {
+      set = new Set();
+      for (const e of fn.descendantsOfType('enumerator')) {
+        const name = e?.childForFieldName('name')?.text;
+        if (name) set.add(name);
+      }
+      this.localEnums.set(fn.id, set);
+    }
+    return set;
+  }
+
+  /** True when the variable's address is taken (`&x`) or it is bound to a reference (`T &r = x`): in its function, or anywhere for globals. */
+  isAddressTaken(d: Decl): boolean {
+    const scope = d.kind === 'global' ? this.root : enclosingFunction(d.declNode) ?? this.root;
+    let keys = this.addressesIn.get(scope.id);
+    if (!keys) {
+      keys = new Set();
+      for (const n of scope.descendantsOfType(['pointer_expression', 'init_declarator'])) {
+        if (!n) continue;
+        if (n.type === 'pointer_expression') {
+          if (this.text[n.startIndex] !== '&') continue;
+          const arg = unparen(n.childForFieldName('argument') as Node);
+          if (arg.type === 'identifier') this.note(keys, arg);
+        } else if (n.childForFieldName('declarator')?.type === 'reference_declarator') {
+          const value = n.childForFieldName('value');
+          if (value && unparen(value).type === 'identifier') this.note(keys, unparen(value));
+        }
+      }
+      this.addressesIn.set(scope.id, keys);
+    }
+    return keys.has(d.key);
+  }
+
+  private note(keys: Set<string>, ident: Node): void {
+    const d = this.resolver.resolve(ident.text, ident);
+    if (d) keys.add(d.key);
+  }
+
+  private count(name: string): void {
+    this.topCounts.set(name, (this.topCounts.get(name) ?? 0) + 1);
+  }
+
+  /** The top level, namespaces, linkage blocks, conditional blocks and class bodies (not function bodies). */
+  private visitScopes(parent: Node): void {
+    for (const n of parent.namedChildren) {
+      if (!n) continue;
+      switch (n.type) {
+        case 'function_definition': {
+          const name = definedName(n);
+          if (name) this.functionDefs.set(name, [...(this.functionDefs.get(name) ?? []), n]);
+          break;
+        }
+        case 'declaration':
+        case 'field_declaration':
+          if (n.type === 'declaration') for (const d of declsOf(n, 'global')) this.count(d.name);
+          this.typesIn(n);
+          break;
+        case 'type_definition':
+        case 'enum_specifier':
+        case 'struct_specifier':
+        case 'class_specifier':
+        case 'union_specifier':
+          this.typesIn(n);
+          break;
+        case 'template_declaration':
+        case 'namespace_definition':
+        case 'linkage_specification':
+        case 'declaration_list':
+        case 'field_declaration_list':
+        case 'preproc_if':
+        case 'preproc_ifdef':
+        case 'preproc_else':
+        case 'preproc_elif':
+          this.visitScopes(n.childForFieldName('body') ?? n);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Enumerators, typedefs and struct/class definitions inside one file-level declaration. */
+  private typesIn(decl: Node): void {
+    for (const n of decl.descendantsOfType(['enumerator', 'type_definition', 'struct_specifier', 'class_specifier', 'function_definition'])) {
+      if (!n) continue;
+      if (n.type === 'enumerator') {
+        const name = n.childForFieldName('name')?.text;
+        if (name) this.count(name);
+      } else if (n.type === 'function_definition') {
+        // Methods defined inside a class body.
+        const name = definedName(n);
+        if (name) this.functionDefs.set(name, [...(this.functionDefs.get(name) ?? []), n]);
+      } else if (n.type === 'type_definition') {
+        const type = n.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? '';
+        for (const d of n.childrenForFieldName('declarator')) {
+          if (!d) continue;
+          let x: Node | null = d;
+          let pointer = false;
+          while (x && x.type !== 'type_identifier' && x.type !== 'identifier') {
+            if (x.type === 'pointer_declarator' || x.type === 'array_declarator' || x.type === 'function_declarator' || x.type === 'reference_declarator') pointer = true;
+            x = x.childForFieldName('declarator');
+          }
+          if (x) this.typedefs.set(x.text, { type, pointer });
+        }
+      } else {
+        const name = n.childForFieldName('name')?.text;
+        const body = n.childForFieldName('body');
+        if (name && body && isPlainBody(body, n)) this.plainStructs.add(name);
+      }
+    }
+  }
 }
 
 // One index per FileIndex (one per analyzeLoops call); dropped with it.
@@ -40,14 +177,15 @@ const indexes = new WeakMap<FileIndex, SoundIndex>();
 export function soundIndex(file: FileIndex, resolver: Resolver, loop: Node): SoundIndex {
   const known = indexes.get(file);
   if (known) return known;
-  const made = buildIndex(loop.tree.rootNode, resolver);
+  const made = new SoundIndex(loop.tree.rootNode, resolver);
   indexes.set(file, made);
   return made;
 }
 
-function insideFunctionBody(n: Node): boolean {
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda_expression') return true;
-  return false;
+/** The function definition around a node, or null at file scope. */
+export function enclosingFunction(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  return null;
 }
 
 /** The simple name a function definition defines (`f` for `ns::C::f`). */
@@ -58,84 +196,6 @@ export function definedName(fn: Node): string | null {
   if (!name) return null;
   const text = name.text.replace(/\s+/g, '');
   return text.slice(text.lastIndexOf(':') + 1);
-}
-
-function buildIndex(root: Node, resolver: Resolver): SoundIndex {
-  const cxx = !!root.tree.language.idForNodeType('lambda_expression', true);
-  const functionDefs = new Map<string, Node[]>();
-  const nameCounts = new Map<string, number>();
-  const localEnumerators = new Set<string>();
-  const typedefs = new Map<string, { type: string; pointer: boolean }>();
-  const plainStructs = new Set<string>();
-  const addressTaken = new Set<string>();
-  const count = (name: string) => nameCounts.set(name, (nameCounts.get(name) ?? 0) + 1);
-  const macros = macroTable(root);
-  for (const name of macros.keys()) count(name);
-  const noteAddress = (ident: Node) => {
-    const d: Decl | null = resolver.resolve(ident.text, ident);
-    if (d) addressTaken.add(d.key);
-  };
-  // Native queries per node type (not a JavaScript walk of every node): files may have 10k lines.
-  for (const n of root.descendantsOfType('function_definition')) {
-    const name = n ? definedName(n) : null;
-    if (n && name) functionDefs.set(name, [...(functionDefs.get(name) ?? []), n]);
-  }
-  const visitScopes = (parent: Node): void => {
-    for (const n of parent.namedChildren) {
-      if (!n) continue;
-      if (n.type === 'declaration') for (const d of declsOf(n, 'global')) count(d.name);
-      else if (/^(namespace_definition|linkage_specification|declaration_list|preproc_(if|ifdef|else|elif))$/.test(n.type)) visitScopes(n.childForFieldName('body') ?? n);
-    }
-  };
-  visitScopes(root);
-  for (const n of root.descendantsOfType('declaration')) {
-    // `T &r = x`: r and x are the same object from here on.
-    if (!n || !n.text.includes('&')) continue;
-    for (const d of n.childrenForFieldName('declarator')) {
-      if (d?.type !== 'init_declarator') continue;
-      const target = d.childForFieldName('declarator');
-      const value = d.childForFieldName('value');
-      if (target?.type === 'reference_declarator' && value && unparen(value).type === 'identifier') noteAddress(unparen(value));
-    }
-  }
-  for (const n of root.descendantsOfType('enumerator')) {
-    const name = n?.childForFieldName('name')?.text;
-    if (!n || !name) continue;
-    count(name);
-    if (insideFunctionBody(n)) localEnumerators.add(name);
-  }
-  for (const n of root.descendantsOfType('type_definition')) {
-    if (!n) continue;
-    const type = n.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? '';
-    for (const d of n.childrenForFieldName('declarator')) {
-      if (!d) continue;
-      let x: Node | null = d;
-      let pointer = false;
-      while (x && x.type !== 'type_identifier' && x.type !== 'identifier') {
-        if (x.type === 'pointer_declarator' || x.type === 'array_declarator' || x.type === 'function_declarator' || x.type === 'reference_declarator') pointer = true;
-        x = x.childForFieldName('declarator');
-      }
-      if (x) typedefs.set(x.text, { type, pointer });
-    }
-  }
-  for (const n of root.descendantsOfType(['struct_specifier', 'class_specifier'])) {
-    const name = n?.childForFieldName('name')?.text;
-    const body = n?.childForFieldName('body');
-    if (n && name && body && isPlainBody(body, n)) plainStructs.add(name);
-  }
-  for (const n of root.descendantsOfType('pointer_expression')) {
-    if (!n || !n.text.trimStart().startsWith('&')) continue;
-    const arg = unparen(n.childForFieldName('argument') as Node);
-    if (arg.type === 'identifier') noteAddress(arg);
-  }
-  // Per-thread state, from the text (comments included: refusing more is the safe side).
-  const text = root.text;
-  const usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(text);
-  const usesErrno = /\berrno\b/.test(text);
-  const usesLocale = /\b(?:setlocale|uselocale|newlocale)\s*\(|locale::global/.test(text);
-  const threadprivate = new Set<string>();
-  for (const m of text.matchAll(/#\s*pragma\s+omp\s+threadprivate\s*\(([^)]*)\)/g)) for (const v of m[1].split(',')) threadprivate.add(v.trim());
-  return { cxx, macros, functionDefs, nameCounts, localEnumerators, typedefs, plainStructs, addressTaken, usesFenv, usesErrno, usesLocale, threadprivate };
 }
 
 const ARITH_FIELD = /^(?:(?:const|volatile|signed|unsigned|short|long|int|char|float|double|bool|_Bool)\s*)+$|^(?:std::)?(?:size_t|ptrdiff_t|u?int(?:8|16|32|64)_t)$/;

@@ -81,3 +81,29 @@ const INTEGER_TYPE = /^(?:(?:const|signed|unsigned|short|long|int|char)\s*)+$|^(
 export function isIntegerType(typeText: string): boolean {
   return INTEGER_TYPE.test(typeText.trim().replace(/\s+/g, ' '));
 }
+
+/**
+ * Like `walk`, with the chain of ancestors (root first, parent last) of each visited node: asking
+ * a node for its `parent` makes tree-sitter descend from the root again, which is slow in big files.
+ */
+export function walkWithAncestors(root: Node, visit: (node: Node, ancestors: readonly Node[]) => boolean | void): void {
+  const cursor = root.walk();
+  const stack: Node[] = [];
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (visit(node, stack) !== false && cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      for (;;) {
+        if (stack.length === 0) return;
+        if (cursor.gotoNextSibling()) break;
+        cursor.gotoParent();
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
