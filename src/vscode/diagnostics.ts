@@ -16,6 +16,8 @@ export const PARALLELIZABLE_CODE = 'parallelizable';
 
 /** Lines analysed beyond the visible range, so a short scroll needs no new analysis. */
 const MARGIN_LINES = 20;
+/** Lines of a newly opened file analysed before its editor is known to this host. */
+const FIRST_SCREEN_LINES = 60;
 
 interface NestDiagnostics {
   startLine: number;
@@ -50,6 +52,9 @@ class LoopDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e.document, 0))),
+      // A file just opened is analysed at once, before its editor reaches the extension host (on a
+      // busy machine that takes a while): its first screen is where the user looks first.
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('paraforge.diagnostics')) return;
@@ -63,6 +68,8 @@ class LoopDiagnostics implements vscode.Disposable {
 
   private refreshVisible(): void {
     for (const editor of vscode.window.visibleTextEditors) this.schedule(editor.document, 0);
+    // The file that activated the extension may not have a visible editor in this host yet.
+    for (const document of vscode.workspace.textDocuments) if (!this.states.get(document.uri.toString())?.analysedOnce) this.schedule(document, 0);
   }
 
   private state(uri: vscode.Uri): DocumentState {
@@ -133,6 +140,8 @@ class LoopDiagnostics implements vscode.Disposable {
       .filter((e) => e.document === document)
       .flatMap((e) => e.visibleRanges)
       .map((r) => ({ startLine: Math.max(0, r.start.line - MARGIN_LINES), endLine: Math.min(document.lineCount - 1, r.end.line + MARGIN_LINES) }));
+    // No editor shows it yet: its first screen (plus the margin), where a newly opened file starts.
+    if (windows.length === 0 && !state.analysedOnce) windows.push({ startLine: 0, endLine: Math.min(document.lineCount - 1, FIRST_SCREEN_LINES + MARGIN_LINES) });
     for (const window of windows) {
       for (const part of uncovered(window, state.covered)) {
         const result = await this.ctx.verdicts.inWindow(document, part);
