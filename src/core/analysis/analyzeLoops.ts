@@ -149,7 +149,7 @@ function independence(result: LevelResult, level: number): Reason {
   if (c.lastprivate.length) extra.push(`keeps the last value of ${c.lastprivate.map((p) => `\`${p}\``).join(', ')}`);
   if (c.collapse > 1) extra.push(`collapses ${c.collapse} levels`);
   if (c.schedule === 'dynamic') extra.push(`uses schedule(dynamic) because inner loop bounds depend on \`${v}\``);
-  else if (c.schedule) extra.push(`uses schedule(${c.schedule}) because iterations may cost different amounts (a branch around work or a data-dependent inner loop)`);
+  else if (c.schedule) extra.push(`uses schedule(${c.schedule}) because iterations may cost different amounts (a branch around work, a data-dependent inner loop or a call to a function with a loop)`);
   const tail = extra.length ? `; the pragma ${extra.join(', ')}` : '';
   return {
     code: 'independent-iterations',

@@ -50,6 +50,8 @@ export interface FactInputs {
   readonly scalars: readonly ScalarFact[];
   readonly calls: readonly CallFact[];
   readonly aliases: readonly AliasFact[];
+  /** A function of this file called in the loop has a loop of its own. */
+  readonly callsWithLoops: boolean;
 }
 
 /** Turns the level analysis' findings into plain, JSON-serialisable LoopFacts. */
@@ -113,7 +115,8 @@ export function buildLoopFacts(x: FactInputs): LoopFacts {
       bodyCost: opsIn(loop.childForFieldName('body'), false),
       estimatedOps,
       triangular,
-      imbalanced: hasBranchAroundWork(loop),
+      // A call to a function of this file with a loop may do data-dependent work (primes: a trial-division loop per v).
+      imbalanced: hasBranchAroundWork(loop) || x.callsWithLoops,
       inMain: enclosingFunctionName(loop) === 'main',
       initialisesOnly: x.refs.every((r) => !r.read) && x.calls.every((c) => c.effect === 'pure'),
       enclosingLoops: enclosingLoopCount(loop),

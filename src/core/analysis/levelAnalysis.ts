@@ -168,6 +168,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     scalars: [...scalars.facts, ...histograms.facts],
     calls: scan.calls,
     aliases: alias.facts,
+    callsWithLoops: scan.callsWithLoops,
   });
   const cost = judgeCost(facts);
   if (shape && cost && findings.blocking.length === 0) findings.block(cost.code, cost.message, loop.childForFieldName('condition') ?? loop);

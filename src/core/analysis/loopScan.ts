@@ -23,6 +23,8 @@ export interface LoopScan {
   readonly outsideNames: ReadonlySet<string>;
   readonly hasCalls: boolean;
   readonly calls: readonly CallFact[];
+  /** A function of this file called in the loop contains a loop (its cost may vary per call). */
+  readonly callsWithLoops: boolean;
 }
 
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
@@ -57,6 +59,7 @@ export function scanLoop(ctx: AnalysisContext, loop: Node, findings: Findings): 
     else writes.set(d.key, { decl: d, nodes: [t] });
   };
   let hasCalls = false;
+  let callsWithLoops = false;
   walk(loop, (n) => {
     switch (n.type) {
       case 'for_range_loop': {
@@ -101,7 +104,11 @@ export function scanLoop(ctx: AnalysisContext, loop: Node, findings: Findings): 
         const name = calleeName(n) ?? n.childForFieldName('function')?.text ?? '?';
         if (c.kind === 'macro') findings.unanalysable('macro', c.message, n);
         else if (c.kind === 'unsafe') block(c.code, c.message, n);
-        else if (c.kind === 'user-pure') c.globalsRead.forEach((g) => calledGlobals.add(g));
+        else if (c.kind === 'user-pure') {
+          c.globalsRead.forEach((g) => calledGlobals.add(g));
+          const def = ctx.file.functions.get(name.slice(name.lastIndexOf(':') + 1));
+          if (def && ['for_statement', 'while_statement', 'do_statement', 'for_range_loop'].some((t) => def.descendantsOfType(t).length > 0)) callsWithLoops = true;
+        }
         calls.push({
           name,
           effect: c.kind,
@@ -163,7 +170,7 @@ export function scanLoop(ctx: AnalysisContext, loop: Node, findings: Findings): 
     }
     return undefined;
   });
-  return { declaredInside, writes, innerLoops, calledGlobals, memWriteTargets, outsideNames, hasCalls, calls };
+  return { declaredInside, writes, innerLoops, calledGlobals, memWriteTargets, outsideNames, hasCalls, calls, callsWithLoops };
 }
 
 /** True when `n` is the name a declarator declares. */

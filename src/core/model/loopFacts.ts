@@ -141,7 +141,7 @@ export interface WorkFacts {
   readonly estimatedOps: number | null;
   /** Inner loop bounds depend on the analysed loop's variable (triangular: uneven iterations). */
   readonly triangular: boolean;
-  /** An `if`/`switch` around an inner loop, or an inner while/do loop: iterations may cost very different amounts. */
+  /** An `if`/`switch` around an inner loop, an inner while/do loop, or a call to a function of this file that loops: iterations may cost very different amounts. */
   readonly imbalanced: boolean;
   /** The loop sits in `main` (set-up loops there are usually too small to pay). */
   readonly inMain: boolean;
