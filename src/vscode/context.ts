@@ -38,6 +38,8 @@ export class ParaForgeContext implements vscode.Disposable {
   readonly loopsView: LoopsView;
   /** `performance.now()` when activation started (for the first-hint timing in the log). */
   activatedAt = 0;
+  /** How long `create()` took (the bundle's own start-up is before it). */
+  activationMs = 0;
   /** Activation start → the first diagnostics published, once known. */
   firstHintMs: number | undefined;
   /** Verification state shared by every run in this window (reference outputs, the cache folder). */
@@ -99,6 +101,7 @@ export class ParaForgeContext implements vscode.Disposable {
       extension.subscriptions.push(ctx);
       void vscode.commands.executeCommand('setContext', 'paraforge.active', true);
       ctx.activatedAt = started;
+      ctx.activationMs = performance.now() - started;
       logger.info(`ParaForge ${extension.extension.packageJSON.version} activated in ${Math.round(performance.now() - started)} ms (VS Code ${vscode.version})`);
       return ctx;
     } catch (e) {
