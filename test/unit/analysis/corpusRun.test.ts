@@ -36,12 +36,16 @@ describe('corpus rewrites run correctly and race-free', () => {
     }
   }, 240_000);
 
-  it('catches a planted wrong rewrite (a pragma on the prefix sum) as a race', async () => {
+  it('catches a planted wrong rewrite (a pragma on the prefix sum): refused by the static check, and by Archer when that check is off', async () => {
     const { text, language } = await analyseFile('prefix_sum.c');
     const wrong = text.replace('  for (int i = 1; i < N; i++) p[i] += p[i - 1];', '  #pragma omp parallel for\n  for (int i = 1; i < N; i++) p[i] += p[i - 1];');
     expect(wrong).not.toBe(text);
-    const evidence = await verifyProgram({ original: { text, path: 'prefix_sum.c' }, candidate: { text: wrong }, language, target: 'openmp', threads: [1, 4], timingThreads: [1], repeats: 1 });
-    expect(['race', 'wrong-output']).toContain(evidence.verdict);
-    expect(evidence.races.length + evidence.tests.filter((t) => !t.passed).length).toBeGreaterThan(0);
+    const request = { original: { text, path: 'prefix_sum.c' }, candidate: { text: wrong }, language, target: 'openmp', threads: [1, 4], timingThreads: [1], repeats: 1 } as const;
+    const statically = await verifyProgram(request);
+    expect(statically.verdict).toBe('rejected');
+    expect(statically.summary).toMatch(/p\[i - 1\]|dependence|race/);
+    const dynamically = await verifyProgram({ ...request, staticChecks: false });
+    expect(['race', 'wrong-output']).toContain(dynamically.verdict);
+    expect(dynamically.races.length + dynamically.tests.filter((t) => !t.passed).length).toBeGreaterThan(0);
   }, 240_000);
 });
