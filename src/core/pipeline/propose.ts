@@ -2,7 +2,7 @@ import type { Tree } from 'web-tree-sitter';
 import { analyzeLoops } from '../analysis';
 import type { Candidate, CandidateSource, CandidateTarget, LoopVerdict, SourceRange, TextEdit } from '../model';
 import type { ParserHost } from '../parse';
-import { hasMain } from '../runner/verify';
+import { definesMain } from '../runner/staticChecks';
 import { applyEdits, parallelizeAssumingEdits, parallelizeEdits, parallelizeVersionedEdits, pragmaText } from '../transform/openmp';
 import { candidateId } from './candidateId';
 
@@ -60,7 +60,7 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
   const tree = await options.parser.parse(source.language, source.text);
   try {
     const verdicts = analyzeLoops(tree, source.language, source.text).filter((v) => inRegion(v, region));
-    const wholeProgram = hasMain(source.text);
+    const wholeProgram = definesMain(tree);
     const make = (vs: readonly LoopVerdict[], edits: TextEdit[], functionName: string | null, range: SourceRange | null, assumptions: string[], versioned = false): Candidate => {
       const text = applyEdits(source.text, edits);
       const loops = vs.map((v) => `\`${pragmaText(v.clauses ?? v.ifAssumed!.clauses)}\` on the loop at line ${loopLine(v)}${v.nest.functionName ? ` of ${v.nest.functionName}` : ''}`);
