@@ -98,12 +98,13 @@ export async function runAction<T>(action: vscode.CodeAction): Promise<T> {
 
 /**
  * Processes the runner started in this host: compilers and runs under its build cache and work dirs.
- * The extension host's TMPDIR is private to this test run, so nothing else matches. execFile (no
+ * The extension host's TMPDIR and global storage are private to this test run, so nothing else matches. execFile (no
  * shell) so the pattern is not in a shell's own command line; pgrep never lists itself.
  */
 export function runnerProcesses(): string[] {
   try {
-    return execFileSync('pgrep', ['-af', `${os.tmpdir()}/paraforge-(run|build)`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    // Runs go under TMPDIR; builds under the session's cache in the extension's global storage.
+    return execFileSync('pgrep', ['-af', `${os.tmpdir()}/paraforge-(run|build)|paraforge\\.paraforge/verify-cache`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch (e) {
     if ((e as { status?: number }).status === 1) return []; // pgrep: nothing matched
     throw e;
