@@ -80,7 +80,7 @@ export async function runAgent(
 ): Promise<{ readonly result: AgentResult; readonly provider: string } | { readonly missing: string }> {
   const agent = loadAgent(ctx);
   if (!agent) return { missing: 'the LLM agent could not be loaded (see the ParaForge log); reinstall the extension' };
-  const withParser: AgentContext = { ...agentCtx, parser: ctx.parsers };
+  const withParser: AgentContext = { ...agentCtx, parser: ctx.toolParsers };
   if (engine === 'evolve') {
     // Evolve runs without a model (deterministic pragma mutations); a configured one adds LLM mutations.
     const resolved = settings.llm.provider === 'none' ? undefined : await resolveProvider(ctx, settings);

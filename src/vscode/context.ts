@@ -42,6 +42,8 @@ export class ParaForgeContext implements vscode.Disposable {
   activationMs = 0;
   /** Activation start → the first diagnostics published, once known. */
   firstHintMs: number | undefined;
+  /** Tree-sitter for core's pipeline, runner and agent (not the document trees'). */
+  readonly toolParsers: ParserHost;
   /** Verification state shared by every run in this window (reference outputs, the cache folder). */
   readonly session: VerificationSession;
 
@@ -60,7 +62,10 @@ export class ParaForgeContext implements vscode.Disposable {
     this.loopsView = new LoopsView(this);
     // Builds of the user's code and reference outputs live in the extension's own storage (core makes
     // it private, 0700); the runner's static checks parse with our grammars.
-    this.session = createSession({ cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'verify-cache').fsPath, parser: parsers });
+    // Core's pipeline, runner and agent parse with parsers of their own: the editor's document trees
+    // are edited and re-parsed incrementally, and no other code shares their Parser objects.
+    this.toolParsers = new ParserHost((file) => `${wasmDir}/${file}`);
+    this.session = createSession({ cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'verify-cache').fsPath, parser: this.toolParsers });
   }
 
   /** Activates the extension; a failure is shown to the user (VS Code would only log it). */

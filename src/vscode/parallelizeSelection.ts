@@ -165,7 +165,7 @@ async function runPipeline(
   try {
     if (input.engine !== 'rules') return await runAgentEngine(ctx, input, run, stage, results);
     stage('proposing candidates (rules engine)…');
-    const proposal = await propose(input.source, input.region.region, { target: input.target, parser: ctx.parsers });
+    const proposal = await propose(input.source, input.region.region, { target: input.target, parser: ctx.toolParsers });
     const candidates = proposal.candidates.slice(0, input.settings.budget.maxCandidates);
     if (candidates.length === 0) return { results, noCandidatesBecause: noCandidateReason(proposal.verdicts, input.region.label) };
     const skipped = proposal.candidates.length - candidates.length;
