@@ -55,10 +55,26 @@ export async function loopNests(options: { keepOpen?: boolean } = {}): Promise<L
   return items;
 }
 
-/** Throws away unsaved edits to the active editor's document and closes it. */
+/**
+ * Throws away unsaved edits to a document and closes its editors. Reverts through the document's own
+ * URI (not "the active editor", which a diff, a report or the chat can be), and checks: a document
+ * left dirty would carry one test's edits into the next.
+ */
 export async function revertAndClose(document: vscode.TextDocument): Promise<void> {
-  await vscode.window.showTextDocument(document);
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  if (document.isDirty) {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+  }
+  if (document.isDirty && document.uri.scheme === 'file') {
+    // Last resort: put the file's own text back and save it (the file itself does not change).
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), fs.readFileSync(document.uri.fsPath, 'utf8'));
+    await vscode.workspace.applyEdit(edit);
+    await document.save();
+  }
+  assert.ok(!document.isDirty, `${document.uri.fsPath} is still dirty after reverting`);
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
 /** ParaForge's diagnostics on a document, in line order. */
