@@ -82,9 +82,14 @@ describe('affine loop-nest fuzz', () => {
     }
     expect(planted, 'no generated nest is refused for a carried scalar in its own body').not.toBeNull();
     const { seed, original, wrong } = planted as NonNullable<typeof planted>;
-    const evidence = await verifyProgram({ original: { text: original }, candidate: { text: wrong }, language: 'c', target: 'openmp', compiler: 'gcc', threads: [1, 2], timingThreads: [1], repeats: 1, tolerance: 1e-6 });
-    expect(['race', 'wrong-output'], `seed ${seed}: ${evidence.summary}\n${wrong}`).toContain(evidence.verdict);
-  }, 60_000);
+    const request = { original: { text: original }, candidate: { text: wrong }, language: 'c', target: 'openmp', compiler: 'gcc', threads: [1, 2], timingThreads: [1], repeats: 1 } as const;
+    // The gate's static check (the analysis on the candidate's own pragma) refuses it before it runs …
+    const statically = await verifyProgram(request);
+    expect(statically.verdict, `seed ${seed}: ${statically.summary}\n${wrong}`).toBe('rejected');
+    // … and with that check off, running it still catches it.
+    const dynamically = await verifyProgram({ ...request, staticChecks: false });
+    expect(['race', 'wrong-output'], `seed ${seed}: ${dynamically.summary}\n${wrong}`).toContain(dynamically.verdict);
+  }, 240_000);
 
   it('is not vacuous: the engine parallelises some generated nests, refuses others, and rewrites most programs', async () => {
     const tally = { parallel: 0, refused: 0, rewrittenPrograms: 0 };
