@@ -143,7 +143,7 @@ export async function verifyLoop(
     verification = await verifyRewrite(
       { path: file, language, originalText, rewrittenText, functions: args.functionName ? [args.functionName] : [] },
       { threads: settings.verifyThreads, compiler: settings.verifyCompiler },
-      { signal: options.signal, log: ctx.log, progress: options.progress },
+      { signal: options.signal, log: ctx.log, progress: options.progress, session: ctx.session },
     );
   } catch (e) {
     // The runner rejects on cancellation only after it has killed its process trees.
