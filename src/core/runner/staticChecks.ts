@@ -61,7 +61,7 @@ function signatureText(fn: Node): string {
     .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ')
     .replace(/\b(restrict|__restrict__|__restrict)\b/g, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/\s*([(),*&\[\]])\s*/g, '$1')
+    .replace(/\s*([(),*&[\]])\s*/g, '$1')
     .trim();
 }
 
@@ -154,7 +154,10 @@ export function lineMapper(original: string, candidate: string): (candidateLine:
     const dp: Uint32Array[] = Array.from({ length: wa.length + 1 }, () => new Uint32Array(wb.length + 1));
     for (let i = wa.length - 1; i >= 0; i--) for (let j = wb.length - 1; j >= 0; j--) dp[i][j] = wa[i] === wb[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
     for (let i = 0, j = 0; i < wa.length && j < wb.length; ) {
-      if (wa[i] === wb[j]) inner.set(j, i++), j++;
+      if (wa[i] === wb[j]) {
+        inner.set(j, i++);
+        j++;
+      }
       else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
       else j++;
     }

@@ -254,7 +254,8 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   const backendName = request.backend ?? profile.backend;
   const checkedAt = [...new Set(profile.checkPoints.map((p) => (target === 'mpi' ? (p.ranks ?? 1) : (p.threads ?? 1))))];
 
-  let harnessReport: HarnessReport | undefined;
+  // Filled in once the harness is chosen; evidence() made before that reports nothing compared.
+  const harnessInfo: { report?: HarnessReport } = {};
   const evidence = (verdict: EvidenceVerdict, summary: string, parts: { tests?: TestRecord[]; races?: RaceRecord[]; timings?: TimingRecord[] } = {}): Evidence => ({
     verdict,
     summary,
@@ -270,7 +271,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     checkedAt,
     raceCheckedAt: toolchainInfo.raceCheckThreads ? raceThreads : [],
     // What the harness compared and left out, and the tolerance with its facts (H4a's harness report).
-    ...(harnessReport ? { compared: harnessReport.compared, leftOut: harnessReport.leftOut, ...(harnessReport.tolerance ? { tolerance: harnessReport.tolerance } : {}) } : {}),
+    ...(harnessInfo.report ? { compared: harnessInfo.report.compared, leftOut: harnessInfo.report.leftOut, ...(harnessInfo.report.tolerance ? { tolerance: harnessInfo.report.tolerance } : {}) } : {}),
   });
   const rejected = () => {
     const first = staticFindings[0];
@@ -305,7 +306,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   } else {
     throw new VerifyInputError('no main() in the original or candidate: name the function to verify (functionName / --function) or pass a harness file');
   }
-  harnessReport = harness.report;
+  harnessInfo.report = harness.report;
   evLog.add(`harness: ${harness.description}`);
   evLog.add(`profile: ${profile.name}${st.includesMpi ? ' (includes mpi.h: mpicc + mpirun)' : ''}; outputs compared at ${checkedAt.join(', ')} ${target === 'mpi' ? 'ranks' : 'threads'}`);
 
