@@ -17,7 +17,7 @@
 // Screenshots: a test logs `PARAFORGE_SCREENSHOT <name>`; this script saves the workbench as
 // out/test-results/<name>.png and then writes <name>.done there, which the test waits for.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, mkdirSync, createWriteStream, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,10 @@ chmodSync(tmp, 0o711);
 // accidental save) must never change the files in the repository.
 const workspace = path.join(tmp, 'workspace');
 cpSync(fixtureWorkspace, workspace, { recursive: true });
+// VS Code in a browser saves edits after a delay by default (files.autoSave "afterDelay" on the web):
+// an edit a test keeps for a second would land on disk and change the fixture for every later test.
+mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'files.autoSave': 'off' }, null, 2));
 const logsDir = path.join(root, restricted ? '.vscode-test-logs/restricted' : '.vscode-test-logs');
 rmSync(logsDir, { recursive: true, force: true });
 mkdirSync(logsDir, { recursive: true });
@@ -95,6 +99,18 @@ async function finish(code, why) {
     try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
   serverLog.end();
+  // A test that saved a fixture poisons every later test that opens it: say which files changed.
+  try {
+    for (const name of readdirSync(fixtureWorkspace).filter((n) => n !== '.vscode')) {
+      const copy = path.join(workspace, name);
+      const now = existsSync(copy) ? readFileSync(copy, 'utf8').split('\n') : null;
+      const was = readFileSync(path.join(fixtureWorkspace, name), 'utf8').split('\n');
+      if (now && now.join('\n') !== was.join('\n')) {
+        const line = now.findIndex((l, i) => l !== was[i]);
+        console.error(`run-integration: the tests changed ${name} on disk (a save; line ${line + 1} is now ${JSON.stringify(now[line])}); later tests saw the changed file`);
+      }
+    }
+  } catch { /* the workspace copy is gone */ }
   rmSync(tmp, { recursive: true, force: true });
   console.error(`integration run${restricted ? ' (Restricted Mode)' : ''} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (code === 0 && !restricted && !bench && process.env.PARAFORGE_SKIP_RESTRICTED !== '1') {

@@ -61,16 +61,15 @@ export async function loopNests(options: { keepOpen?: boolean } = {}): Promise<L
  * left dirty would carry one test's edits into the next.
  */
 export async function revertAndClose(document: vscode.TextDocument): Promise<void> {
+  // Never saves: a saved edit would change the fixture for every later test.
   if (document.isDirty) {
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+    await waitFor('the revert', () => (document.isDirty ? undefined : true), 10_000).catch(() => undefined);
   }
-  if (document.isDirty && document.uri.scheme === 'file') {
-    // Last resort: put the file's own text back and save it (the file itself does not change).
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), fs.readFileSync(document.uri.fsPath, 'utf8'));
-    await vscode.workspace.applyEdit(edit);
-    await document.save();
+  if (document.isDirty) {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
   assert.ok(!document.isDirty, `${document.uri.fsPath} is still dirty after reverting`);
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString());
