@@ -47,7 +47,8 @@ describe('inputs that find bugs', () => {
     expect(r.failed.length).toBeGreaterThan(0);
     const plain = r.failed.filter((t) => !/overlaps/.test(t.inputs ?? ''));
     expect(plain.length).toBeGreaterThan(0);
-    expect(plain[0].firstDifference).toMatch(/^y\[\d+\]: original -\d+, candidate -\d+/);
+    // A negative odd x: x / 2 rounds toward zero, x >> 1 toward -inf (x = -1 gives 0 vs -1; the seed picks which x comes first).
+    expect(plain[0].firstDifference).toMatch(/^y\[\d+\]: original (0|-\d+), candidate -\d+/);
   });
 
   it('NaN inputs: a NaN-propagating max turned into reduction(max) (exact: max is no reassociation)', async () => {
