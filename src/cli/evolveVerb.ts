@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import { evolve, type Attempt } from '../core/agent';
 import type { CandidateTarget } from '../core/model';
 import { createSession } from '../core/pipeline';
 import { formatEvidence } from '../core/runner';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
-import { readSourceFile } from './input';
+import { readSourceFile, writeOutputFile } from './input';
 import { countList } from './options';
 import { attemptJson, finalVerdict, HOW_TO_ADD_LLM, LLM_OPTIONS, providerFromFlags, settingsFromFlags } from './parallelizeLlm';
 import type { Verb } from './verb';
@@ -94,11 +93,7 @@ export const evolveVerb: Verb = {
     const first = result.firstPassing;
     const out = values.out as string | undefined;
     if (out && best) {
-      try {
-        fs.writeFileSync(out, best.candidate.text);
-      } catch (e) {
-        throw new UserError(`${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
+      writeOutputFile(out, best.candidate.text);
     }
     const verdict = finalVerdict(result);
     const perMinute = result.elapsedSeconds > 0 ? (result.evaluated * 60) / result.elapsedSeconds : 0;

@@ -44,3 +44,12 @@ export function readSourceFile(file: string, options: { language?: string; maxSi
   if (!decoded.ok) throw new UserError(`${file}: ${decoded.error}`);
   return { path: file, language, text: decoded.text };
 }
+
+/** Writes a result file, turning a failure into a one-line UserError (exit 2). */
+export function writeOutputFile(out: string, text: string): void {
+  try {
+    fs.writeFileSync(out, text);
+  } catch (e) {
+    throw new UserError(`${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}

@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import { llmParallelize, openAiProvider, type AgentResult, type Attempt, type LlmProvider } from '../core/agent';
 import type { CandidateTarget } from '../core/model';
 import { createSession, type VerifySettings } from '../core/pipeline';
 import { formatEvidence, type CompilerFamily } from '../core/runner';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
-import { readSourceFile } from './input';
+import { readSourceFile, writeOutputFile } from './input';
 import { countList, oneOf } from './options';
 import type { CliContext, Verb } from './verb';
 
@@ -106,11 +105,7 @@ export async function runParallelizeLlm(values: Values, positionals: string[], c
   const best = result.best;
   const out = values.out as string | undefined;
   if (out && best) {
-    try {
-      fs.writeFileSync(out, best.candidate.text);
-    } catch (e) {
-      throw new UserError(`${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    writeOutputFile(out, best.candidate.text);
   }
   const verdict = finalVerdict(result);
   if (values.json) {

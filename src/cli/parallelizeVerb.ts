@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { analyzeLoops } from '../core/analysis';
 import type { LoopVerdict } from '../core/model';
 import type { Candidate, Evidence } from '../core/model';
@@ -9,7 +8,7 @@ import { type LoopFilter, parallelizeSource, pragmaText, type SourceRewrite } fr
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
-import { readSourceFile, type SourceFile } from './input';
+import { readSourceFile, type SourceFile, writeOutputFile } from './input';
 import { countList, maxSizeMb, oneOf } from './options';
 import { LLM_OPTIONS, runParallelizeLlm } from './parallelizeLlm';
 import type { Verb } from './verb';
@@ -141,11 +140,7 @@ export const parallelizeVerb: Verb = {
     // A rewrite that failed verification is never written out: the evidence says why.
     const rejected = verification !== undefined && !verification.verified;
     if (out && !rejected) {
-      try {
-        fs.writeFileSync(out, rewrite.text);
-      } catch (e) {
-        throw new UserError(`${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
+      writeOutputFile(out, rewrite.text);
     }
     if (values.json) {
       const json = {
