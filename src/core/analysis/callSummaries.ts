@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
-import { writeRoot, writeTargets } from './memoryRefs';
+import { writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
-import { isStreamName } from './sideEffects';
+import { isStreamName, rootIdentifier } from './sideEffects';
 import { contains, unparen, walk, walkWithAncestors } from './syntax';
 
 /**
@@ -88,7 +88,7 @@ export class CallSummaries {
     if (!body) return { pure: false, code: 'unknown-call', why: 'has no body here', globalsRead, readsThroughGlobalPointer };
     for (const t of writeTargets(body)) {
       const u = unparen(t);
-      const root = writeRoot(u);
+      const root = rootIdentifier(u);
       const d = root ? resolver.resolve(root.text, root) : null;
       const own = d !== null && d.kind !== 'global' && !d.isStatic && !d.isReference && contains(def, d.declNode) && !/\bextern\b/.test(d.declNode.text.split(/[=;{]/)[0]);
       if (u.type === 'identifier' ? !own : !(own && d.isArray && d.kind === 'local')) {
@@ -199,7 +199,7 @@ export function callChecks(ctx: AnalysisContext, summaries: CallSummaries, loop:
   if (globalsRead.size === 0 && !throughPointer) return;
   for (const t of writeTargets(loop)) {
     const u = unparen(t);
-    const root = writeRoot(u);
+    const root = rootIdentifier(u);
     const d = root ? ctx.resolver.resolve(root.text, root) : null;
     if (d && globalsRead.has(d.key)) findings.block('call-reads-written-global', `a function called in the loop reads \`${d.name}\`, which the loop writes`, u);
     if (throughPointer && (u.type !== 'identifier' || d?.kind === 'global')) {

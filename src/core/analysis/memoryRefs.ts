@@ -3,6 +3,7 @@ import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { containerElement, isArithmeticType, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
+import { rootIdentifier } from './sideEffects';
 import type { SoundIndex } from './soundIndex';
 import { contains, unparen, walk, walkWithAncestors } from './syntax';
 import { rangeShape } from './nestShapes';
@@ -67,19 +68,6 @@ function writeTargetProblem(t: Node): string | null {
   }
 }
 
-/** The identifier at the root of a write target (`a` in `a[i].x`), or null. */
-export function writeRoot(t: Node): Node | null {
-  let n = unparen(t);
-  for (;;) {
-    if (n.type === 'identifier') return n;
-    if (n.type === 'subscript_expression' || n.type === 'field_expression' || n.type === 'pointer_expression') {
-      const next = n.childForFieldName('argument');
-      if (!next) return null;
-      n = unparen(next);
-    } else return null;
-  }
-}
-
 /** Assignment and increment targets in the loop (lambdas excluded: they are refused elsewhere). */
 export function writeTargets(loop: Node): Node[] {
   const out: Node[] = [];
@@ -105,7 +93,7 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       findings.block('unresolved-write', problem, u);
       continue;
     }
-    const root = writeRoot(u);
+    const root = rootIdentifier(u);
     if (!root) continue;
     const d = resolver.resolve(root.text, root);
     if (!d) continue;

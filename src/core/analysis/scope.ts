@@ -113,7 +113,8 @@ export function indexFile(tree: Tree): FileIndex {
   return { intMacros, otherMacros, functionLikeMacros, functions, globals, enumerators };
 }
 
-function definedFunctionName(fn: Node): string | null {
+/** The simple name a function definition defines (`f` for `ns::C::f`). */
+export function definedFunctionName(fn: Node): string | null {
   let d = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const name = d?.childForFieldName('declarator');

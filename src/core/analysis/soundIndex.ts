@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { type MacroInfo, macroTableOfText } from './preprocessor';
-import { declsOf, type Decl, type FileIndex, type Resolver } from './scope';
+import { declsOf, definedFunctionName, type Decl, type FileIndex, type Resolver } from './scope';
 import { unparen } from './syntax';
 
 /**
@@ -105,7 +105,7 @@ export class SoundIndex {
       if (!n) continue;
       switch (n.type) {
         case 'function_definition': {
-          const name = definedName(n);
+          const name = definedFunctionName(n);
           if (name) this.functionDefs.set(name, [...(this.functionDefs.get(name) ?? []), n]);
           break;
         }
@@ -147,7 +147,7 @@ export class SoundIndex {
         if (name) this.count(name);
       } else if (n.type === 'function_definition') {
         // Methods defined inside a class body.
-        const name = definedName(n);
+        const name = definedFunctionName(n);
         if (name) this.functionDefs.set(name, [...(this.functionDefs.get(name) ?? []), n]);
       } else if (n.type === 'type_definition') {
         const type = n.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? '';
@@ -186,16 +186,6 @@ export function soundIndex(file: FileIndex, resolver: Resolver, loop: Node): Sou
 export function enclosingFunction(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
   return null;
-}
-
-/** The simple name a function definition defines (`f` for `ns::C::f`). */
-export function definedName(fn: Node): string | null {
-  let d = fn.childForFieldName('declarator');
-  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-  const name = d?.childForFieldName('declarator');
-  if (!name) return null;
-  const text = name.text.replace(/\s+/g, '');
-  return text.slice(text.lastIndexOf(':') + 1);
 }
 
 const ARITH_FIELD = /^(?:(?:const|volatile|signed|unsigned|short|long|int|char|float|double|bool|_Bool)\s*)+$|^(?:std::)?(?:size_t|ptrdiff_t|u?int(?:8|16|32|64)_t)$/;
