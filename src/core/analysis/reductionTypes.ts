@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ReductionOp } from '../model';
 import type { Findings } from './findings';
+import { floatMinMaxHazard } from './floatMinMax';
 import { parseIntegerLiteral } from './literals';
 import type { AnalysisContext } from './levelAnalysis';
 import type { Decl } from './scope';
@@ -58,8 +59,8 @@ function isNegativeZeroOrUnknown(value: Node): boolean {
   return true;
 }
 
-/** The value a float accumulator holds when the loop starts, if it is a literal set right before it in straight-line code. */
-function startLiteral(ctx: AnalysisContext, decl: Decl, loop: Node): Node | null {
+/** The value a float accumulator holds when the loop starts, if it is set right before it in straight-line code. */
+export function startLiteral(ctx: AnalysisContext, decl: Decl, loop: Node): Node | null {
   if (decl.kind !== 'local' || decl.isStatic || decl.isReference) return null;
   const parentOf = (n: Node) => ctx.resolver.parentOf(n);
   let fn: Node | null = parentOf(loop);
@@ -174,8 +175,8 @@ function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolea
  * OpenMP reductions combine private partial results at the end; that equals the serial loop only
  * when every step is exact in the accumulator's own type. Refused: non-arithmetic accumulators
  * (`_Atomic`, `std::complex`, classes, `auto`), integer accumulators of floating operands (each
- * serial step truncates), floating min/max (NaN and -0.0 depend on how it is written and on the
- * order), and floating sums whose start value may be -0.0 (partial sums start at +0.0).
+ * serial step truncates), floating min/max unless floatMinMaxHazard shows NaN and -0.0 cannot
+ * make the order matter, and floating sums whose start value may be -0.0 (partial sums start at +0.0).
  */
 export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, reductions: readonly { name: string; op: ReductionOp; node: Node }[], findings: Findings): void {
   for (const r of reductions) {
@@ -189,7 +190,8 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
     }
     const floating = isFloatingType(type);
     if (floating && (r.op === 'max' || r.op === 'min')) {
-      findings.block('float-minmax', `\`${r.name}\` is a floating-point ${r.op}: OpenMP's ${r.op} reduction may treat NaN and -0.0 differently from the loop as written (and from one thread count to another)`, r.node);
+      const hazard = floatMinMaxHazard(ctx, ix, decl, loop, r.op, startLiteral(ctx, decl, loop));
+      if (hazard) findings.block('float-minmax', `\`${r.name}\` is a floating-point ${r.op}: ${hazard}`, r.node);
       continue;
     }
     if (!floating) {

@@ -42,6 +42,33 @@ describe('scalar classification', () => {
     expect(v.reasons.map((r) => r.code)).toContain('float-minmax');
   });
 
+  // ...unless no NaN can be stored, the start is a finite literal other than -0.0, and no ±0 tie can decide (floatMinMax.ts).
+  it.each([
+    ['if (fabs(a[i]) > s) s = fabs(a[i]);', 'double s = 0.0;', 'max'],
+    ['if (fabs(a[i]) >= s) s = fabs(a[i]);', 'double s = 0.0;', 'max'],
+    ['s = fmax(fabs(a[i]), s);', 'double s = 0;', 'max'],
+    ['s = fmin(s, a[i] * a[i]);', 'double s = 1e300;', 'min'],
+    ['if (a[i] > s) s = a[i];', 'double s = 0.5;', 'max'],
+    ['if (a[i] < s) s = a[i];', 'double s = -2.0;', 'min'],
+  ])('`%s` on doubles from `%s` is an exact %s reduction', async (update, decl, op) => {
+    const v = await verdictOf(`  ${decl}\n  for (int i = 0; i < N; i++) { ${update} }\n  printf("%a\\n", s);`);
+    expect(v.verdict, JSON.stringify(v.reasons)).toBe('parallel');
+    expect(v.clauses?.reduction).toEqual([{ op, var: 's' }]);
+  });
+
+  it.each([
+    ['if (fabs(a[i]) > s) s = fabs(a[i]);', 'double s = -0.0;', /starts at -0.0/],
+    ['if (fabs(a[i]) > s) s = fabs(a[i]);', 'double s = NAN;', /not a finite number literal/],
+    ['if (fabs(a[i]) < s) s = fabs(a[i]);', 'double s = 1e999;', /not a finite number literal/],
+    ['if (-fabs(a[i]) > s) s = -fabs(a[i]);', 'double s = -1.0;', /may be -0.0 or \+0.0/],
+    ['if (a[i] < s) s = a[i];', 'double s = 0.5;', /may be -0.0 or \+0.0/],
+    ['s = fmax(s, sqrt(a[i]));', 'double s = 0.0;', /may be -0.0 or \+0.0/],
+  ])('`%s` from `%s` is still refused', async (update, decl, why) => {
+    const v = await verdictOf(`  ${decl}\n  for (int i = 0; i < N; i++) { ${update} }\n  printf("%a\\n", s);`);
+    expect(v.verdict).not.toBe('parallel');
+    expect(v.reasons.find((r) => r.code === 'float-minmax')?.message).toMatch(why);
+  });
+
   it('a temporary written before it is read in every iteration is private', async () => {
     const v = await verdictOf('  double t;\n  for (int i = 0; i < N; i++) {\n    t = a[i] * 2.0;\n    b[i] = t * t;\n  }');
     expect(v.verdict).toBe('parallel');
