@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { ExistingPragma, Reason, ReductionOp } from '../model';
 import { nodeRange } from '../parse';
 import type { LevelResult } from './levelAnalysis';
+import { dependencesAt } from './loopDependences';
+import { exclusiveUpdates, onlyProtectedUpdates, protectedUpdates } from './protectedUpdates';
 
 /** The clauses of an `#pragma omp …` line that matter for races. */
 export interface PragmaClauses {
@@ -62,6 +64,8 @@ function sameOp(want: ReductionOp, have: string | undefined): boolean {
 /**
  * Compares what a loop needs with what its existing pragma says: dependences its clauses do not
  * cover are likely data races (the Codee-style check), each with the clause that would fix it.
+ * Updates that an `omp atomic` or `omp critical` in the loop protects are not races among
+ * themselves (protectedUpdates.ts); every other access to the same memory still is.
  */
 export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
   const clauses = parsePragma(pragma.childForFieldName('argument')?.text ?? '');
@@ -70,8 +74,10 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
   const text = pragma.text.trim();
   if (!clauses.isLoopConstruct) return { text, range: nodeRange(pragma), races, missingClauses: missing };
   const covered = (v: string) => clauses.private.has(v) || clauses.lastprivate.has(v) || clauses.firstprivate.has(v) || clauses.reduction.has(v);
+  const updates = protectedUpdates(result.loop);
   for (const f of result.scalarFacts) {
     const at = nodeRange(f.node);
+    if (updates.size > 0 && !covered(f.name) && onlyProtectedUpdates(result.loop, f.name, updates)) continue;
     if (f.role === 'reduction' && f.op) {
       if (!sameOp(f.op, clauses.reduction.get(f.name))) {
         const fix = `reduction(${f.op}:${f.name})`;
@@ -96,9 +102,9 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
     }
   }
   const scalarCodes = new Set(['scalar-dependence', 'conditional-write']);
-  for (const r of result.races) {
-    if (scalarCodes.has(r.code)) continue;
-    races.push({ code: 'pragma-carried-dependence', message: `likely data race: ${r.message}`, range: r.range });
-  }
+  // With protected updates, the array dependences are tested again without the pairs they protect.
+  const arrayRaces =
+    updates.size === 0 ? result.races.filter((r) => !scalarCodes.has(r.code)) : result.shape ? dependencesAt(result.depBases, 0, true, (w, o) => exclusiveUpdates(w.node, o.node, updates)).reasons : [];
+  for (const r of arrayRaces) races.push({ code: 'pragma-carried-dependence', message: `likely data race: ${r.message}`, range: r.range });
   return { text, range: nodeRange(pragma), races, missingClauses: missing };
 }

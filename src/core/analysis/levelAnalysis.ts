@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { DependenceFact, LoopFacts, OmpClauses, Reason } from '../model';
+import type { MemRef } from './dependence';
 import { judgeCost } from '../transform/openmp/costModel';
 import { planClauses } from '../transform/openmp/planClauses';
 import { collectAccesses } from './accesses';
@@ -55,6 +56,8 @@ export interface LevelResult {
   readonly scalarFacts: readonly ScalarFact[];
   /** Dependences carried by the loop (array or scalar), for existing-pragma race reports. */
   readonly races: readonly Reason[];
+  /** The memory references by array, histogram arrays left out: what the dependence test compared. */
+  readonly depBases: ReadonlyMap<string, readonly MemRef[]>;
   /** What the analysis established, as plain data (for the planner, other rewriters and prompts). */
   readonly facts: LoopFacts;
   /** Conditions the rewrite checks at run time before running in parallel (`&x != &y`). */
@@ -185,6 +188,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     // Histogram arrays count as reductions too, so an existing pragma without their clause is reported.
     scalarFacts: [...scalars.uses, ...[...histograms.bases].map((k) => ({ name: byBase.get(k)![0].baseName, role: 'reduction' as const, op: '+' as const, node: byBase.get(k)![0].node }))],
     races: findings.races,
+    depBases,
     facts,
     runtimeChecks: alias.runtimeChecks,
     overlapCheck: alias.overlapCheck,

@@ -16,9 +16,10 @@ export interface LevelDependences {
 /**
  * Tests every write against every other reference to the same array at loop level `k` (0-based
  * within the references' loops). With `report`, explains each carried dependence; without it,
- * stops at the first one (used to probe collapse levels).
+ * stops at the first one (used to probe collapse levels). Pairs `exempt` accepts are skipped (updates an
+ * existing pragma's `omp atomic` or `omp critical` protects).
  */
-export function dependencesAt(byBase: ReadonlyMap<string, readonly MemRef[]>, k: number, report: boolean): LevelDependences {
+export function dependencesAt(byBase: ReadonlyMap<string, readonly MemRef[]>, k: number, report: boolean, exempt?: (w: MemRef, o: MemRef) => boolean): LevelDependences {
   let carried = false;
   const reasons: Reason[] = [];
   const facts: DependenceFact[] = [];
@@ -27,7 +28,7 @@ export function dependencesAt(byBase: ReadonlyMap<string, readonly MemRef[]>, k:
     for (const w of writesHere) {
       for (const o of list) {
         if (o.write && list.indexOf(o) < list.indexOf(w)) continue;
-        if (commonDepth(w, o) <= k) continue;
+        if (commonDepth(w, o) <= k || exempt?.(w, o)) continue;
         const out = testDependence(w, o, k);
         if (out.independent) {
           if (report && facts.length < MAX_FACTS) facts.push(dependenceFact(w, o, k, false, null, out.test));

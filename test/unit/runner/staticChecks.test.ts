@@ -41,6 +41,36 @@ describe('static checks (before anything runs)', () => {
     expect(r.preExisting[0].lines).toEqual([4]);
   });
 
+  it('accepts updates an omp atomic or critical protects, and only those statements', async () => {
+    const hist = 'void hist(int *h, const int *key, int n) {\n  for (int i = 0; i < n; i++) h[key[i] & 15]++;\n}\n';
+    const body = (lines: string) => `void hist(int *h, const int *key, int n) {\n#pragma omp parallel for\n  for (int i = 0; i < n; i++) {\n${lines}\n  }\n}\n`;
+    const racy = async (lines: string) => [...new Set((await check(body(lines), 'hist', hist)).findings.map((f) => f.check))];
+    // The update forms, under atomic (with or without `update` and a memory order) or a critical.
+    for (const update of ['h[key[i] & 15]++;', '++h[key[i] & 15];', 'h[key[i] & 15] += 2;', 'h[key[i] & 15] -= 1;', 'h[key[i] & 15]--;', 'h[key[i] & 15] = h[key[i] & 15] + 1;', 'h[key[i] & 15] = 1 + h[key[i] & 15];']) {
+      expect(await racy(`#pragma omp atomic\n    ${update}`), update).toEqual([]);
+    }
+    expect(await racy('#pragma omp atomic update seq_cst\n    h[key[i] & 15]++;')).toEqual([]);
+    expect(await racy('#pragma omp critical\n    { h[key[i] & 15]++; }')).toEqual([]);
+    // Not protected: another access to h, a non-update atomic, non-commuting or mixed updates, mixed guards.
+    expect(await racy('#pragma omp atomic\n    h[key[i] & 15]++;\n    if (h[0] > n) h[1] = 0;')).toEqual(['racy-pragma']);
+    expect(await racy('int v = 0;\n#pragma omp atomic read\n    v = h[key[i] & 15];\n    h[key[i] & 15] = v + 1;')).toEqual(['racy-pragma']);
+    expect(await racy('#pragma omp atomic\n    h[key[i] & 15] = 1 - h[key[i] & 15];')).toEqual(['racy-pragma']);
+    expect(await racy('#pragma omp atomic\n    h[key[i] & 15] += 1;\n#pragma omp atomic\n    h[key[i] & 7] *= 2;')).toEqual(['racy-pragma']);
+    expect(await racy('#pragma omp atomic\n    h[key[i] & 15]++;\n#pragma omp critical\n    h[key[i] & 7]++;')).toEqual(['racy-pragma']);
+    expect(await racy('#pragma omp critical(a)\n    h[key[i] & 15]++;\n#pragma omp critical(b)\n    h[key[i] & 7]++;')).toEqual(['racy-pragma']);
+    expect(await racy('#pragma omp critical\n    { int t = h[key[i] & 15]; h[key[i] & 15] = t + 1; }')).toEqual(['racy-pragma']);
+    expect(await racy('#if 0\n#pragma omp atomic\n#endif\n    h[key[i] & 15]++;')).toEqual(['racy-pragma']);
+  });
+
+  it('accepts a scalar counter under omp atomic, but not with an unprotected read of it', async () => {
+    const count = (lines: string) => `int count(const int *a, int n) {\n  int c = 0;\n${lines}\n  return c;\n}\n`;
+    const original = count('  for (int i = 0; i < n; i++) if (a[i] > 0) c++;');
+    const racy = async (loop: string) => [...new Set((await check(count(`#pragma omp parallel for\n  for (int i = 0; i < n; i++) {\n${loop}\n  }`), 'count', original)).findings.map((f) => f.check))];
+    expect(await racy('    if (a[i] > 0) {\n#pragma omp atomic\n      c++;\n    }')).toEqual([]);
+    expect(await racy('    if (a[i] > c) {\n#pragma omp atomic\n      c++;\n    }')).toEqual(['racy-pragma']);
+    expect(await racy('    if (a[i] > 0) {\n#pragma omp atomic\n      c += c;\n    }')).toEqual(['racy-pragma']);
+  });
+
   it('rejects process, file-writing and network calls the original does not make (also via pointers and macros)', async () => {
     const add = (decl: string, body: string) => check(`${decl}\n${ORIGINAL.replace('void prefix(double *a, int n) {', `void prefix(double *a, int n) {\n${body}`)}`);
     expect((await add('#include <stdlib.h>', '  system("rm -rf x");')).findings.map((f) => f.message)).toEqual([expect.stringMatching(/calls system\(\), which the original does not/)]);
