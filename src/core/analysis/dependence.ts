@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { addPoly, constantOf, type Poly, polyVars, renamePoly } from './affine';
+import { symbolicallyDisjoint } from './symbolicBounds';
 
 /** One loop around a memory reference, as the dependence tests see it. */
 export interface LoopVar {
@@ -10,6 +11,8 @@ export interface LoopVar {
   /** Smallest and largest value the variable takes, as polynomials (null: unknown). */
   readonly min: Poly | null;
   readonly max: Poly | null;
+  /** The step between consecutive values (1 when unknown): values of one loop differ by a multiple of it. */
+  readonly step?: number;
 }
 
 /** A read or write of memory through an array or pointer, with its subscripts. */
@@ -100,13 +103,16 @@ export function testDependence(a: MemRef, b: MemRef, level: number): DepOutcome 
   for (const [k, r] of loopRanges(b.loops)) if (!shared.has(k)) ranges.set(k + PRIME, r);
   const levelRange = ranges.get(levelKey) ?? [-Infinity, Infinity];
   const span = levelRange[1] - levelRange[0];
+  const step = Math.abs(a.loops[level].step ?? 1) || 1;
   let distance: number | null = null;
   let lastTest = 'subscripts may be equal';
+  const diffs: Poly[] = [];
   for (let d = 0; d < a.dims.length; d++) {
     const pa = a.dims[d];
     const pb = b.dims[d];
     if (!pa || !pb) continue;
     const diff = addPoly(pa, renamePoly(pb, renameB), -1);
+    diffs.push(diff);
     const c = constantOf(diff);
     const linear = new Map<string, number>();
     let decidable = true;
@@ -135,6 +141,8 @@ export function testDependence(a: MemRef, b: MemRef, level: number): DepOutcome 
       const dist = c / aLevel;
       if (dist === 0) return { independent: true, test: 'strong SIV' };
       if (Math.abs(dist) > span) return { independent: true, test: 'strong SIV (distance exceeds trip count)' };
+      // `for (i = 1; i < n; i += 2) a[i] = a[i - 1]`: counters of one loop differ by multiples of the step.
+      if (dist % step !== 0) return { independent: true, test: 'strong SIV (distance not a multiple of the step)' };
       distance = dist;
       lastTest = 'strong SIV';
       continue;
@@ -163,7 +171,14 @@ export function testDependence(a: MemRef, b: MemRef, level: number): DepOutcome 
     }
     lastTest = 'GCD and Banerjee bounds allow it';
   }
+  const bothLoops = [...a.loops, ...b.loops.filter((l) => !shared.has(l.key)).map((l) => renameLoop(l, renameB))];
+  if (symbolicallyDisjoint(diffs, bothLoops, levelKey, levelKey + PRIME, step)) return { independent: true, test: 'symbolic bounds' };
   return { independent: false, distance, test: lastTest };
+}
+
+/** A loop of the second iteration of a pair, its counter (and the counters in its bounds) renamed. */
+function renameLoop(l: LoopVar, rename: (v: string) => string): LoopVar {
+  return { ...l, key: rename(l.key), min: l.min && renamePoly(l.min, rename), max: l.max && renamePoly(l.max, rename) };
 }
 
 /** True when the polynomial mentions any of the given variables. */

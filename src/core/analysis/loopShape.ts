@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly } from './affine';
+import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, varPoly } from './affine';
+import { divisionSymbol } from './symbolicBounds';
 import type { Decl, Resolver } from './scope';
 import { isIntegerType, operatorOf, unparen } from './syntax';
 
@@ -91,8 +92,8 @@ export function loopShape(node: Node, resolver: Resolver, nameValue: (name: stri
     if (v === 'unknown') macro = true;
     return v;
   };
-  const lb = parsePoly(lbNode, guarded, callValue);
-  const ub = parsePoly(ubNode, guarded, callValue);
+  const lb = boundPoly(lbNode, guarded, callValue);
+  const ub = boundPoly(ubNode, guarded, callValue);
   if (macro) return { problem: 'a loop bound uses a macro that is not a plain integer constant: ParaForge cannot see through it', at: ubNode, macro: true };
   if (!lb || !ub) {
     const bad = !lb ? lbNode : ubNode;
@@ -109,6 +110,21 @@ export function loopShape(node: Node, resolver: Resolver, nameValue: (name: stri
   }
   const tripCount = isConstant(min) && isConstant(max) ? Math.max(0, Math.floor((constantOf(max) - constantOf(min)) / Math.abs(step)) + 1) : null;
   return { shape: { node, varName, varDecl, declaredInHeader, min, max, step, tripCount, boundNodes: [lbNode, ubNode] } };
+}
+
+/**
+ * A loop bound as a polynomial; `x / d` (a loop-invariant name or size over a positive constant)
+ * becomes one symbol, whose relation to x the dependence tests know (symbolicBounds).
+ */
+function boundPoly(node: Node, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): Poly | null {
+  const p = parsePoly(node, nameValue, callValue);
+  const n = unparen(node);
+  if (p || n.type !== 'binary_expression' || operatorOf(n) !== '/') return p;
+  const x = parsePoly(n.childForFieldName('left') as Node, nameValue, callValue);
+  const d = parsePoly(n.childForFieldName('right') as Node, nameValue, callValue);
+  if (!x || !d || !isConstant(d) || constantOf(d) <= 0 || x.size !== 1) return null;
+  const [[sym, coef]] = [...x];
+  return sym !== '' && !sym.includes('*') && coef === 1 ? varPoly(divisionSymbol(sym, constantOf(d))) : null;
 }
 
 function readStep(u: Node, varName: string, nameValue: (name: string, node: Node) => NameValue): number | null {

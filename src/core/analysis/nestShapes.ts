@@ -109,7 +109,8 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   for (let round = 0; round < 2; round++) {
     for (const [id, s] of [...shapes]) {
       const vars = new Set([...polyVars(s.min), ...polyVars(s.max)]);
-      const bad = [...vars].find((v) => variant.has(v) || variant.has(symbolOwner(v)) || (id === loop.id && loopVarKeys.has(v)));
+      // A symbol derived from a counter (`i / 2`) hides it: the bound is not loop-invariant.
+      const bad = [...vars].find((v) => variant.has(v) || variant.has(symbolOwner(v)) || (id === loop.id && loopVarKeys.has(v)) || (v !== symbolOwner(v) && loopVarKeys.has(symbolOwner(v))));
       if (bad) {
         shapes.delete(id);
         const key = loopVarKey(s);
@@ -125,7 +126,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     else findings.block('non-canonical-loop', ownShapeProblem.problem, ownShapeProblem.at);
   }
   const loopVars = new Map<number, LoopVar>();
-  for (const [id, s] of shapes) loopVars.set(id, { key: loopVarKey(s), name: s.varName, min: s.min, max: s.max });
+  for (const [id, s] of shapes) loopVars.set(id, { key: loopVarKey(s), name: s.varName, min: s.min, max: s.max, step: s.step });
   const ownKey = shape ? loopVarKey(shape) : null;
   // Loops around the analysed one: inside it their counters are constants within known bounds.
   const outerLoops: LoopVar[] = [];
@@ -150,7 +151,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
       return changed ? false : undefined;
     });
     if (changed) continue;
-    outerLoops.unshift({ key, name: r.shape.varName, min: r.shape.min, max: r.shape.max });
+    outerLoops.unshift({ key, name: r.shape.varName, min: r.shape.min, max: r.shape.max, step: r.shape.step });
   }
   return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
 }

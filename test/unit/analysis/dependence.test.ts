@@ -136,3 +136,65 @@ describe('dependence verdicts on real loops', () => {
     expect(v.reasons.map((r) => r.code)).toContain('output-dependence');
   });
 });
+
+describe('disjoint ranges and steps (issue #7 §2)', () => {
+  const H = 'h@7';
+  /** `for (v = lo; v <= hi; v += step)` with polynomial bounds. */
+  const sloop = (v: string, min: Poly, max: Poly, step = 1): LoopVar => ({ key: v, name: v, min, max, step });
+
+  it('a step-2 loop writing odd and reading even elements is independent; distance 2 is not', () => {
+    const odd = [sloop('i', lin(1), lin(99), 2)];
+    expect(testDependence(ref(true, odd, lin(0, [1, 'i'])), ref(false, odd, lin(-1, [1, 'i'])), 0)).toEqual({ independent: true, test: 'strong SIV (distance not a multiple of the step)' });
+    expect(testDependence(ref(true, odd, lin(0, [1, 'i'])), ref(false, odd, lin(-2, [1, 'i'])), 0)).toMatchObject({ independent: false, distance: 2 });
+  });
+
+  it('a[i] vs a[i + h] for i < h never meet; a[i + h - 1] and i <= h do', () => {
+    const half = [sloop('i', lin(0), lin(-1, [1, H]))];
+    expect(testDependence(ref(true, half, lin(0, [1, 'i'])), ref(false, half, lin(0, [1, 'i'], [1, H])), 0)).toEqual({ independent: true, test: 'symbolic bounds' });
+    expect(testDependence(ref(true, half, lin(0, [1, 'i'])), ref(false, half, lin(-1, [1, 'i'], [1, H])), 0).independent).toBe(false);
+    const upTo = [sloop('i', lin(0), lin(0, [1, H]))];
+    expect(testDependence(ref(true, upTo, lin(0, [1, 'i'])), ref(false, upTo, lin(0, [1, 'i'], [1, H])), 0).independent).toBe(false);
+  });
+
+  it('a[i] vs a[n - 1 - i] for i < n / 2 never meet (2 * (n / 2) <= n once n / 2 >= 1); i <= n / 2 may', () => {
+    const q = 'n@3#div2';
+    const lower = [sloop('i', lin(0), lin(-1, [1, q]))];
+    const mirror = lin(-1, [1, 'n@3'], [-1, 'i']);
+    expect(testDependence(ref(true, lower, lin(0, [1, 'i'])), ref(false, lower, mirror), 0)).toEqual({ independent: true, test: 'symbolic bounds' });
+    const past = [sloop('i', lin(0), lin(0, [1, q]))];
+    expect(testDependence(ref(true, past, lin(0, [1, 'i'])), ref(false, past, mirror), 0).independent).toBe(false);
+    // A lower bound of -1 no longer proves n / 2 >= 1, so nothing is known about n.
+    const fromMinus1 = [sloop('i', lin(-1), lin(-1, [1, q]))];
+    expect(testDependence(ref(true, fromMinus1, lin(0, [1, 'i'])), ref(false, fromMinus1, mirror), 0).independent).toBe(false);
+  });
+
+  it("the mirror store c[i][j], c[j][i] with j >= i is distinct across i; with j >= i - 1 it is not", () => {
+    const m = 'm@4';
+    const tri = [sloop('i', lin(0), lin(-1, [1, m])), sloop('j', lin(0, [1, 'i']), lin(-1, [1, m]))];
+    const upper = ref(true, tri, lin(0, [1, 'i']), lin(0, [1, 'j']));
+    const lowerStore = ref(true, tri, lin(0, [1, 'j']), lin(0, [1, 'i']));
+    expect(testDependence(upper, lowerStore, 0)).toEqual({ independent: true, test: 'symbolic bounds' });
+    const wide = [sloop('i', lin(1), lin(-1, [1, m])), sloop('j', lin(-1, [1, 'i']), lin(-1, [1, m]))];
+    expect(testDependence(ref(true, wide, lin(0, [1, 'i']), lin(0, [1, 'j'])), ref(true, wide, lin(0, [1, 'j']), lin(0, [1, 'i'])), 0).independent).toBe(false);
+  });
+
+  it("LU: rows i > k never touch the pivot row k; rows i >= k do", () => {
+    const k = 'k@9';
+    const below = [sloop('i', lin(1, [1, k]), lin(-1, [1, 'n@1']))];
+    expect(testDependence(ref(true, below, lin(0, [1, 'i']), lin(0, [1, k])), ref(false, below, lin(0, [1, k]), lin(0, [1, k])), 0)).toEqual({ independent: true, test: 'symbolic bounds' });
+    const from = [sloop('i', lin(0, [1, k]), lin(-1, [1, 'n@1']))];
+    expect(testDependence(ref(true, from, lin(0, [1, 'i']), lin(0, [1, k])), ref(false, from, lin(0, [1, k]), lin(0, [1, k])), 0).independent).toBe(false);
+  });
+
+  it('verdicts: reversal by swaps up to n / 2, odd/even step-2 updates, LU rows inside the pivot loop with one thread team', async () => {
+    const swap = await verdictOf('  int n = (int)u[0];\n  for (int i = 0; i < n / 2; i++) { double t = a[i]; a[i] = a[n - 1 - i]; a[n - 1 - i] = t; }');
+    expect(swap.verdict, swap.reasons.map((r) => r.message).join(' | ')).toBe('parallel');
+    const swapLe = await verdictOf('  int n = (int)u[0];\n  for (int i = 0; i <= n / 2; i++) { double t = a[i]; a[i] = a[n - 1 - i]; a[n - 1 - i] = t; }');
+    expect(swapLe.verdict).toBe('not-parallel');
+    expect((await verdictOf('  for (int i = 1; i < N; i += 2) a[i] = a[i - 1] * 2.0;')).verdict).toBe('parallel');
+    expect((await verdictOf('  for (int i = 2; i < N; i += 2) a[i] = a[i - 2] * 2.0;')).verdict).toBe('not-parallel');
+    const lu = await verdictOf('  int n = 40, i, j, k;\n  for (k = 0; k < n; k++) {\n    for (i = k + 1; i < n; i++)\n      for (j = k + 1; j < n; j++) a[i * n + j] -= a[i * n + k] * a[k * n + j];\n  }');
+    expect(lu).toMatchObject({ verdict: 'parallel', parallelLevel: 2 });
+    expect(lu.region?.private).toEqual(['k']);
+  });
+});
