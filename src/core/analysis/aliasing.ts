@@ -9,6 +9,8 @@ import { extreme } from './accesses';
 import { addPoly, constantOf, isConstant, type Poly, polyText } from './affine';
 import { isContiguousContainer } from './containers';
 import type { Decl } from './scope';
+import { distinctAtEveryCall, holdsOwnAllocation } from './distinctArguments';
+import { type SoundIndex, soundIndex } from './soundIndex';
 
 /** How a memory object may be reached, for the aliasing check. */
 export type Provenance = 'distinct' | 'param-pointer' | 'param-ref' | 'unknown';
@@ -54,6 +56,7 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
   let overlapUnknown = false;
   const byBase = refsByBase(refs);
   const bases = [...byBase.keys()];
+  const ix = refs.length ? soundIndex(ctx.file, resolver, refs[0].node) : null;
   const declOf = new Map<string, Decl>();
   for (const r of refs) if (!declOf.has(r.base)) declOf.set(r.base, resolver.resolve(r.baseName, r.node) as Decl);
   for (let x = 0; x < bases.length; x++) {
@@ -63,10 +66,16 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
       if (!rx.some((r) => r.write) && !ry.some((r) => r.write)) continue;
       const dx = declOf.get(bases[x]) as Decl;
       const dy = declOf.get(bases[y]) as Decl;
-      const px = provenance(dx, ctx);
-      const py = provenance(dy, ctx);
+      const px = provenance(dx, ctx, ix as SoundIndex);
+      const py = provenance(dy, ctx, ix as SoundIndex);
       if (!mayAlias(dx, px, dy, py)) {
         facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: distinctWhy(dx, px, dy, py) });
+        continue;
+      }
+      // Both come from the caller: every call in this file may pass separate objects.
+      const fromCalls = px === 'param-pointer' && py === 'param-pointer' ? distinctAtEveryCall(dx, dy, ctx, ix as SoundIndex) : null;
+      if (fromCalls) {
+        facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: fromCalls });
         continue;
       }
       if (isContiguousContainer(dx) && isContiguousContainer(dy)) {
@@ -180,14 +189,14 @@ function distinctWhy(a: Decl, pa: Provenance, b: Decl, pb: Provenance): string {
 }
 
 /** Where a memory object can come from, for the aliasing check. */
-export function provenance(d: Decl, ctx: AnalysisContext): Provenance {
+export function provenance(d: Decl, ctx: AnalysisContext, ix: SoundIndex): Provenance {
   if (d.kind === 'param') {
     if (d.isReference) return 'param-ref';
     if (d.isPointer || d.isArray) return ctx.facts.writtenInFunction(d) ? 'unknown' : 'param-pointer';
     return 'distinct';
   }
   if (d.isArray || (!d.isPointer && !d.isReference)) return 'distinct';
-  if (d.isPointer && d.init && /^\s*(?:\([^)]*\)\s*)?(?:std::)?(?:malloc|calloc|aligned_alloc)\s*\(|^\s*new\b/.test(d.init.text) && !ctx.facts.writtenInFunction(d)) return 'distinct';
+  if (d.isPointer && holdsOwnAllocation(d, ctx, ix)) return 'distinct';
   return 'unknown';
 }
 

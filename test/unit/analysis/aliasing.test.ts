@@ -57,3 +57,30 @@ describe('aliasing of C++ reference parameters', () => {
     expect(v.clauses?.reduction).toEqual([{ op: '+', var: 'acc' }]);
   });
 });
+
+describe('pointer parameters proven distinct from every call (issue #7 §3)', () => {
+  async function verdicts(text: string) {
+    const tree = await host.parse('c', text);
+    try {
+      return analyzeLoops(tree, 'c', text);
+    } finally {
+      tree.delete();
+    }
+  }
+  const program = (fn: string, calls: string) =>
+    `#include <stdlib.h>\n${fn} void scale(double *y, const double *x, int n) {\n  for (int i = 0; i < n; i++) y[i] = 2.0 * x[i + 1];\n}\nint main(void) {\n  int n = 100;\n  double *a, *b = malloc(sizeof(double) * 101);\n  a = malloc(sizeof(double) * 101);\n${calls}  return 0;\n}\n`;
+
+  it('a static function whose every call passes separate mallocs (one assigned C89 style): parallel, and the fact says why', async () => {
+    const [v] = await verdicts(program('static', '  scale(a, b, n);\n  scale(b + 1, a, n - 1);\n'));
+    expect(v.verdict).toBe('parallel');
+    expect(v.facts?.aliases.find((f) => f.kind === 'distinct')?.why).toMatch(/`scale` is static and only called directly, and each of its 2 calls passes separate objects/);
+  });
+
+  it('refused when one call aliases, when the function is not static, or when it is never called', async () => {
+    for (const [fn, calls] of [['static', '  scale(a, b, n);\n  scale(a, a + 1, n);\n'], ['', '  scale(a, b, n);\n'], ['static', ''], ['static inline', '  scale(a, b, n);\n']]) {
+      const [v] = await verdicts(program(fn, calls));
+      expect(v.verdict, `${fn} / ${calls}`).toBe('not-parallel');
+      expect(v.reasons.map((r) => r.code)).toContain('may-alias');
+    }
+  });
+});

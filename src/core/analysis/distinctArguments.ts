@@ -1,0 +1,149 @@
+import type { Node } from 'web-tree-sitter';
+import type { AnalysisContext } from './levelAnalysis';
+import { type Decl, definedFunctionName } from './scope';
+import type { SoundIndex } from './soundIndex';
+import { calleeName, codeChildren, unparen } from './syntax';
+
+/**
+ * Interprocedural distinctness (issue #7 §3): two pointer parameters of a function that only this
+ * file can call, and that every call passes pointers into two different objects (separate
+ * `malloc` results, separate arrays), cannot overlap. This is what gcc's auto-paralleliser gets by
+ * inlining a `static` kernel into `main`.
+ *
+ * The function must be `static` (not `inline`: header helpers are compiled into other files),
+ * defined once at file scope in a file that defines `main` (the program's other files cannot name
+ * it), and its name must appear only as the callee of direct calls: no address taken, no function
+ * pointer, no macro mentioning it. At each call, each argument must be an object's name, possibly
+ * offset (`a`, `a + k`, `&a[k]`, casts of those), and the two objects must be different
+ * declarations, each an array or a local pointer that only ever holds fresh allocations.
+ */
+
+const ALLOCATORS = new Set(['malloc', 'calloc', 'aligned_alloc', 'std::malloc', 'std::calloc', 'std::aligned_alloc']);
+
+/** True when `expr` is a call of the C library's allocator (or `new`), which returns memory no other live pointer reaches. */
+export function isFreshAllocation(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {
+  let e = unparen(expr);
+  while (e.type === 'cast_expression') e = unparen(e.childForFieldName('value') as Node);
+  if (e.type === 'new_expression') return true;
+  const callee = e.type === 'call_expression' ? calleeName(e) : null;
+  if (!callee || !ALLOCATORS.has(callee)) return false;
+  // A file may define its own `malloc` (a function, a macro or a variable): then it is not libc's.
+  const simple = callee.replace(/^std::/, '');
+  return !ix.functionDefs.has(simple) && !ix.macros.has(simple) && ctx.resolver.resolve(simple, e) === null;
+}
+
+/**
+ * True when a declaration names its own object: an array (not a parameter), or a local pointer
+ * that only ever holds fresh allocations (initialised with one, or declared without a value and
+ * only assigned fresh allocations, C89 style) whose address is never taken, that no macro
+ * mentions and, in C++, that is never passed to a function that could take it by reference.
+ */
+export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex): boolean {
+  if (d.isReference) return false;
+  // `extern double g[];` in a block is another declaration of a global array: the same object.
+  if (d.isArray) return !d.isPointer && d.kind !== 'param' && !d.declNode.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'extern');
+  if (!d.isPointer || d.kind !== 'local' || d.isStatic || ix.isAddressTaken(d) || ix.macros.has(d.name)) return false;
+  if (d.init && !isFreshAllocation(d.init, ctx, ix)) return false;
+  let fn: Node | null = d.declNode;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (!fn || mentionedByMacro(fn.tree.rootNode, d.name)) return false;
+  let assigned = false;
+  for (const use of ctx.facts.occurrences(d, fn)) {
+    if (use.id === d.nameNode.id) continue;
+    const parent = use.parent;
+    if (!parent || parent.type === 'update_expression' || parent.type === 'parenthesized_expression') return false;
+    if (parent.type === 'assignment_expression' && parent.childForFieldName('left')?.id === use.id) {
+      const value = parent.childForFieldName('right');
+      if (parent.childForFieldName('operator')?.type !== '=' || !value || !isFreshAllocation(value, ctx, ix)) return false;
+      assigned = true;
+    }
+    if (parent.type === 'argument_list' && ix.cxx && !byValueArgument(parent, use, ix)) return false;
+  }
+  return d.init !== null || assigned;
+}
+
+/** C++: a call that cannot rebind a pointer argument (`free(p)`, or a function of this file taking it by value). */
+function byValueArgument(args: Node, use: Node, ix: SoundIndex): boolean {
+  const call = args.parent;
+  const callee = call?.type === 'call_expression' ? calleeName(call) : null;
+  if (callee === 'free' || callee === 'std::free') return true;
+  const defs = callee ? ix.functionDefs.get(callee) : undefined;
+  if (!defs || defs.length !== 1) return false;
+  const at = codeChildren(args).findIndex((a) => a.id === use.id);
+  const param = parametersOf(defs[0])[at];
+  return param !== undefined && param.type === 'parameter_declaration' && !/&/.test(param.childForFieldName('declarator')?.text ?? '&');
+}
+
+/** The parameter declarations of a function definition, in order. */
+function parametersOf(fn: Node): Node[] {
+  let d = fn.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  const params = d?.childForFieldName('parameters');
+  return params ? codeChildren(params) : [];
+}
+
+/**
+ * Why two pointer parameters of one function never overlap, from its call sites, or null when
+ * that cannot be shown (see the file comment for the rules).
+ */
+export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: SoundIndex): string | null {
+  if (a.kind !== 'param' || b.kind !== 'param') return null;
+  let fn: Node | null = a.declNode;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const root = fn?.parent;
+  if (!fn || !root || root.type !== 'translation_unit' || root.hasError || !ctx.file.functions.has('main')) return null;
+  const specifiers = fn.namedChildren.filter((c): c is Node => c !== null && (c.type === 'storage_class_specifier' || c.type === 'function_specifier'));
+  if (!specifiers.some((s) => s.text === 'static') || specifiers.some((s) => /inline/.test(s.text))) return null;
+  const name = definedFunctionName(fn);
+  if (!name || name === 'main' || ix.functionDefs.get(name)?.length !== 1 || mentionedByMacro(root, name)) return null;
+  const params = parametersOf(fn);
+  if (params.some((p) => p.type !== 'parameter_declaration')) return null;
+  const ia = params.findIndex((p) => p.id === a.declNode.id);
+  const ib = params.findIndex((p) => p.id === b.declNode.id);
+  if (ia < 0 || ib < 0) return null;
+  let calls = 0;
+  for (const use of root.descendantsOfType('identifier')) {
+    if (!use || use.text !== name) continue;
+    const parent = use.parent;
+    // The definition's own name and prototypes (`static void f(double *, double *);`).
+    if (parent?.type === 'function_declarator' && parent.childForFieldName('declarator')?.id === use.id && (parent.parent?.type === 'declaration' || parent.parent?.id === fn.id)) continue;
+    // Anything but a direct call (`&f`, `f` passed or stored, a local variable named `f`) could reach it unseen.
+    if (parent?.type !== 'call_expression' || parent.childForFieldName('function')?.id !== use.id || ctx.resolver.resolve(name, use) !== null) return null;
+    const args = codeChildren(parent.childForFieldName('arguments') as Node);
+    if (args.length !== params.length) return null;
+    const oa = argumentObject(args[ia], ctx, ix);
+    const ob = argumentObject(args[ib], ctx, ix);
+    if (!oa || !ob || oa.key === ob.key) return null;
+    calls++;
+  }
+  if (calls === 0) return null;
+  return `\`${name}\` is static and only called directly, and each of its ${calls} call${calls === 1 ? '' : 's'} passes separate objects as \`${a.name}\` and \`${b.name}\``;
+}
+
+/** The object an argument points into (`a`, `a + k`, `&a[k]`, casts of those), when it names its own object. */
+function argumentObject(arg: Node, ctx: AnalysisContext, ix: SoundIndex): Decl | null {
+  let e = unparen(arg);
+  for (;;) {
+    if (e.type === 'cast_expression') e = unparen(e.childForFieldName('value') as Node);
+    else if (e.type === 'binary_expression' && ['+', '-'].includes(e.childForFieldName('operator')?.type ?? '')) e = unparen(e.childForFieldName('left') as Node);
+    else if (e.type === 'pointer_expression' && e.text.trimStart().startsWith('&')) {
+      const target = unparen(e.childForFieldName('argument') as Node);
+      if (target.type !== 'subscript_expression') return null;
+      e = unparen(target.childForFieldName('argument') as Node);
+      // `&a[i][j]` of an array of pointers would go through loaded rows: one subscript only.
+      if (e.type !== 'identifier') return null;
+    } else break;
+  }
+  if (e.type !== 'identifier') return null;
+  const d = ctx.resolver.resolve(e.text, e);
+  return d && (d.isPointer || d.isArray) && holdsOwnAllocation(d, ctx, ix) ? d : null;
+}
+
+/** True when a preprocessor line of the file names `name` (a macro may use it in any way). */
+function mentionedByMacro(root: Node, name: string): boolean {
+  const word = new RegExp(`\\b${name}\\b`);
+  return root.text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .some((line) => /^\s*#/.test(line) && word.test(line));
+}
