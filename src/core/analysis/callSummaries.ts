@@ -43,7 +43,13 @@ export class CallSummaries {
     const simple = text.slice(text.lastIndexOf(':') + 1);
     if (fn.type === 'identifier') {
       const v = this.ctx.resolver.resolve(simple, fn);
-      if (v) return { code: 'call-through-variable', problem: `\`${simple}\` here is the variable declared at line ${v.nameNode.startPosition.row + 1} (a function pointer, lambda or object), not a function: ParaForge cannot tell what it calls` };
+      if (v) {
+        // A lambda of this function the judge summarised as pure is checked like a pure helper.
+        const c = this.ctx.calls.classify(call);
+        if (c.kind === 'user-pure') return null;
+        if (c.kind === 'unsafe' && c.code === 'impure-lambda') return { code: c.code, problem: c.message };
+        return { code: 'call-through-variable', problem: `\`${simple}\` here is the variable declared at line ${v.nameNode.startPosition.row + 1} (a function pointer, lambda or object), not a function: ParaForge cannot tell what it calls` };
+      }
     }
     const defs = this.ix.functionDefs.get(simple) ?? [];
     if (defs.length === 0) return null;

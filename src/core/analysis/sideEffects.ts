@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { lambdaEffect, lambdaOf } from './lambdas';
 import type { FileIndex, Resolver } from './scope';
 import { calleeName, unparen, walk } from './syntax';
 
@@ -61,8 +62,18 @@ export class CallJudge {
     const fn = call.childForFieldName('function');
     const local = fn?.type === 'identifier' ? this.resolver.resolve(fn.text, fn) : null;
     if (local) {
-      const what = /^\s*\[/.test(local.init?.text ?? '') ? 'a lambda' : 'a variable (function pointer or object)';
-      return { kind: 'unsafe', code: 'call-through-variable', message: `\`${name}\` is ${what} declared at line ${local.nameNode.startPosition.row + 1}: ParaForge does not analyse calls through variables, so it cannot tell what the call touches` };
+      const at = `declared at line ${local.nameNode.startPosition.row + 1}`;
+      const lambda = lambdaOf(local);
+      if (lambda) {
+        const e = lambdaEffect(this.resolver, lambda, (n) => {
+          const c = this.classify(n);
+          return c.kind === 'pure' ? { pure: true, reads: new Set() } : c.kind === 'user-pure' ? { pure: true, reads: c.globalsRead } : { pure: false, why: c.message };
+        });
+        if (e.pure) return { kind: 'user-pure', globalsRead: e.reads };
+        return { kind: 'unsafe', code: 'impure-lambda', message: `\`${name}\` is the lambda ${at}, and it ${e.why}` };
+      }
+      const what = /^\s*\[/.test(local.init?.text ?? '') ? `holds a lambda but is not an \`auto\` local (a \`std::function\` or static may be given another function)` : 'is a variable (function pointer or object)';
+      return { kind: 'unsafe', code: 'call-through-variable', message: `\`${name}\`, ${at}, ${what}: ParaForge does not analyse calls through it, so it cannot tell what the call touches` };
     }
     return this.byName(name);
   }
