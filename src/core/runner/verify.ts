@@ -251,7 +251,9 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   const profile = profileFor({ target: request.target, language: request.language, includesMpi: st.includesMpi, threads: request.threads, ranks: request.ranks, raceCheck: request.raceCheck });
   const target: Target = profile.evidenceTarget;
   const raceThreads = profile.raceThreads.length ? [...new Set(request.raceThreads ?? profile.raceThreads)].filter((t) => t >= 2).sort((a, b) => a - b) : [];
-  const backendName = request.backend ?? profile.backend;
+  // 'local' means this machine: an MPI program still runs under mpirun there (run alone, each rank
+  // count would be one process, and a program every rank prints from would pass).
+  const backendName = request.backend === 'local' && profile.backend === 'mpirun' ? 'mpirun' : (request.backend ?? profile.backend);
   const checkedAt = [...new Set(profile.checkPoints.map((p) => (target === 'mpi' ? (p.ranks ?? 1) : (p.threads ?? 1))))];
 
   // Filled in once the harness is chosen; evidence() made before that reports nothing compared.

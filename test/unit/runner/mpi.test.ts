@@ -22,6 +22,12 @@ describe('MPI verification', () => {
     expect(ev.toolchain.mpi).toMatch(/mpich/);
   });
 
+  it("runs an MPI program under mpirun even when the backend asked for is 'local' (the editor's default): a wrong rewrite is not verified as one process", async () => {
+    const ev = await verifyProgram({ ...base, backend: 'local', candidate: fixture('runner/mpi_wrong.c') });
+    expect(ev.verdict, ev.summary).toBe('wrong-output');
+    expect(ev.backend).toBe('mpirun');
+  });
+
   it('reports a per-rank mismatch as wrong output', async () => {
     const ev = await verifyProgram({ ...base, candidate: fixture('runner/mpi_wrong.c') });
     expect(ev.verdict, ev.summary).toBe('wrong-output');
