@@ -18,5 +18,6 @@ export { testerPrompt } from './prompts/tester';
 export { evidenceFeedback, repairMessage, compilerErrors } from './prompts/repair';
 export { evolve, diffEdit, tournamentPick, selectSurvivors, type EvolveOptions, type EvolveBudget, type EvolveResult } from './evolve/evolve';
 export { DETERMINISTIC_OPERATORS, seededRng, scheduleOp, collapseOp, simdOp, parallelLevelOp, hoistRegionOp, numThreadsOp, procBindOp, reductionPartialsOp, type MutationOperator, type Mutant, type Rng } from './evolve/mutations';
+export { interchangeOp, tilingOp } from './evolve/loopMutations';
 export { parseOmp, formatOmp, pragmaSites, type OmpPragma, type PragmaSite } from './evolve/pragma';
 export { llmHarness, checkHarnessText, type HarnessOutcome } from './tester';

@@ -1,1 +1,3 @@
 export * from './openmp';
+export * from './interchange';
+export * from './tiling';

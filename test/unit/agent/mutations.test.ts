@@ -21,7 +21,7 @@ async function mutate(op: MutationOperator, text: string, fn: string, seed = 1, 
   const tree = await parser.parse('c', text);
   try {
     const site = pragmaSites(tree, fn)[siteIndex];
-    return op.apply({ text, tree, site, rng: seededRng(seed), targetThreads: 16, functionName: fn });
+    return op.apply({ text, tree, language: 'c', site, rng: seededRng(seed), targetThreads: 16, functionName: fn });
   } finally {
     tree.delete();
   }

@@ -246,7 +246,7 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
         if (sites.length === 0) continue;
         const site = rng.pick(sites);
         const op = rng.pick(operators);
-        const mutant = op.apply({ text: parent.candidate.text, tree, site, rng, targetThreads, functionName });
+        const mutant = op.apply({ text: parent.candidate.text, tree, language: source.language, site, rng, targetThreads, functionName });
         if (!mutant || seenTexts.has(mutant.text)) continue;
         seenTexts.add(mutant.text);
         const edit = diffEdit(source.text, mutant.text);

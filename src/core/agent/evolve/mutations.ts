@@ -1,5 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import type { LanguageId } from '../../model';
 import { findFunctions } from '../splice';
+import { interchangeOp, tilingOp } from './loopMutations';
 import { clauseArg, formatOmp, onlyInnerLoop, parseOmp, withClause, type OmpPragma, type PragmaSite } from './pragma';
 
 /**
@@ -7,6 +9,7 @@ import { clauseArg, formatOmp, onlyInnerLoop, parseOmp, withClause, type OmpPrag
  * collapse depth, simd, the parallel level, hoisting the parallel region out of a sequential loop,
  * num_threads, proc_bind, and a reduction clause traded for privatised partial sums. Each is a pure
  * function of the text, the site and the random draw; legality is left to the clause check and the gate.
+ * Loop interchange and tiling (loopMutations.ts) are applied only where the analysis facts prove them legal.
  */
 
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same run. */
@@ -43,6 +46,7 @@ export interface Mutant {
 export interface MutationInput {
   readonly text: string;
   readonly tree: Tree;
+  readonly language: LanguageId;
   readonly site: PragmaSite;
   readonly rng: Rng;
   readonly targetThreads: number;
@@ -273,6 +277,6 @@ export const reductionPartialsOp: MutationOperator = {
 };
 
 /** Every deterministic operator, in a fixed order (the draw picks among those that apply). */
-export const DETERMINISTIC_OPERATORS: readonly MutationOperator[] = [scheduleOp, collapseOp, simdOp, parallelLevelOp, hoistRegionOp, numThreadsOp, procBindOp, reductionPartialsOp];
+export const DETERMINISTIC_OPERATORS: readonly MutationOperator[] = [scheduleOp, collapseOp, simdOp, parallelLevelOp, hoistRegionOp, numThreadsOp, procBindOp, reductionPartialsOp, interchangeOp, tilingOp];
 
 export { onlyInnerLoop, parseOmp };
