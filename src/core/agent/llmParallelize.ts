@@ -165,7 +165,7 @@ export async function llmParallelize(request: AgentRequest, provider: LlmProvide
       const code = extractCode(reply, strategy === 'mpi' ? null : functionName);
       if (!code.ok) proposed = { reason: code.reason, text: base };
       else {
-        const s = strategy === 'mpi' ? await spliceWholeFile(parser, source.language, base, functionName, code.code, code.truncated) : await spliceFunction(parser, source.language, base, functionName, code.code, code.truncated);
+        const s = strategy === 'mpi' ? await spliceWholeFile(parser, source.language, base, functionName, code.code, code.truncated) : await spliceFunction(parser, source.language, base, functionName, code.code, code.truncated, { kernels: strategy === 'cuda' });
         proposed = s.ok ? { text: s.text, edits: s.edits, range: s.range, description: `LLM (${provider.name}) ${strategy} rewrite of ${functionName}${s.notes.length ? `; ${s.notes.join('; ')}` : ''}` } : { reason: s.reason, text: code.code };
       }
     }

@@ -104,10 +104,35 @@ function includeEdits(originalText: string, newFunctionText: string): { edits: T
 }
 
 /**
- * Takes `functionName` from the reply's code and splices it over the original definition. Refuses
- * when the reply's function does not parse, is missing, changed its signature, or adds unsafe constructs.
+ * The `__global__` / `__device__` definitions a CUDA reply puts before `fn` (the translator prompt
+ * asks for the kernel, then the host function), as text to insert before the function. A kernel the
+ * file already has is skipped when the reply repeats it unchanged and refused when it changed it.
  */
-export async function spliceFunction(parser: ParserHost, language: LanguageId, originalText: string, functionName: string, code: string, truncated: boolean): Promise<Spliced> {
+function newKernels(replyTree: Tree, fn: Node, originalTree: Tree, originalText: string): { readonly text: string } | { readonly reason: string } {
+  const kernels: string[] = [];
+  for (const n of replyTree.rootNode.namedChildren) {
+    if (!n || n.type !== 'function_definition' || n.endIndex > fn.startIndex || !/(^|\s)__(global|device)__\s/.test(signatureOf(n))) continue;
+    const name = nameOf(n);
+    const existing = findFunctions(originalTree, name)[0];
+    if (existing) {
+      if (stripComments(existing.text).replace(/\s+/g, ' ') === stripComments(n.text).replace(/\s+/g, ' ')) continue;
+      return { reason: `the reply changes \`${name}\`, which the file already has; give a new kernel a new name and leave the rest of the file alone` };
+    }
+    const broken = describeProblems(replyTree, n);
+    if (broken || n.hasError) return { reason: `the kernel \`${name}\` in the reply does not parse: ${broken ?? 'syntax errors'}` };
+    const unsafe = unsafeConstructs(n, originalText);
+    if (unsafe.length) return { reason: `the reply's kernel \`${name}\` adds ${unsafe.join('; ')}` };
+    kernels.push(`${n.text}\n\n`);
+  }
+  return { text: kernels.join('') };
+}
+
+/**
+ * Takes `functionName` from the reply's code and splices it over the original definition (with
+ * `kernels`, the new CUDA kernels before it too). Refuses when the reply's function does not parse,
+ * is missing, changed its signature, or adds unsafe constructs.
+ */
+export async function spliceFunction(parser: ParserHost, language: LanguageId, originalText: string, functionName: string, code: string, truncated: boolean, options: { readonly kernels?: boolean } = {}): Promise<Spliced> {
   const originalTree = await parser.parse(language, originalText);
   const replyTree = await parser.parse(language, code);
   try {
@@ -128,8 +153,10 @@ export async function spliceFunction(parser: ParserHost, language: LanguageId, o
     if (want !== got) return { ok: false, reason: `the reply changed the signature of \`${functionName}\` from \`${want}\` to \`${got}\`; keep the name, parameters and return type exactly` };
     const unsafe = unsafeConstructs(fn, original.text);
     if (unsafe.length) return { ok: false, reason: `the reply's \`${functionName}\` adds ${unsafe.join('; ')}` };
+    const kernels = options.kernels ? newKernels(replyTree, fn, originalTree, originalText) : { text: '' };
+    if ('reason' in kernels) return { ok: false, reason: kernels.reason };
     const inc = includeEdits(originalText, fn.text);
-    const edits: TextEdit[] = [...inc.edits, { startOffset: original.startIndex, endOffset: original.endIndex, newText: fn.text }];
+    const edits: TextEdit[] = [...inc.edits, { startOffset: original.startIndex, endOffset: original.endIndex, newText: kernels.text + fn.text }];
     const text = applyEdits(originalText, edits);
     return { ok: true, text, edits, range: nodeRange(original), notes: inc.notes };
   } finally {

@@ -75,6 +75,36 @@ describe('spliceFunction', () => {
     expect(!macro.ok && macro.reason).toMatch(/preprocessor/);
   });
 
+  const CU = `#include <cuda_runtime.h>
+__global__ void old_kernel(float *c, int n) { int i = threadIdx.x; if (i < n) c[i] = 0.0f; }
+
+void add(const float *a, float *c, int n) {
+  for (int i = 0; i < n; i++) c[i] += a[i];
+}
+`;
+  const KERNEL = `__global__ void add_kernel(const float *a, float *c, int n) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) c[i] += a[i];
+}`;
+  const HOST = `void add(const float *a, float *c, int n) {
+  add_kernel<<<(n + 255) / 256, 256>>>(a, c, n);
+}`;
+
+  it('CUDA (kernels): puts the reply\'s new kernel before the function; without the option the kernel is dropped, as any other helper', async () => {
+    const s = await spliceFunction(parser, 'cuda-cpp', CU, 'add', `${KERNEL}\n\n${HOST}\n`, false, { kernels: true });
+    expect(s.ok && s.text).toBe(CU.replace(/void add\([\s\S]*\n\}\n/, `${KERNEL}\n\n${HOST}\n`));
+    const plain = await spliceFunction(parser, 'cuda-cpp', CU, 'add', `${KERNEL}\n\n${HOST}\n`, false);
+    expect(plain.ok && plain.text).not.toContain('add_kernel(const');
+  });
+
+  it('CUDA (kernels): skips a kernel the file has, unchanged; refuses one it changed, and a kernel with a process call', async () => {
+    const again = await spliceFunction(parser, 'cuda-cpp', CU, 'add', `__global__ void old_kernel(float *c, int n) { int i = threadIdx.x; if (i < n) c[i] = 0.0f; }\n${KERNEL}\n${HOST}\n`, false, { kernels: true });
+    expect(again.ok && again.text.match(/void old_kernel/g)?.length).toBe(1);
+    const changed = await spliceFunction(parser, 'cuda-cpp', CU, 'add', `__global__ void old_kernel(float *c, int n) { c[0] = 1.0f; }\n${KERNEL}\n${HOST}\n`, false, { kernels: true });
+    expect(!changed.ok && changed.reason).toMatch(/changes `old_kernel`/);
+    const evil = await spliceFunction(parser, 'cuda-cpp', CU, 'add', `${KERNEL.replace('c[i] += a[i];', 'c[i] += a[i]; system("id");')}\n${HOST}\n`, false, { kernels: true });
+    expect(!evil.ok && evil.reason).toMatch(/kernel `add_kernel` adds a call to `system`/);
+  });
+
   it('adds #include <omp.h> when the new function calls the OpenMP runtime', async () => {
     const s = await spliceFunction(parser, 'c', FILE, 'dot', PAR.replace('double s = 0.0;', 'double s = 0.0; (void)omp_get_max_threads();'), false);
     expect(s.ok && s.text.startsWith('#include <omp.h>\n#include <stdio.h>')).toBe(true);
