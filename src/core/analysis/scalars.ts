@@ -41,6 +41,15 @@ export function classifyScalar(decl: Decl, loop: Node, facts: FunctionFacts, isI
       node: occ[0],
     };
   }
+  const pair = argMinMaxPartner(occ);
+  if (pair) {
+    return {
+      role: 'carried',
+      code: 'arg-min-max',
+      message: `\`${decl.name}\` is a running min/max kept together with \`${pair}\` in one \`if\` (an arg-max/arg-min): OpenMP reduces each variable on its own, so \`${pair}\` would not follow the value it belongs to; ParaForge does not rewrite the loop into a (value, index) reduction`,
+      node: occ[0],
+    };
+  }
   return {
     role: 'carried',
     code: 'scalar-dependence',
@@ -144,8 +153,8 @@ function ifIdiom(o: Node, occ: readonly Node[]): { op: ReductionOp; uses: Node[]
   let condNode = ifStmt.childForFieldName('condition') as Node;
   // C++ wraps the condition in a condition_clause.
   if (condNode.type === 'condition_clause') condNode = condNode.childForFieldName('value') ?? condNode.namedChild(0) ?? condNode;
-  const cond = unparen(condNode);
-  if (cond.type !== 'binary_expression') return null;
+  const cond = comparisonOf(unparen(condNode), occ);
+  if (!cond) return null;
   const cop = operatorOf(cond);
   const cl = unparen(cond.childForFieldName('left') as Node);
   const cr = unparen(cond.childForFieldName('right') as Node);
@@ -171,6 +180,45 @@ function ifIdiom(o: Node, occ: readonly Node[]): { op: ReductionOp; uses: Node[]
   if (eGreater) return { op: 'max', uses: inIf };
   if (eLess) return { op: 'min', uses: inIf };
   return null;
+}
+
+/**
+ * The comparison of `if (e < x)`, also under a guard: `if (c && e < x)` keeps the min over the
+ * iterations where c holds (c must not mention x). A guard after the comparison runs only when
+ * the comparison holds, which depends on the thread's own copy of x: it must have no side effects.
+ */
+function comparisonOf(cond: Node, occ: readonly Node[]): Node | null {
+  const conjuncts: Node[] = [];
+  const flatten = (n: Node) => {
+    const u = unparen(n);
+    if (u.type === 'binary_expression' && operatorOf(u) === '&&') {
+      flatten(u.childForFieldName('left') as Node);
+      flatten(u.childForFieldName('right') as Node);
+    } else conjuncts.push(u);
+  };
+  flatten(cond);
+  const withSelf = conjuncts.filter((c) => mentions(c, occ));
+  if (withSelf.length !== 1 || withSelf[0].type !== 'binary_expression') return null;
+  const at = conjuncts.indexOf(withSelf[0]);
+  const later = conjuncts.slice(at + 1);
+  if (later.some((c) => c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length > 0 || /^(?:call|assignment|update)_expression$/.test(c.type))) return null;
+  return withSelf[0];
+}
+
+/** For `if (e > m) { m = e; k = i; }`: the other variable the if assigns along with m, or null. */
+function argMinMaxPartner(occ: readonly Node[]): string | null {
+  const read = occ.find((o) => !isPlainWrite(o, occ));
+  const ifStmt = read ? enclosingIf(read) : null;
+  if (!read || !ifStmt || !contains(ifStmt.childForFieldName('condition') as Node, read)) return null;
+  const cons = ifStmt.childForFieldName('consequence');
+  if (cons?.type !== 'compound_statement') return null;
+  const assigned = cons.namedChildren
+    .map((c) => (c?.type === 'expression_statement' ? c.namedChild(0) : null))
+    .filter((a): a is Node => a?.type === 'assignment_expression')
+    .map((a) => unparen(a.childForFieldName('left') as Node));
+  if (!assigned.some((t) => occ.some((o) => o.id === t.id))) return null;
+  const other = assigned.find((t) => t.type === 'identifier' && !occ.some((o) => o.id === t.id));
+  return other ? other.text : null;
 }
 
 function enclosingIf(o: Node): Node | null {

@@ -69,6 +69,23 @@ describe('scalar classification', () => {
     expect(v.reasons.find((r) => r.code === 'float-minmax')?.message).toMatch(why);
   });
 
+  it('a guarded min over the index (`if (p && i < first) first = i;`) is a min reduction; a guard that reads the accumulator or an `||` is not', async () => {
+    const v = await verdictOf('  int first = N;\n  for (int i = 0; i < N; i++) if (a[i] > 0.5 && i < first) first = i;\n  printf("%d\\n", first);');
+    expect(v.verdict, JSON.stringify(v.reasons)).toBe('parallel');
+    expect(v.clauses?.reduction).toEqual([{ op: 'min', var: 'first' }]);
+    for (const cond of ['a[i] > first && i < first', 'a[i] > 0.5 || i < first', 'first < 0 && a[i] > 0.5']) {
+      const r = await verdictOf(`  int first = N;\n  for (int i = 0; i < N; i++) if (${cond}) first = i;\n  printf("%d\\n", first);`);
+      expect(r.verdict, cond).not.toBe('parallel');
+    }
+  });
+
+  it('an arg-max (value and index in one if) is refused with a reason that names the pair', async () => {
+    const v = await verdictOf('  double best = -1.0;\n  int idx = -1;\n  for (int i = 0; i < N; i++) {\n    if (a[i] > best) {\n      best = a[i];\n      idx = i;\n    }\n  }\n  printf("%d %g\\n", idx, best);');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons.map((r) => r.code)).toContain('arg-min-max');
+    expect(v.reasons.find((r) => r.code === 'arg-min-max')?.message).toContain('`idx`');
+  });
+
   it('a temporary written before it is read in every iteration is private', async () => {
     const v = await verdictOf('  double t;\n  for (int i = 0; i < N; i++) {\n    t = a[i] * 2.0;\n    b[i] = t * t;\n  }');
     expect(v.verdict).toBe('parallel');
