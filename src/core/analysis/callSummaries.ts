@@ -4,7 +4,8 @@ import type { AnalysisContext } from './levelAnalysis';
 import { writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
 import { isStreamName, rootIdentifier } from './sideEffects';
-import { contains, unparen, walk, walkWithAncestors } from './syntax';
+import { functionSites } from './functionSites';
+import { contains, unparen, walkWithAncestors } from './syntax';
 
 /**
  * Function summaries keyed by the exact callee: a call is judged by the one definition it
@@ -92,7 +93,8 @@ export class CallSummaries {
       problem ??= { code, why };
     };
     if (!body) return { pure: false, code: 'unknown-call', why: 'has no body here', globalsRead, readsThroughGlobalPointer };
-    for (const t of writeTargets(body)) {
+    // The body's writes: those of the definition that lie in the body (not in default arguments).
+    for (const t of writeTargets(resolver, def).filter((w) => contains(body, w))) {
       const u = unparen(t);
       const root = rootIdentifier(u);
       const d = root ? resolver.resolve(root.text, root) : null;
@@ -188,9 +190,10 @@ function namespaces(n: Node): string[] {
 export function callChecks(ctx: AnalysisContext, summaries: CallSummaries, loop: Node, findings: Findings): void {
   const globalsRead = new Set<string>();
   let throughPointer: Node | null = null;
-  walk(loop, (n) => {
-    if (n.type === 'lambda_expression') return false;
-    if (n.type !== 'call_expression') return undefined;
+  const sites = functionSites(ctx.resolver, loop);
+  for (const c of sites.inside(loop)) {
+    if (c.type !== 'call_expression' || sites.inLambdaWithin(c, loop)) continue;
+    const n = c.node;
     const t = summaries.target(n);
     if (t && 'problem' in t) findings.block(t.code, t.problem, n);
     else if (t) {
@@ -200,10 +203,9 @@ export function callChecks(ctx: AnalysisContext, summaries: CallSummaries, loop:
       s.globalsRead.forEach((g) => globalsRead.add(g));
       if (s.readsThroughGlobalPointer) throughPointer ??= n;
     }
-    return undefined;
-  });
+  }
   if (globalsRead.size === 0 && !throughPointer) return;
-  for (const t of writeTargets(loop)) {
+  for (const t of writeTargets(ctx.resolver, loop)) {
     const u = unparen(t);
     const root = rootIdentifier(u);
     const d = root ? ctx.resolver.resolve(root.text, root) : null;

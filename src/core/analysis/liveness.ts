@@ -2,9 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import type { Decl } from './scope';
-import { contains, walk } from './syntax';
-
-const LOOP = /^(for|while|do)_statement$|^for_range_loop$/;
+import { functionSites, type FunctionSites } from './functionSites';
+import { contains } from './syntax';
 
 /**
  * Why the value a scalar has after the loop may still be read although no use follows the loop
@@ -20,12 +19,13 @@ export function hiddenLaterUse(ctx: AnalysisContext, decl: Decl, loop: Node): st
   }
   if (!fn) return null;
   if (lambda && !contains(lambda, decl.declNode)) return `the loop is inside a lambda that may be called again, and \`${decl.name}\` lives outside it`;
-  const labels = fn.descendantsOfType('labeled_statement').filter((l): l is Node => l !== null && l.startIndex < loop.startIndex);
-  if (labels.length > 0 && fn.descendantsOfType('goto_statement').some((g) => g !== null && g.startIndex >= loop.endIndex)) {
+  const sites = functionSites(ctx.resolver, fn);
+  const labels = sites.ofType('labeled_statement').filter((l) => l.node.startIndex < loop.startIndex);
+  if (labels.length > 0 && sites.ofType('goto_statement').some((g) => g.node.startIndex >= loop.endIndex)) {
     return `a \`goto\` after the loop jumps back to before it, where \`${decl.name}\` may be read again`;
   }
-  for (const l of fn.descendantsOfType('lambda_expression')) {
-    if (!l || contains(l, loop) || contains(loop, l)) continue;
+  for (const { node: l } of sites.ofType('lambda_expression')) {
+    if (contains(l, loop) || contains(loop, l)) continue;
     if (ctx.facts.occurrences(decl, l).length > 0 || (/\[\s*&\s*[\],]/.test(l.text) && new RegExp(`\\b${decl.name}\\b`).test(l.text))) {
       return `the lambda at line ${l.startPosition.row + 1} uses \`${decl.name}\` and may run after the loop`;
     }
@@ -33,18 +33,12 @@ export function hiddenLaterUse(ctx: AnalysisContext, decl: Decl, loop: Node): st
   return null;
 }
 
-/** `continue` statements that leave an iteration of `loop` (not of a loop nested in it). */
-function continuesOf(loop: Node): Node[] {
-  const out: Node[] = [];
+/** `continue` statements that leave an iteration of `loop` (not of a loop, lambda or function nested in it). */
+function continuesOf(sites: FunctionSites, loop: Node): Node[] {
   const body = loop.childForFieldName('body');
-  if (!body) return out;
-  walk(body, (n) => {
-    if (n.type === 'lambda_expression' || n.type === 'function_definition') return false;
-    if (LOOP.test(n.type)) return false;
-    if (n.type === 'continue_statement') out.push(n);
-    return undefined;
-  });
-  return out;
+  if (!body) return [];
+  const at = sites.siteOf(loop)?.index;
+  return sites.inside(loop).filter((s) => s.type === 'continue_statement' && s.scope === at && contains(body, s.node)).map((s) => s.node);
 }
 
 /**
@@ -54,10 +48,11 @@ function continuesOf(loop: Node): Node[] {
  */
 export function livenessChecks(ctx: AnalysisContext, loop: Node, scalars: readonly { name: string; role: string; node: Node }[], findings: Findings): void {
   // A label inside the loop can be the target of a jump from outside it.
-  for (const l of loop.descendantsOfType('labeled_statement')) {
-    if (l) findings.block('goto-into-loop', `the label \`${l.childForFieldName('label')?.text ?? ''}\` inside the loop can be jumped to from outside: an OpenMP loop must be entered at its start`, l);
+  const sites = functionSites(ctx.resolver, loop);
+  for (const { node: l } of sites.ofType('labeled_statement', loop)) {
+    findings.block('goto-into-loop', `the label \`${l.childForFieldName('label')?.text ?? ''}\` inside the loop can be jumped to from outside: an OpenMP loop must be entered at its start`, l);
   }
-  const continues = continuesOf(loop);
+  const continues = continuesOf(sites, loop);
   for (const s of scalars) {
     if (s.role !== 'private' && s.role !== 'lastprivate') continue;
     const decl = ctx.resolver.resolve(s.name, s.node);

@@ -2,8 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { resolveType } from './reductionTypes';
+import { functionSites } from './functionSites';
 import type { SoundIndex } from './soundIndex';
-import { operatorOf, unparen, walkWithAncestors } from './syntax';
+import { operatorOf, unparen } from './syntax';
 
 const NARROW = /^(?:(?:const|volatile|signed|unsigned)\s+)*(?:char|short|short\s+int)$|^(?:std::)?u?int(?:8|16)_t$|^(?:bool|_Bool)$/;
 const UNSIGNED = /\bunsigned\b|^(?:std::)?(?:size_t|u?int(?:8|16|32|64)_t|uintptr_t)$/;
@@ -76,16 +77,20 @@ export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Nod
       findings.block('unsigned-ne', `the unsigned counter \`${name}\` is compared with \`!=\`: if it starts past the bound it wraps around instead of stopping, which OpenMP's iteration count does not reproduce`, c);
     }
   }
-  walkWithAncestors(loop, (n, ancestors) => {
-    if (n.type !== 'cast_expression') return undefined;
+  const sites = functionSites(ctx.resolver, loop);
+  const at = sites.siteOf(loop)?.index ?? -1;
+  for (const s of sites.inside(loop)) {
+    if (s.type !== 'cast_expression') continue;
+    const n = s.node;
     let inIndex = false;
-    for (const p of ancestors) {
+    // Only subscripts inside the loop count (the loop is the outermost ancestor looked at).
+    for (const p of s.subscriptsAround) {
+      if ((sites.siteOf(p)?.index ?? -1) <= at) continue;
       if (p.type === 'subscript_argument_list' || (p.type === 'subscript_expression' && p.childForFieldName('index') !== null && p.childForFieldName('argument') !== null && !contains(p.childForFieldName('argument') as Node, n))) inIndex = true;
     }
     const type = resolveType(n.childForFieldName('type')?.text ?? '', ix);
     if (inIndex && isNarrow(type)) findings.block('narrowing-cast', `\`${n.text}\` narrows the subscript to \`${type}\`: it wraps, so different iterations may touch the same element`, n);
-    return undefined;
-  });
+  }
 }
 
 function contains(outer: Node, inner: Node): boolean {

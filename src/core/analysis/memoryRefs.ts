@@ -2,10 +2,11 @@ import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { containerElement, isArithmeticType, resolveType } from './reductionTypes';
-import type { Decl } from './scope';
+import type { Decl, Resolver } from './scope';
 import { rootIdentifier } from './sideEffects';
 import type { SoundIndex } from './soundIndex';
-import { contains, unparen, walk, walkWithAncestors } from './syntax';
+import { functionSites } from './functionSites';
+import { contains, unparen } from './syntax';
 import { rangeShape } from './nestShapes';
 
 /**
@@ -21,7 +22,7 @@ import { rangeShape } from './nestShapes';
  * apply in: `double (*a)[4]` is ['pointer', 'array'] (a pointer to rows of 4), `double *a[4]` is
  * ['array', 'pointer'] (an array of pointers), `double **a` is ['pointer', 'pointer'].
  */
-function declaratorLevels(d: Decl, parentOf: (n: Node) => Node | null): ('pointer' | 'array')[] {
+export function declaratorLevels(d: Decl, parentOf: (n: Node) => Node | null): ('pointer' | 'array')[] {
   const levels: ('pointer' | 'array')[] = [];
   for (let p = parentOf(d.nameNode); p && p.id !== d.declNode.id; p = parentOf(p)) {
     if (p.type === 'pointer_declarator') levels.push('pointer');
@@ -68,22 +69,23 @@ function writeTargetProblem(t: Node): string | null {
   }
 }
 
-/** Assignment and increment targets in the loop (lambdas excluded: they are refused elsewhere). */
-export function writeTargets(loop: Node): Node[] {
+/** Assignment and increment targets in `root` (lambdas excluded: they are refused elsewhere). */
+export function writeTargets(resolver: Resolver, root: Node): Node[] {
+  const sites = functionSites(resolver, root);
+  const at = sites.siteOf(root)?.index ?? -1;
   const out: Node[] = [];
-  walk(loop, (n) => {
-    if (n.type === 'lambda_expression') return false;
-    if (n.type === 'assignment_expression') out.push(n.childForFieldName('left') as Node);
-    else if (n.type === 'update_expression') out.push(n.childForFieldName('argument') as Node);
-    return undefined;
-  });
+  for (const s of sites.inside(root)) {
+    if (s.lambda > at) continue;
+    if (s.type === 'assignment_expression') out.push(s.node.childForFieldName('left') as Node);
+    else if (s.type === 'update_expression') out.push(s.node.childForFieldName('argument') as Node);
+  }
   return out.filter((t) => t !== null);
 }
 
 /** Checks every write target, subscript base, reference and escaped address in the loop. */
 export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, findings: Findings): void {
   const { resolver } = ctx;
-  const targets = writeTargets(loop);
+  const targets = writeTargets(resolver, loop);
   let writesMemory = false;
   for (const t of targets) {
     const u = unparen(t);
@@ -112,39 +114,41 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       findings.block('address-escapes', `the address of \`${d.name}\` is taken in this ${d.kind === 'global' ? 'file' : 'function'} (\`&${d.name}\` or a reference): a private copy would hide the loop's writes from reads through it`, u);
     }
   }
+  const sites = functionSites(resolver, loop);
+  const at = sites.siteOf(loop)?.index ?? -1;
+  const inLoop = sites.inside(loop).filter((s) => s.lambda <= at);
   // Range-for references in inner loops write the elements they name.
-  walk(loop, (n) => {
-    if (n.type === 'lambda_expression') return false;
-    if (n.type === 'for_range_loop' && n.id !== loop.id && /&/.test(n.childForFieldName('declarator')?.text ?? '')) {
+  for (const s of inLoop) {
+    const n = s.node;
+    if (s.type === 'for_range_loop' && n.id !== loop.id && /&/.test(n.childForFieldName('declarator')?.text ?? '')) {
       findings.block('reference-write', `\`${n.childForFieldName('declarator')?.text}\` binds a reference to each element of \`${n.childForFieldName('right')?.text}\`: ParaForge does not follow writes through it`, n);
     }
-    return undefined;
-  });
+  }
 
-  walkWithAncestors(loop, (n, ancestors) => {
-    if (n.type === 'lambda_expression') return false;
-    const parent = ancestors[ancestors.length - 1];
+  for (const s of inLoop) {
+    if (s.type === 'lambda_expression') continue;
+    const n = s.node;
     // Reads through pointers loaded from memory may see what other iterations write.
-    if (writesMemory && n.type === 'field_expression' && n.children.some((c) => c?.type === '->')) {
+    if (writesMemory && s.type === 'field_expression' && s.arrow) {
       const arg = unparen(n.childForFieldName('argument') as Node);
       if (arg.type !== 'identifier') findings.block('unknown-read-target', `\`${n.text}\` reads through \`${arg.text}\`, a pointer loaded from memory, while the loop writes memory: ParaForge cannot tell whether they overlap`, n);
     }
-    if (writesMemory && n.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
+    if (writesMemory && s.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
       const arg = unparen(n.childForFieldName('argument') as Node);
       const simple = arg.type === 'identifier' || (arg.type === 'binary_expression' && arg.namedChildren.some((c) => c !== null && unparen(c).type === 'identifier'));
       if (!simple) findings.block('unknown-read-target', `\`${n.text}\` reads through \`${arg.text}\`: ParaForge cannot tell which object it points to`, n);
     }
-    if (n.type !== 'subscript_expression') return undefined;
-    if (parent?.type === 'subscript_expression' && parent.childForFieldName('argument')?.id === n.id) return undefined;
+    if (s.type !== 'subscript_expression') continue;
+    if (s.parentType === 'subscript_expression' && s.field === 'argument' && s.firstOfField) continue;
     let base: Node = n;
     let depth = 0;
     while (base.type === 'subscript_expression') {
       depth++;
       base = unparen(base.childForFieldName('argument') as Node);
     }
-    if (base.type !== 'identifier') return undefined;
+    if (base.type !== 'identifier') continue;
     const d = resolver.resolve(base.text, base);
-    if (!d) return undefined;
+    if (!d) continue;
     const type = resolveType(d.typeText, ix);
     const typedefPointer = ix.typedefs.get(d.typeText.replace(/^const\s+/, '').trim())?.pointer === true;
     if (d.isArray || d.isPointer) {
@@ -154,23 +158,22 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       const rowsThroughPointers = depth > 1 && (levels.length < depth || levels.slice(1, depth).some((l) => l === 'pointer'));
       if (typedefPointer || rowsThroughPointers) {
         findings.block('pointer-rows', `\`${n.text}\` goes through pointers stored in \`${d.name}\` (declared \`${d.declNode.text.split(/[=;]/)[0].trim()}\`): different rows may be the same memory`, n);
-        return undefined;
+        continue;
       }
       if (ix.cxx && !plainElement(type, ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${d.typeText}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
-      return undefined;
+      continue;
     }
     if (typedefPointer) {
       findings.block('typedef-pointer', `\`${d.name}\` has the pointer type \`${d.typeText}\` (a typedef): it may point into memory the loop also uses`, n);
-      return undefined;
+      continue;
     }
     const element = containerElement(type, depth);
     if (element === null) {
       findings.block('unknown-container', `\`${d.name}\` has type \`${d.typeText}\`: ParaForge cannot tell that \`${n.text}\` names one distinct element per index (an \`auto\` or typedef'd pointer, a class with its own operator[], std::vector<bool>, a map…)`, n);
-      return undefined;
+      continue;
     }
     if (!plainElement(resolveType(element, ix), ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${element}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
-    return undefined;
-  });
+  }
 }
 
 function plainElement(type: string, ix: SoundIndex): boolean {

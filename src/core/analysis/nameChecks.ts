@@ -2,8 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { macroProblem } from './preprocessor';
-import { enclosingFunction, type SoundIndex } from './soundIndex';
-import { walkWithAncestors } from './syntax';
+import { functionSites, type Site } from './functionSites';
+import type { SoundIndex } from './soundIndex';
 
 /** Names from standard headers that are plain constants (safe wherever they appear). */
 const STANDARD_CONSTANTS = new Set([
@@ -14,8 +14,10 @@ const STANDARD_CONSTANTS = new Set([
   'INFINITY', 'NAN', 'M_PI', 'M_E', 'M_PI_2', 'M_PI_4', 'M_SQRT2', 'M_LN2', 'M_LN10', 'M_1_PI', 'M_2_PI', 'M_LOG2E', 'M_LOG10E',
 ]);
 
-function isDeclaratorName(n: Node, p: Node | undefined): boolean {
-  return p !== undefined && (p.type === 'init_declarator' || p.type.endsWith('declarator') || p.type === 'declaration' || p.type === 'parameter_declaration') && p.childForFieldName('declarator')?.id === n.id;
+/** True for the name a declarator declares: the (first) `declarator` child of a declarator or declaration. */
+function isDeclaratorName(s: Site): boolean {
+  const p = s.parentType;
+  return p !== null && (p === 'init_declarator' || p.endsWith('declarator') || p === 'declaration' || p === 'parameter_declaration') && s.field === 'declarator' && s.firstOfField;
 }
 
 /**
@@ -26,47 +28,50 @@ function isDeclaratorName(n: Node, p: Node | undefined): boolean {
  */
 export function nameChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, findings: Findings): void {
   const { resolver, file } = ctx;
-  const fn = enclosingFunction(loop);
-  walkWithAncestors(loop, (n, ancestors) => {
-    if (n.type === 'lambda_expression') return false;
-    if (n.type === 'declaration' && /^\s*extern\b/.test(n.text)) {
+  const sites = functionSites(resolver, loop);
+  // The walk's root is the function around the loop (or the loop itself outside any function).
+  const fn = sites.root.type === 'function_definition' ? sites.root : null;
+  const at = sites.siteOf(loop)?.index ?? -1;
+  for (const s of sites.inside(loop)) {
+    // Lambdas and `extern` declarations are not looked into (the declaration itself is refused).
+    if (s.lambdaOrExtern > at) continue;
+    const n = s.node;
+    if (s.type === 'declaration' && /^\s*extern\b/.test(n.text)) {
       findings.block('extern-in-loop', `\`${n.text.trim()}\` declares a global inside the loop: every iteration shares it`, n);
-      return false;
+      continue;
     }
-    if (n.type !== 'identifier') return undefined;
+    if (s.type !== 'identifier') continue;
     const name = n.text;
-    const p = ancestors[ancestors.length - 1];
-    if (p?.type === 'qualified_identifier') return undefined;
+    if (s.parentType === 'qualified_identifier') continue;
     const macro = ix.macros.get(name);
     if (macro) {
       const problem = macroProblem(macro);
       if (problem) findings.unanalysable('macro', problem, n);
-      return undefined;
+      continue;
     }
-    if (isDeclaratorName(n, p)) return undefined;
+    if (isDeclaratorName(s)) continue;
     const d = resolver.resolve(name, n);
-    const isCallee = p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id;
+    const isCallee = s.parentType === 'call_expression' && s.field === 'function' && s.firstOfField;
     if (d) {
       if (d.kind === 'global' && ix.nameCount(name, fn) > 1) {
         findings.block('ambiguous-name', `\`${name}\` is declared more than once in this file (a local enum, another namespace or scope): ParaForge cannot tell which one this loop uses`, n);
       }
-      return undefined;
+      continue;
     }
-    if (isCallee || ix.functionDefs.has(name)) return undefined;
+    if (isCallee || ix.functionDefs.has(name)) continue;
     if (file.enumerators.has(name) || (fn !== null && ix.localEnumeratorsOf(fn).has(name))) {
       if (ix.nameCount(name, fn) > 1) findings.block('ambiguous-name', `\`${name}\` is declared more than once in this file (enumerators of different enums or scopes): ParaForge cannot tell which value this loop uses`, n);
-      return undefined;
+      continue;
     }
     if (name === 'errno') {
       findings.block('errno', '`errno` is per thread under OpenMP: the serial loop\'s errno handling would change', n);
-      return undefined;
+      continue;
     }
-    if (STANDARD_CONSTANTS.has(name)) return undefined;
+    if (STANDARD_CONSTANTS.has(name)) continue;
     if (/^[A-Z][A-Z0-9_]*$/.test(name)) {
       findings.unanalysable('macro', `\`${name}\` is not declared in this file: most likely a macro from a header, which ParaForge cannot see through`, n);
-      return undefined;
+      continue;
     }
     findings.block('unknown-name', `\`${name}\` is not declared in this function or file (an implicit member \`this->${name}\`, or a name from a header): ParaForge cannot tell what memory it is`, n);
-    return undefined;
-  });
+  }
 }

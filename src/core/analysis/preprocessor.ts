@@ -41,9 +41,16 @@ export function macroTableOfText(text: string): ReadonlyMap<string, MacroInfo> {
     }
     return e;
   };
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  const joined = text.replace(/\\\r?\n/g, ' ');
   let depth = 0;
-  for (const line of lines) {
+  // Only lines with a `#` can be directives: jump from one `#` to the next instead of splitting
+  // every line (a line is what split(/\r?\n/) gives: a `\r` before the `\n` is not part of it).
+  for (let hash = joined.indexOf('#'); hash >= 0; ) {
+    const start = joined.lastIndexOf('\n', hash) + 1;
+    const newline = joined.indexOf('\n', hash);
+    const end = newline < 0 ? joined.length : newline > start && joined[newline - 1] === '\r' ? newline - 1 : newline;
+    const line = joined.slice(start, end);
+    hash = newline < 0 ? -1 : joined.indexOf('#', newline + 1);
     const m = /^\s*#\s*(\w+)(.*)$/.exec(line);
     if (!m) continue;
     const [, directive, rest] = m;

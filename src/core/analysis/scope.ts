@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { parseIntegerLiteral } from './literals';
-import { macroTable, trustedIntMacro } from './preprocessor';
+import { type MacroInfo, macroTable, trustedIntMacro } from './preprocessor';
 import { contains } from './syntax';
 
 /** Where a variable was declared, and the facts about it that matter to parallelisation. */
@@ -37,6 +37,8 @@ export interface FileIndex {
   readonly globals: ReadonlyMap<string, Decl>;
   /** Enumerators declared at file scope, with their values when they are plain integers. */
   readonly enumerators: ReadonlyMap<string, number | null>;
+  /** Every macro the file defines or undefines (preprocessor.ts), read once per analysis. */
+  readonly macros: ReadonlyMap<string, MacroInfo>;
 }
 
 /** Parses an integer or character literal by C's rules (octal, hex, binary, suffixes), or returns undefined. */
@@ -104,17 +106,35 @@ export function indexFile(tree: Tree): FileIndex {
   visit(tree.rootNode);
   // Only a macro defined once, unconditionally and never #undef'd has one value the analysis may
   // use; the others (also those defined inside functions or nested #if) stay opaque.
-  for (const [name, info] of macroTable(tree.rootNode)) {
+  const macros = macroTable(tree.rootNode);
+  for (const [name, info] of macros) {
     if (trustedIntMacro(info) !== undefined) continue;
     intMacros.delete(name);
     otherMacros.add(name);
     if (info.functionLike) functionLikeMacros.add(name);
   }
-  return { intMacros, otherMacros, functionLikeMacros, functions, globals, enumerators };
+  return { intMacros, otherMacros, functionLikeMacros, functions, globals, enumerators, macros };
 }
+
+// Names by function node id, per tree: indexFile and the sound index both read every definition's
+// name on each analysis, and each read crosses into wasm several times. Dropped with the tree.
+const namesByTree = new WeakMap<Tree, Map<number, string | null>>();
 
 /** The simple name a function definition defines (`f` for `ns::C::f`). */
 export function definedFunctionName(fn: Node): string | null {
+  let names = namesByTree.get(fn.tree);
+  if (!names) {
+    names = new Map();
+    namesByTree.set(fn.tree, names);
+  }
+  const known = names.get(fn.id);
+  if (known !== undefined) return known;
+  const name = readFunctionName(fn);
+  names.set(fn.id, name);
+  return name;
+}
+
+function readFunctionName(fn: Node): string | null {
   let d = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const name = d?.childForFieldName('declarator');

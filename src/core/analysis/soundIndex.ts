@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { type MacroInfo, macroTableOfText } from './preprocessor';
+import { functionSites } from './functionSites';
+import type { MacroInfo } from './preprocessor';
 import { declsOf, definedFunctionName, type Decl, type FileIndex, type Resolver } from './scope';
 import { unparen } from './syntax';
 
@@ -39,7 +40,7 @@ export class SoundIndex {
   ) {
     this.cxx = !!root.tree.language.idForNodeType('lambda_expression', true);
     this.text = root.text;
-    this.macros = macroTableOfText(this.text);
+    this.macros = resolver.file.macros;
     for (const name of this.macros.keys()) this.count(name);
     this.visitScopes(root);
     // Per-thread state, from the text (comments included: refusing more is the safe side).
@@ -59,8 +60,8 @@ export class SoundIndex {
     let set = this.localEnums.get(fn.id);
     if (!set) {
       set = new Set();
-      for (const e of fn.descendantsOfType('enumerator')) {
-        const name = e?.childForFieldName('name')?.text;
+      for (const { node: e } of functionSites(this.resolver, fn).ofType('enumerator', fn)) {
+        const name = e.childForFieldName('name')?.text;
         if (name) set.add(name);
       }
       this.localEnums.set(fn.id, set);
@@ -70,11 +71,14 @@ export class SoundIndex {
 
   /** True when the variable's address is taken (`&x`) or it is bound to a reference (`T &r = x`): in its function, or anywhere for globals. */
   isAddressTaken(d: Decl): boolean {
-    const scope = d.kind === 'global' ? this.root : enclosingFunction(d.declNode) ?? this.root;
+    const fn = d.kind === 'global' ? null : functionSites(this.resolver, d.declNode);
+    const scope = fn?.root.type === 'function_definition' ? fn.root : this.root;
     let keys = this.addressesIn.get(scope.id);
     if (!keys) {
       keys = new Set();
-      for (const n of scope.descendantsOfType(['pointer_expression', 'init_declarator'])) {
+      // Inside a function, from its walk; for globals, the whole file (one query).
+      const found = fn && scope.id === fn.root.id ? fn.ofType('pointer_expression').concat(fn.ofType('init_declarator')).map((s) => s.node) : scope.descendantsOfType(['pointer_expression', 'init_declarator']);
+      for (const n of found) {
         if (!n) continue;
         if (n.type === 'pointer_expression') {
           if (this.text[n.startIndex] !== '&') continue;

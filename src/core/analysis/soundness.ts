@@ -33,7 +33,7 @@ export function soundnessChecks(ctx: AnalysisContext, loop: Node, scalars: reado
   loopHeaderChecks(ctx, ix, loop, findings);
   memoryChecks(ctx, ix, loop, findings);
   callChecks(ctx, summaries, loop, findings);
-  perThreadStateChecks(ix, summaries, loop, findings);
+  perThreadStateChecks(ctx.resolver, ix, summaries, loop, findings);
   livenessChecks(ctx, loop, scalars, findings);
   const reductions = scalars.filter((s) => s.role === 'reduction' && s.op).map((s) => ({ name: s.name, op: s.op!, node: s.node }));
   reductionTypeChecks(ctx, ix, loop, reductions, findings);
