@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { AnalysisContext } from './levelAnalysis';
 import { type Decl, definedFunctionName } from './scope';
+import { permutedByRun } from './pointerRotation';
 import type { SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, unparen } from './syntax';
 
@@ -37,8 +38,10 @@ export function isFreshAllocation(expr: Node, ctx: AnalysisContext, ix: SoundInd
  * that only ever holds fresh allocations (initialised with one, or declared without a value and
  * only assigned fresh allocations, C89 style) whose address is never taken, that no macro
  * mentions and, in C++, that is never passed to a function that could take it by reference.
+ * Such pointers may also swap or rotate their values among themselves (pointerRotation): every
+ * pointer of the rotation must then pass the same test, so together they still name different objects.
  */
-export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex): boolean {
+export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex, checking: Set<string> = new Set()): boolean {
   if (d.isReference) return false;
   // `extern double g[];` in a block is another declaration of a global array: the same object.
   if (d.isArray) return !d.isPointer && d.kind !== 'param' && !d.declNode.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'extern');
@@ -54,12 +57,21 @@ export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex
     if (!parent || parent.type === 'update_expression' || parent.type === 'parenthesized_expression') return false;
     if (parent.type === 'assignment_expression' && parent.childForFieldName('left')?.id === use.id) {
       const value = parent.childForFieldName('right');
-      if (parent.childForFieldName('operator')?.type !== '=' || !value || !isFreshAllocation(value, ctx, ix)) return false;
-      assigned = true;
+      if (parent.childForFieldName('operator')?.type !== '=' || !value) return false;
+      if (isFreshAllocation(value, ctx, ix)) assigned = true;
+      else if (!rotatesOwnObjects(parent, d, ctx, ix, checking)) return false;
     }
     if (parent.type === 'argument_list' && ix.cxx && !byValueArgument(parent, use, ix)) return false;
   }
   return d.init !== null || assigned;
+}
+
+/** The assignment is part of a swap or rotation among pointers that each name their own object (`checking`: those already being tested, assumed to). */
+function rotatesOwnObjects(assignment: Node, d: Decl, ctx: AnalysisContext, ix: SoundIndex, checking: Set<string>): boolean {
+  const members = permutedByRun(assignment, ctx.resolver);
+  if (!members) return false;
+  checking.add(d.key);
+  return members.every((m) => checking.has(m.key) || holdsOwnAllocation(m, ctx, ix, checking));
 }
 
 /** C++: a call that cannot rebind a pointer argument (`free(p)`, or a function of this file taking it by value). */
