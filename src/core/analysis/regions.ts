@@ -4,6 +4,7 @@ import { nodeRange } from '../parse';
 import type { AnalysisContext } from './levelAnalysis';
 import { loopShape } from './loopShape';
 import { reinitialisedBeforeEveryUse } from './reinitialised';
+import { declsOf } from './scope';
 import { codeChildren, walk } from './syntax';
 
 const LOOP = /^(for|while|do)_statement$|^for_range_loop$/;
@@ -29,10 +30,17 @@ export function hoistedRegion(ctx: AnalysisContext, outer: Node, kids: readonly 
       if (!starts.has(s.startIndex)) return null;
       if (run.length) single.push(run);
       run = [];
-    } else if (s.type === 'expression_statement' && !hasCall(s)) run.push(s);
+    } else if ((s.type === 'expression_statement' || s.type === 'declaration') && !hasCall(s)) run.push(s);
     else return null;
   }
   if (run.length) single.push(run);
+  // `double *t = a;` of a swap: the single's braces scope it, so it must not be used outside its run.
+  for (const r of single) {
+    const [from, to] = [r[0].startIndex, r[r.length - 1].endIndex];
+    for (const d of r.filter((x) => x.type === 'declaration').flatMap((x) => declsOf(x, 'local'))) {
+      if (ctx.facts.occurrences(d, body).some((n) => n.startIndex < from || n.endIndex > to)) return null;
+    }
+  }
   if (starts.size !== codeChildren(body).filter((s) => LOOP.test(s.type)).length) return null;
   // Nothing may leave the loop early, and its own header must be a counted loop every thread runs alike.
   let jumps = false;
