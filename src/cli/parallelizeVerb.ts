@@ -1,10 +1,7 @@
-import { analyzeLoops } from '../core/analysis';
-import type { LoopVerdict } from '../core/model';
-import type { Candidate, Evidence } from '../core/model';
-import { candidateId, createSession, verify } from '../core/pipeline';
+import type { Candidate, Evidence, LoopVerdict } from '../core/model';
+import { candidateId, createSession, propose, verify } from '../core/pipeline';
 import { formatEvidence, type CompilerFamily, type PartEvidence } from '../core/runner';
-import { definesMain } from '../core/runner/staticChecks';
-import { type LoopFilter, parallelizeSource, pragmaText, type SourceRewrite } from '../core/transform';
+import { applyEdits, pragmaText } from '../core/transform';
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
@@ -13,29 +10,36 @@ import { countList, maxSizeMb, oneOf } from './options';
 import { LLM_OPTIONS, runParallelizeLlm } from './parallelizeLlm';
 import type { Verb } from './verb';
 
-/** The rewrite of one file, before it is written out (the seam where verification plugs in). */
-export interface ParallelizePlan {
-  readonly source: SourceFile;
-  readonly rewrite: SourceRewrite;
+/** Which loops to rewrite: all, those of one function, or the nest at a 0-based line. */
+interface LoopFilter {
+  readonly functionName?: string;
+  readonly line?: number;
 }
 
-/** Parses, analyses and rewrites a file; pure apart from reading it. */
-export async function planParallelize(file: string, filter: LoopFilter, options: { language?: string; maxSizeMb?: number }): Promise<ParallelizePlan> {
+/** The file's rewrite: core's proven candidates (one per function, or one for a whole program) merged into one text. */
+interface FileRewrite {
+  readonly source: SourceFile;
+  readonly candidates: readonly Candidate[];
+  readonly text: string;
+  readonly rewritten: readonly LoopVerdict[];
+  readonly skipped: readonly LoopVerdict[];
+}
+
+/** Proposes through core's `propose()` (rules engine, proven rewrites only) and merges the candidates. */
+async function proposeFile(file: string, filter: LoopFilter, options: { language?: string; maxSizeMb?: number }): Promise<FileRewrite> {
   const source = readSourceFile(file, options);
-  const tree = await bundledParserHost().parse(source.language, source.text);
-  try {
-    const verdicts = analyzeLoops(tree, source.language, source.text);
-    const rewrite = parallelizeSource(source.text, verdicts, source.language, filter);
-    if (filter.functionName !== undefined && rewrite.rewritten.length + rewrite.skipped.length === 0) {
-      throw new UserError(`${file}: no loop in a function named '${filter.functionName}'`);
-    }
-    if (filter.line !== undefined && rewrite.rewritten.length + rewrite.skipped.length === 0) {
-      throw new UserError(`${file}: no loop at line ${filter.line + 1}`);
-    }
-    return { source, rewrite };
-  } finally {
-    tree.delete();
-  }
+  const region = { functionName: filter.functionName, lines: filter.line === undefined ? undefined : { start: filter.line, end: filter.line } };
+  const proposal = await propose({ path: file, language: source.language, text: source.text, version: null }, region, { target: 'openmp', parser: bundledParserHost(), includeAssumed: false });
+  if (proposal.verdicts.length === 0 && filter.functionName !== undefined) throw new UserError(`${file}: no loop in a function named '${filter.functionName}'`);
+  if (proposal.verdicts.length === 0 && filter.line !== undefined) throw new UserError(`${file}: no loop at line ${filter.line + 1}`);
+  const rewritten = new Set(proposal.rewritten);
+  return {
+    source,
+    candidates: proposal.candidates,
+    text: applyEdits(source.text, proposal.candidates.flatMap((c) => c.edits)),
+    rewritten: proposal.rewritten,
+    skipped: proposal.verdicts.filter((v) => !rewritten.has(v)),
+  };
 }
 
 function loopLine(v: LoopVerdict): number {
@@ -53,42 +57,22 @@ function whyNot(v: LoopVerdict): string {
 }
 
 /**
- * Verifies a rewrite through core's pipeline: one Candidate (origin 'rules') for the whole
- * program when the file has `main`, otherwise one per rewritten function, all in one session.
- * The rewrite is verified only if every part is.
+ * Verifies the rewrite through core's pipeline: each of core's candidates (one per rewritten
+ * function, or one for the whole program when the file has `main`) is verified on the merged text,
+ * the one that is written out, all in one session. The rewrite is verified only if every part is.
  */
-async function verifyPlan(
-  file: string,
-  source: SourceFile,
-  rewrite: SourceRewrite,
+async function verifyRewrite(
+  rewrite: FileRewrite,
   settings: { threads?: number[]; compiler?: CompilerFamily },
   ctx: Parameters<Verb['run']>[2],
 ): Promise<{ verified: boolean; parts: PartEvidence[] }> {
-  const parser = bundledParserHost();
-  const tree = await parser.parse(source.language, source.text);
-  let wholeProgram: boolean;
-  try {
-    wholeProgram = definesMain(tree);
-  } finally {
-    tree.delete();
-  }
-  const functions = wholeProgram ? [null] : [...new Set(rewrite.rewritten.map((v) => v.nest.functionName).filter((f): f is string => f !== null))];
-  const session = createSession({ parser });
+  const session = createSession({ parser: bundledParserHost() });
   const parts: PartEvidence[] = [];
-  for (const functionName of functions) {
-    const candidate: Candidate = {
-      id: candidateId('openmp', 'rules', source.text, rewrite.text, []),
-      target: 'openmp',
-      origin: 'rules',
-      parent: null,
-      source: { path: file, language: source.language, text: source.text, version: null },
-      region: { functionName, range: null },
-      text: rewrite.text,
-      edits: [],
-      description: `${rewrite.rewritten.length} loop(s) of ${file}${functionName ? ` (${functionName})` : ''}`,
-    };
+  const edits = rewrite.candidates.flatMap((c) => c.edits);
+  for (const proposed of rewrite.candidates) {
+    const candidate: Candidate = { ...proposed, id: candidateId('openmp', 'rules', rewrite.source.text, rewrite.text, edits), text: rewrite.text, edits };
     const evidence: Evidence = await verify(candidate, session, settings, { signal: ctx.signal, log: ctx.log, progress: { report: (m) => ctx.log.info(m) } });
-    parts.push({ functionName, evidence });
+    parts.push({ functionName: candidate.region.functionName, evidence });
   }
   return { verified: parts.length > 0 && parts.every((p) => p.evidence.verdict === 'verified'), parts };
 }
@@ -128,14 +112,15 @@ export const parallelizeVerb: Verb = {
     const maxSize = maxSizeMb(values['max-size']);
     const filter: LoopFilter = { functionName: values.function as string | undefined, line: line === undefined ? undefined : line - 1 };
     const file = positionals[0];
-    const { source, rewrite } = await planParallelize(file, filter, { language: values.language as string | undefined, maxSizeMb: maxSize });
+    const rewrite = await proposeFile(file, filter, { language: values.language as string | undefined, maxSizeMb: maxSize });
+    const { source } = rewrite;
     const out = values.out as string | undefined;
     const threads = countList('threads', values.threads);
     const compiler = oneOf<CompilerFamily>('compiler', values.compiler, ['gcc', 'clang']);
     if (!values.verify && (threads || compiler)) throw new UserError('--threads and --compiler apply to --verify');
     let verification: { verified: boolean; parts: PartEvidence[] } | undefined;
     if (values.verify && rewrite.rewritten.length > 0) {
-      verification = await verifyPlan(file, source, rewrite, { threads, compiler }, ctx);
+      verification = await verifyRewrite(rewrite, { threads, compiler }, ctx);
     }
     // A rewrite that failed verification is never written out: the evidence says why.
     const rejected = verification !== undefined && !verification.verified;

@@ -29,6 +29,8 @@ export interface Proposal {
   readonly candidates: readonly Candidate[];
   /** Every verdict in the region, rewritten or not (hosts explain the refusals from these). */
   readonly verdicts: readonly LoopVerdict[];
+  /** The verdicts the proven candidates rewrite, in source order (the rest were left alone). */
+  readonly rewritten: readonly LoopVerdict[];
 }
 
 function inRegion(v: LoopVerdict, region: ProposeRegion): boolean {
@@ -56,7 +58,7 @@ function functionRange(tree: Tree, v: LoopVerdict): SourceRange | null {
  * candidates that assume what could not be proven. Pure apart from parsing.
  */
 export async function propose(source: CandidateSource, region: ProposeRegion, options: ProposeOptions): Promise<Proposal> {
-  if (options.target !== 'openmp') return { candidates: [], verdicts: [] };
+  if (options.target !== 'openmp') return { candidates: [], verdicts: [], rewritten: [] };
   const tree = await options.parser.parse(source.language, source.text);
   try {
     const verdicts = analyzeLoops(tree, source.language, source.text).filter((v) => inRegion(v, region));
@@ -105,8 +107,10 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
         }
       }
     }
-    const candidates = [...groups].filter(([key]) => wholeProgram || key !== '').map(([key, g]) => make(g.vs, g.edits, wholeProgram ? null : key, g.range, []));
-    return { candidates: [...candidates, ...assumed], verdicts };
+    const kept = [...groups].filter(([key]) => wholeProgram || key !== '');
+    const candidates = kept.map(([key, g]) => make(g.vs, g.edits, wholeProgram ? null : key, g.range, []));
+    const rewritten = new Set(kept.flatMap(([, g]) => g.vs));
+    return { candidates: [...candidates, ...assumed], verdicts, rewritten: verdicts.filter((v) => rewritten.has(v)) };
   } finally {
     tree.delete();
   }
