@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { LoopVerdict } from '../../../src/core/model';
+import { verifyProgram } from '../../../src/core/runner';
+import { parallelizeSource } from '../../../src/core/transform';
+import { fixture } from '../../helpers/paths';
+import { analyseFile, verdictLine } from './corpusHelpers';
+
+/**
+ * Issue #7 §2, scalar roles / reductions / calls side: whole programs in test/fixtures/coverage
+ * whose new rewrites (exact floating min/max, lambdas called in the loop, search loops) must
+ * verify through the runner: gcc with Archer's race check and clang, at 1, 3 and 4 threads.
+ */
+async function verifiedFixture(name: string): Promise<{ byFunction: Map<string, LoopVerdict>; out: string }> {
+  const { text, language, verdicts } = await analyseFile(fixture(`coverage/${name}`));
+  const out = parallelizeSource(text, verdicts, language).text;
+  for (const compiler of ['gcc', 'clang'] as const) {
+    const evidence = await verifyProgram({ original: { text, path: name }, candidate: { text: out }, language, target: 'openmp', compiler, threads: [1, 3, 4], timingThreads: [1], repeats: 1, raceCheck: compiler === 'gcc' });
+    const detail = `${name} (${compiler}): ${evidence.summary}\n${evidence.log.slice(0, 2000)}`;
+    expect(evidence.tests.length, detail).toBeGreaterThan(0);
+    expect(evidence.tests.every((t) => t.passed), detail).toBe(true);
+    if (compiler === 'gcc') expect(evidence.verdict, detail).toBe('verified');
+  }
+  const byFunction = new Map(verdicts.filter((v) => v.nest.functionName !== 'main').map((v) => [v.nest.functionName ?? '', v]));
+  return { byFunction, out };
+}
+
+const why = (v: LoopVerdict | undefined) => (v ? `${verdictLine(v)}: ${v.reasons.map((r) => `[${r.code}] ${r.message}`).join(' | ')}` : 'no verdict');
+
+describe('scalar roles, reductions and calls (issue #7 §2), verified through the runner', () => {
+  it('floating max/min of |x|, x*x and std::max(m, |v|) with NaN and signed zeros in the data are exact reductions', async () => {
+    const { byFunction, out } = await verifiedFixture('roles_minmax_abs.cpp');
+    expect(byFunction.get('peakAndEnergy')?.clauses?.reduction, why(byFunction.get('peakAndEnergy'))).toEqual([
+      { op: '+', var: 'ss' },
+      { op: 'max', var: 'peak' },
+    ]);
+    expect(byFunction.get('smallestSquare')?.clauses?.reduction, why(byFunction.get('smallestSquare'))).toEqual([{ op: 'min', var: 'm' }]);
+    expect(byFunction.get('largestMagnitude')?.clauses?.reduction, why(byFunction.get('largestMagnitude'))).toEqual([{ op: 'max', var: 'm' }]);
+    expect(out).toContain('#pragma omp parallel for reduction(+:ss) reduction(max:peak)');
+  }, 600_000);
+
+  it('pure lambdas defined before the loop are called in parallel; one writing a by-reference capture is refused for that', async () => {
+    const { byFunction } = await verifiedFixture('roles_lambda.cpp');
+    expect(byFunction.get('scaleShift')?.verdict, why(byFunction.get('scaleShift'))).toBe('parallel');
+    expect(byFunction.get('clampSum')?.clauses?.reduction, why(byFunction.get('clampSum'))).toEqual([{ op: '+', var: 's' }]);
+    const counting = byFunction.get('countingSum');
+    expect(counting?.verdict).toBe('not-parallel');
+    const reason = counting?.reasons.find((r) => r.code === 'impure-lambda');
+    expect(reason?.message, why(counting)).toMatch(/`g` is the lambda declared at line 26, and it writes `c`/);
+    expect(counting?.reasons.map((r) => r.message).join(' ')).not.toMatch(/outside this file/);
+  }, 600_000);
+
+  it('first and last index with a predicate are min/max reductions over the index; an arg-max is refused naming the pair', async () => {
+    const { byFunction } = await verifiedFixture('roles_search.c');
+    expect(byFunction.get('firstAbove')?.clauses?.reduction, why(byFunction.get('firstAbove'))).toEqual([{ op: 'min', var: 'first' }]);
+    expect(byFunction.get('lastBelow')?.clauses?.reduction, why(byFunction.get('lastBelow'))).toEqual([{ op: 'max', var: 'last' }]);
+    expect(byFunction.get('argmax')?.reasons.map((r) => r.code)).toContain('arg-min-max');
+  }, 600_000);
+});
