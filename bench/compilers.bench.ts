@@ -8,7 +8,7 @@
 //  4. runs them here at 2 threads in interleaved rounds (bench/compilers-run.sh), minimum per method;
 //  5. renders the 2-thread results and the latest 16-thread results brought back from the GPU machine
 //     (bench/results/compilers-h200-16/) into markdown and SVG charts (docs/bench/compilers-*.svg).
-// Environment: COMPILERS_LOCAL=run|build|measure|reuse (below);
+// Environment: COMPILERS_LOCAL=run|build|measure|reuse|pragmas (below);
 // COMPILERS_ROUNDS (default 3); COMPILERS_KERNELS="a b" restricts the suite (for trying things out).
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,9 +28,12 @@ const deviceDirs = [16, 2].map((t) => ({ threads: t, dir: path.join(root, `bench
 const docsDir = path.join(root, 'docs/bench');
 const rounds = Number(process.env.COMPILERS_ROUNDS ?? 3);
 // COMPILERS_LOCAL: run (default: build, measure here, render) | build (build and pack only) |
-// measure (measure the binaries already built) | reuse (render the saved runs only).
+// measure (measure the binaries already built) | reuse (render the saved runs only) |
+// pragmas (only ParaForge's rewrites, listed in bench/results/compilers-pragmas/paraforge.md, then
+// render the saved runs as reuse does: cheap, for seeing what an analysis change does per kernel).
 const mode = process.env.COMPILERS_LOCAL ?? 'run';
-if (!['run', 'build', 'measure', 'reuse'].includes(mode)) throw new Error(`COMPILERS_LOCAL=${mode}: use run, build, measure or reuse`);
+if (!['run', 'build', 'measure', 'reuse', 'pragmas'].includes(mode)) throw new Error(`COMPILERS_LOCAL=${mode}: use run, build, measure, reuse or pragmas`);
+const pragmasDir = path.join(root, 'bench/results/compilers-pragmas');
 const only = (process.env.COMPILERS_KERNELS ?? '').split(/\s+/).filter(Boolean);
 const suite = only.length ? SUITE.filter((k) => only.includes(k.name)) : SUITE;
 
@@ -63,7 +66,8 @@ async function limit<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Pro
   }));
 }
 
-async function build(): Promise<KernelBuild[]> {
+/** Builds ParaForge and the four binaries of every kernel (only ParaForge's rewrites with `pragmasOnly`). */
+async function build(pragmasOnly = false): Promise<KernelBuild[]> {
   log('building ParaForge (node scripts/build.mjs) …');
   let distNote = 'dist/ built by this run';
   try {
@@ -97,7 +101,7 @@ async function build(): Promise<KernelBuild[]> {
       ['polly', compileCommand('polly', k.lang, src, path.join(bin, `${k.name}.polly`))],
       ['paraforge', compileCommand('paraforge', k.lang, omp, path.join(bin, `${k.name}.paraforge`))],
     ];
-    for (const [what, cmd] of jobs) {
+    for (const [what, cmd] of pragmasOnly ? [] : jobs) {
       try {
         await run(cmd[0], cmd.slice(1), { cwd: root, maxBuffer: 16 << 20 });
       } catch (e) {
@@ -121,6 +125,13 @@ async function build(): Promise<KernelBuild[]> {
   };
   writeFileSync(path.join(work, 'build.json'), JSON.stringify(info, null, 1));
   writeFileSync(path.join(work, 'paraforge.md'), paraforgeListing(builds));
+  if (pragmasOnly) {
+    mkdirSync(pragmasDir, { recursive: true });
+    copyFileSync(path.join(work, 'paraforge.md'), path.join(pragmasDir, 'paraforge.md'));
+    writeFileSync(path.join(pragmasDir, 'build.json'), JSON.stringify({ ...info, kernels: undefined }, null, 1));
+    log(`ParaForge listing: ${path.join(pragmasDir, 'paraforge.md')}`);
+    return builds;
+  }
   // The GPU machine's bundle: every binary and the build record.
   mkdirSync(path.join(root, '.carry'), { recursive: true });
   const exclude = path.join(root, '.git/info/exclude');
@@ -143,6 +154,8 @@ function paraforgeListing(builds: KernelBuild[]): string {
     const written = omp && existsSync(omp) ? readFileSync(omp, 'utf8').split('\n').filter((l) => /^\s*#pragma omp /.test(l)).map((l) => l.trim()) : [];
     const sorted = [...b.paraforge.rewritten].sort((x, y) => x.line - y.line);
     sorted.forEach((l, i) => lines.push(`- line ${l.line} (${l.function}): \`${written.length === sorted.length ? written[i] : `#pragma omp ${pragmaOf(l)}`}\``));
+    // A time loop with one thread team writes `parallel`, `for` per sweep and `single` around the swap.
+    if (written.length !== sorted.length && written.length) lines.push(`- as written: ${written.map((w) => `\`${w}\``).join(', ')}`);
     for (const l of b.paraforge.skipped) lines.push(`- line ${l.line} (${l.function}): refused (${l.verdict}): ${(l.reasons ?? []).map((r) => r.message).join('; ')}`);
     for (const [what, err] of Object.entries(b.failures)) lines.push(`- build ${what} FAILED: ${err.split('\n').slice(0, 3).join(' ')}`);
     lines.push('');
@@ -183,6 +196,7 @@ async function main(): Promise<void> {
   mkdirSync(docsDir, { recursive: true });
   let builds: KernelBuild[] | undefined;
   if (mode === 'run' || mode === 'build') builds = await build();
+  if (mode === 'pragmas') await build(true);
   if (mode === 'run' || mode === 'measure') {
     log(`running ${suite.length} kernels × 4 methods × ${rounds} rounds at 2 threads …`);
     // Other work shares the 2 cores here: with spinning waits (libgomp's default) a preempted team
