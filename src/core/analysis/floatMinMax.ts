@@ -11,14 +11,22 @@ const FMINMAX = /^(?:std::)?f(?:max|min)[fl]?$/;
 const STD_MINMAX = /^std::(?:max|min)$/;
 /** Calls whose result is never -0.0: |x| is +0.0 for ±0 (or NaN). */
 const ABS = /^(?:std::)?(?:fabs[fl]?|abs)$/;
+/** sqrt(+0.0) is +0.0 and sqrt(-0.0) is -0.0: the result keeps its argument's zero. */
+const SQRT = /^(?:std::)?sqrt[fl]?$/;
 
-/** The value of a finite number literal (optionally negated), or null (macros like NAN or INFINITY, hex floats, overflowing literals). */
-function finiteLiteral(value: Node): number | null {
+/** The value of a finite number literal (optionally negated) or of DBL_MAX / numeric_limits max and lowest, or null (NAN, INFINITY, hex floats, overflowing literals). */
+function finiteLiteral(value: Node, ix: SoundIndex): number | null {
   let v = unparen(value);
   let sign = 1;
   if (v.type === 'unary_expression' && operatorOf(v) === '-') {
     sign = -1;
     v = unparen(v.childForFieldName('argument') as Node);
+  }
+  // The largest finite values, by name: their sign is all the rules below need.
+  if (v.type === 'identifier' && /^(?:DBL|FLT|LDBL)_MAX$/.test(v.text) && !ix.macros.has(v.text)) return sign * Number.MAX_VALUE;
+  if (v.type === 'call_expression' && (v.childForFieldName('arguments')?.namedChildCount ?? 1) === 0) {
+    const m = /^std::numeric_limits<(?:float|double|longdouble)>::(max|lowest)$/.exec((v.childForFieldName('function')?.text ?? '').replace(/\s+/g, ''));
+    if (m) return sign * (m[1] === 'max' ? Number.MAX_VALUE : -Number.MAX_VALUE);
   }
   if (v.type !== 'number_literal') return null;
   let t = v.text.trim();
@@ -41,10 +49,33 @@ function isLibraryCall(call: Node, ix: SoundIndex): boolean {
   return simple !== '' && !ix.macros.has(simple) && !ix.functionDefs.has(simple);
 }
 
-/** True when the expression's value can never be -0.0 (NaN allowed): a library |x|, or `e * e` of a call-free `e`. */
-function neverNegativeZero(expr: Node, ix: SoundIndex): boolean {
+/**
+ * True when the expression's value can never be -0.0 (NaN allowed): a literal without a minus, a
+ * library |x|, `e * e` of a call-free `e`, the square root or the sum of such values (in every rounding mode, a sum is
+ * -0.0 only when both terms are), or a local of the loop initialised with one and never written.
+ */
+function neverNegativeZero(expr: Node, ix: SoundIndex, ctx: AnalysisContext, loop: Node): boolean {
   const e = unparen(expr);
-  if (e.type === 'call_expression') return ABS.test(calleeName(e) ?? '') && isLibraryCall(e, ix);
+  if (e.type === 'number_literal') return !e.text.trim().startsWith('-');
+  if (e.type === 'identifier') {
+    const d = ctx.resolver.resolve(e.text, e);
+    if (!d || d.kind !== 'local' || d.isStatic || d.isReference || d.isPointer || d.isArray || !d.init || !contains(loop, d.declNode)) return false;
+    const written = ctx.facts.occurrences(d, loop).some((o) => {
+      const p = ctx.resolver.parentOf(o);
+      return o.id !== d.nameNode.id && (p?.type === 'update_expression' || (p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === o.id) || (p?.type === 'pointer_expression' && p.text.startsWith('&')));
+    });
+    return !written && !ix.isAddressTaken(d) && !contains(d.init, e) && neverNegativeZero(d.init, ix, ctx, loop);
+  }
+  if (e.type === 'call_expression') {
+    const name = calleeName(e) ?? '';
+    if (!isLibraryCall(e, ix)) return false;
+    if (ABS.test(name)) return true;
+    const args = (e.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+    return SQRT.test(name) && args.length === 1 && neverNegativeZero(args[0], ix, ctx, loop);
+  }
+  if (e.type === 'binary_expression' && operatorOf(e) === '+') {
+    return neverNegativeZero(e.childForFieldName('left') as Node, ix, ctx, loop) && neverNegativeZero(e.childForFieldName('right') as Node, ix, ctx, loop);
+  }
   if (e.type === 'binary_expression' && operatorOf(e) === '*') {
     const l = e.childForFieldName('left') as Node;
     const r = e.childForFieldName('right') as Node;
@@ -97,7 +128,7 @@ function nanSafeValue(o: Node, occ: readonly Node[], ctx: AnalysisContext, ix: S
  * Returns null when all hold, else why not.
  */
 export function floatMinMaxHazard(ctx: AnalysisContext, ix: SoundIndex, decl: Decl, loop: Node, op: 'min' | 'max', startValue: Node | null): string | null {
-  const start = startValue ? finiteLiteral(startValue) : null;
+  const start = startValue ? finiteLiteral(startValue, ix) : null;
   if (start === null) return 'its value before the loop is not a finite number literal set right before it (a NaN start survives the loop but not the combination of partial results; an infinite one may lose to the reduction\'s identity value)';
   if (Object.is(start, -0)) return 'it starts at -0.0, which the loop keeps against +0.0 but a combination of partial results need not';
   const zeroCannotWin = op === 'max' ? start > 0 : start < 0;
@@ -106,7 +137,7 @@ export function floatMinMaxHazard(ctx: AnalysisContext, ix: SoundIndex, decl: De
     const value = nanSafeValue(o, occ, ctx, ix);
     if (value === 'guard') continue;
     if (value === null) return `\`${ctx.resolver.parentOf(o)?.text ?? o.text}\` is not an update known never to store a NaN (\`if (e > m) m = e;\`, \`m = std::max(m, e)\`, \`m = fmax(m, e)\`), and with a NaN the ${op} of partial results depends on the order they are combined in`;
-    if (!zeroCannotWin && !neverNegativeZero(value, ix)) return `\`${value.text}\` may be -0.0 or +0.0 and the loop keeps whichever comes first, while the ${op} of partial results depends on the order they are combined in`;
+    if (!zeroCannotWin && !neverNegativeZero(value, ix, ctx, loop)) return `\`${value.text}\` may be -0.0 or +0.0 and the loop keeps whichever comes first, while the ${op} of partial results depends on the order they are combined in`;
   }
   return null;
 }

@@ -50,6 +50,7 @@ describe('scalar classification', () => {
     ['s = fmin(s, a[i] * a[i]);', 'double s = 1e300;', 'min'],
     ['if (a[i] > s) s = a[i];', 'double s = 0.5;', 'max'],
     ['if (a[i] < s) s = a[i];', 'double s = -2.0;', 'min'],
+    ['double d = sqrt(a[i] * a[i] + 1.0); if (d < s) s = d;', 'double s = DBL_MAX;', 'min'],
   ])('`%s` on doubles from `%s` is an exact %s reduction', async (update, decl, op) => {
     const v = await verdictOf(`  ${decl}\n  for (int i = 0; i < N; i++) { ${update} }\n  printf("%a\\n", s);`);
     expect(v.verdict, JSON.stringify(v.reasons)).toBe('parallel');
@@ -63,6 +64,7 @@ describe('scalar classification', () => {
     ['if (-fabs(a[i]) > s) s = -fabs(a[i]);', 'double s = -1.0;', /may be -0.0 or \+0.0/],
     ['if (a[i] < s) s = a[i];', 'double s = 0.5;', /may be -0.0 or \+0.0/],
     ['s = fmax(s, sqrt(a[i]));', 'double s = 0.0;', /may be -0.0 or \+0.0/],
+    ['double d = a[i] - 1.0; if (d < s) s = d;', 'double s = 1.0;', /`d` may be -0.0 or \+0.0/],
   ])('`%s` from `%s` is still refused', async (update, decl, why) => {
     const v = await verdictOf(`  ${decl}\n  for (int i = 0; i < N; i++) { ${update} }\n  printf("%a\\n", s);`);
     expect(v.verdict).not.toBe('parallel');
