@@ -162,10 +162,11 @@ export async function llmParallelize(request: AgentRequest, provider: LlmProvide
           : { text: applied.text, edits: applied.edits, range: fnRange, description: `LLM (${provider.name}): ${applied.pragmas.join('; ')}` };
       }
     } else {
+      // A CUDA reply is the whole translation (kernels + host function): it replaces the parent's kernels, so it is spliced into the user's original.
       const code = extractCode(reply, strategy === 'mpi' ? null : functionName);
       if (!code.ok) proposed = { reason: code.reason, text: base };
       else {
-        const s = strategy === 'mpi' ? await spliceWholeFile(parser, source.language, base, functionName, code.code, code.truncated) : await spliceFunction(parser, source.language, base, functionName, code.code, code.truncated, { kernels: strategy === 'cuda' });
+        const s = strategy === 'mpi' ? await spliceWholeFile(parser, source.language, base, functionName, code.code, code.truncated) : await spliceFunction(parser, source.language, strategy === 'cuda' ? source.text : base, functionName, code.code, code.truncated, { kernels: strategy === 'cuda' });
         proposed = s.ok ? { text: s.text, edits: s.edits, range: s.range, description: `LLM (${provider.name}) ${strategy} rewrite of ${functionName}${s.notes.length ? `; ${s.notes.join('; ')}` : ''}` } : { reason: s.reason, text: code.code };
       }
     }
@@ -214,6 +215,8 @@ export async function llmParallelize(request: AgentRequest, provider: LlmProvide
     const fitness = fitnessOf(evidence, options.fitness);
     attempts.push({ candidate, evidence, fitness });
     if (fitness > 0) return done(`verified in round ${round + 1}`);
+    // The machine, not the candidate, stopped it: another round would ask the model to fix nothing.
+    if (evidence.verdict === 'not-run' && /no GPU/.test(evidence.summary)) return done(`compiled in round ${round + 1}, but this machine has no GPU to run it`);
     parent = candidate.id;
     messages = [...messages, repairMessage(evidenceFeedback(evidence, candidate.text), answerFormat)];
   }
