@@ -132,6 +132,11 @@ process.on('SIGINT', () => finish(130, 'interrupted'));
 process.on('SIGTERM', () => finish(143, 'terminated'));
 const timer = setTimeout(() => finish(1, `TIMEOUT: no result after ${timeoutMs} ms (see ${logsDir}/server.log)`), timeoutMs);
 
+// Test only: the chat model vendor the tests register a scripted model under (no code; the workbench
+// refuses a vendor no extension contributes), installed in the run's extensions folder (the URL
+// payload keeps one extensionDevelopmentPath). Not in benchmarks: nothing else loads there.
+if (!bench) cpSync(path.join(root, 'test/integration/scripted-lm-vendor'), path.join(tmp, 'extensions/paraforge-test.scripted-lm-vendor-0.0.1'), { recursive: true });
+
 // 1. VS Code server on a free loopback port, fresh user data each run.
 server = spawn(nodeBin, [serverMain,
   '--host', '127.0.0.1', '--port', '0',
