@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, varPoly } from './affine';
+import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, polyVars, varPoly } from './affine';
+import { declaratorLevels } from './memoryRefs';
 import type { LoopVar, MemRef } from './dependence';
 import { isContiguousContainer, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
@@ -52,6 +53,43 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     return out;
   };
+  const toPoly = (x: Node | number | Poly): Poly | null => (typeof x === 'number' ? constPoly(x) : x instanceof Map ? x : parsePoly(x as Node, refNameValue, refCallValue));
+  /**
+   * `T *p = &b[e];` or `T *p = b + e;` (or `= b`) declared in the loop and never reassigned, with
+   * b a one-level array or pointer of the same element type: p's element k is b[e + k]. The
+   * counters in e must be those of loops around the declaration (their value is the same at every use).
+   */
+  const rowPointer = (d: Decl): { base: Node; offset: Poly; offsetNode: Node | null } | null => {
+    if (!d.init || ctx.facts.writtenInFunction(d) || !onePointerLevel(d, resolver)) return null;
+    // Only ever dereferenced: `&p`, a reference bound to p or p passed on could redirect or leak it.
+    if (ctx.facts.occurrences(d, loop).some((o) => o.id !== d.nameNode.id && !isDereferenced(o))) return null;
+    const init = unparen(d.init);
+    let baseNode: Node | null = null;
+    let offsetNode: Node | number = 0;
+    if (init.type === 'pointer_expression' && init.text.trimStart().startsWith('&')) {
+      const arg = unparen(init.childForFieldName('argument') as Node);
+      const { base, dims, unknown } = arg.type === 'subscript_expression' ? subscriptChain(arg) : { base: arg, dims: [], unknown: true };
+      if (unknown || dims.length !== 1) return null;
+      baseNode = base;
+      offsetNode = dims[0];
+    } else if (init.type === 'identifier') baseNode = init;
+    else if (init.type === 'binary_expression' && init.childForFieldName('operator')?.type === '+') {
+      const l = unparen(init.childForFieldName('left') as Node);
+      const r = unparen(init.childForFieldName('right') as Node);
+      const ptr = [l, r].find((x) => x.type === 'identifier' && isPointerLike(resolver.resolve(x.text, x)));
+      if (!ptr) return null;
+      baseNode = ptr;
+      offsetNode = ptr === l ? r : l;
+    }
+    if (!baseNode || baseNode.type !== 'identifier') return null;
+    const b = resolver.resolve(baseNode.text, baseNode);
+    if (!b || contains(loop, b.nameNode) || !onePointerLevel(b, resolver) || elementType(b) !== elementType(d)) return null;
+    const offset = typeof offsetNode === 'number' ? constPoly(offsetNode) : parsePoly(offsetNode, refNameValue, refCallValue);
+    if (!offset) return null;
+    const around = new Set(enclosingLoops(d.declNode).map((l) => l.key));
+    if ([...polyVars(offset)].some((v) => nest.loopVarKeys.has(v) && !around.has(v))) return null;
+    return { base: baseNode, offset, offsetNode: typeof offsetNode === 'number' ? null : offsetNode };
+  };
   const addRef = (node: Node, baseNode: Node | null, dimNodes: (Node | number | Poly)[] | null, mode: Mode) => {
     const write = mode === 'write' || mode === 'readwrite';
     const read = mode !== 'write';
@@ -65,6 +103,14 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       return;
     }
     if (contains(loop, d.nameNode)) {
+      // A row pointer (`double *row = &a[r*n];`) names elements of its array: `row[j]` is `a[r*n + j]`.
+      const row = d.isPointer ? rowPointer(d) : null;
+      if (row) {
+        // `*row` is element 0, `row[k]` / `*(row + k)` element k; anything else (passed whole) is unknown.
+        const k = dimNodes === null || dimNodes.length > 1 ? null : dimNodes.length === 0 ? constPoly(0) : toPoly(dimNodes[0]);
+        addRef(node, row.base, k ? [addPoly(row.offset, k)] : null, mode);
+        return;
+      }
       // A local array or object declared in the loop is private to the iteration.
       if (d.isPointer) unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, a pointer set inside the loop` });
       return;
@@ -74,7 +120,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       return;
     }
     const loops = enclosingLoops(node);
-    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map((x) => (typeof x === 'number' ? constPoly(x) : x instanceof Map ? x : parsePoly(x as Node, refNameValue, refCallValue))) : null;
+    let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map(toPoly) : null;
     let delinearisedBy: string | null = null;
     if (dims && dims.length === 1 && dims[0]) {
       const split = delinearise(dims[0], loops, nest.outerLoops);
@@ -101,6 +147,18 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
         return false;
       }
     }
+    if (n.type === 'init_declarator') {
+      // A row pointer's initialiser only computes an address: it reads no element (its offset may read some).
+      const declarator = n.childForFieldName('declarator');
+      const id = declarator?.type === 'pointer_declarator' ? declarator.childForFieldName('declarator') : null;
+      const d = id?.type === 'identifier' ? resolver.resolve(id.text, id) : null;
+      const row = d && d.nameNode.id === id?.id && contains(loop, d.nameNode) ? rowPointer(d) : null;
+      if (row) {
+        if (row.offsetNode) walkInto(row.offsetNode);
+        return false;
+      }
+      return undefined;
+    }
     if (n.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(n);
       // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
@@ -112,8 +170,11 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     if (n.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
       const arg = unparen(n.childForFieldName('argument') as Node);
-      if (arg.type === 'identifier') addRef(n, arg, [], accessMode(n));
-      else if (arg.type === 'binary_expression' && (arg.childForFieldName('operator')?.type === '+' || arg.text.includes('+'))) {
+      if (arg.type === 'identifier') {
+        // `*p` reads p's value, not other memory through p: the one access is `*p` itself.
+        addRef(n, arg, [], accessMode(n));
+        return false;
+      } else if (arg.type === 'binary_expression' && (arg.childForFieldName('operator')?.type === '+' || arg.text.includes('+'))) {
         const l = unparen(arg.childForFieldName('left') as Node);
         const r = unparen(arg.childForFieldName('right') as Node);
         const ptrSide = [l, r].find((x) => x.type === 'identifier' && isPointerLike(resolver.resolve(x.text, x)));
@@ -210,6 +271,33 @@ function rootOf(n: Node): Node | null {
   let x: Node = n;
   while (x.type === 'field_expression' || x.type === 'subscript_expression') x = unparen(x.childForFieldName('argument') as Node);
   return x.type === 'identifier' ? x : null;
+}
+
+/** True when the pointer named by `n` is only dereferenced there: `p[k]`, `*p`, `*(p + k)`, `p->f`. */
+function isDereferenced(n: Node): boolean {
+  let p = n.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  if (!p) return false;
+  if (p.type === 'subscript_expression') return p.childForFieldName('argument')?.id === n.id || unparen(p.childForFieldName('argument') as Node).id === n.id;
+  if (p.type === 'field_expression') return p.children.some((c) => c?.type === '->');
+  if (p.type === 'pointer_expression') return p.text.trimStart().startsWith('*');
+  if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') {
+    let q = p.parent;
+    while (q?.type === 'parenthesized_expression') q = q.parent;
+    return q?.type === 'pointer_expression' && q.text.trimStart().startsWith('*');
+  }
+  return false;
+}
+
+/** True when `d` is declared `T *x` or `T x[n]`: one level of pointer or array, no more. */
+function onePointerLevel(d: Decl, resolver: { parentOf: (n: Node) => Node | null }): boolean {
+  const levels = declaratorLevels(d, (n) => resolver.parentOf(n));
+  return levels.length === 1 && !d.isReference;
+}
+
+/** The element type of a pointer or array, without cv-qualifiers. */
+function elementType(d: Decl): string {
+  return d.typeText.replace(/\b(?:const|volatile|restrict|__restrict__|__restrict)\b/g, '').replace(/\s+/g, ' ').trim();
 }
 
 function isPointerLike(d: Decl | null): boolean {

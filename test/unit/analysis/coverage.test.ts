@@ -153,6 +153,11 @@ describe('disjoint ranges, triangular mirror stores and LU rows (issue #7 §2, d
     expect(verdicts.find((v) => line(v) === 7)?.clauses?.schedule).toBe('dynamic');
   }, 400_000);
 
+  it('per-iteration row pointers: `double *row = &a[r*m]` and `out = d + r*m` name rows of their arrays', async () => {
+    const { out } = await verified('row_pointers.c', { 7: { verdict: 'parallel', parallelLevel: 1 }, 16: { verdict: 'parallel', parallelLevel: 1 } });
+    expect(out).toContain('  #pragma omp parallel for\n  for (int r = 0; r < n; r++) {\n    double *row = &a[r * m];');
+  }, 400_000);
+
   it('LU: the rows below the pivot in one thread team for the whole pivot loop (private k, f and j)', async () => {
     const { verdicts, out } = await verified('lu_rows.c', { 9: { verdict: 'parallel', parallelLevel: 2 } });
     expect(verdicts.find((v) => line(v) === 9)?.region?.private).toEqual(['k']);

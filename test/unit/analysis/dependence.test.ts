@@ -198,3 +198,18 @@ describe('disjoint ranges and steps (issue #7 §2)', () => {
     expect(lu.region?.private).toEqual(['k']);
   });
 });
+
+describe('row pointers declared in the loop (issue #7 §2)', () => {
+  it('`double *row = &a[i*n]` names row i of a; an offset beyond the row, a redirect or an escaped address does not', async () => {
+    const ok = await verdictOf('  int n = 40;\n  for (int i = 0; i < n; i++) {\n    double *row = &a[i * n];\n    for (int j = 0; j < n; j++) row[j] = row[j] * 2.0 + b[j];\n  }');
+    expect(ok, ok.reasons.map((r) => r.message).join(' | ')).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });
+    const plus = await verdictOf('  int n = 40;\n  for (int i = 0; i < n; i++) {\n    double *p = a + i * n;\n    for (int j = 0; j < n; j++) *(p + j) = 1.0;\n  }');
+    expect(plus).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });
+    const over = await verdictOf('  int n = 40;\n  for (int i = 0; i < n; i++) {\n    double *row = &a[i * n];\n    for (int j = 0; j <= n; j++) row[j] += 1.0;\n  }');
+    expect(over.parallelLevel).not.toBe(1);
+    const moved = await verdictOf('  int n = 40;\n  for (int i = 0; i < n; i++) {\n    double *row = &a[i * n];\n    row = a;\n    row[0] += 1.0;\n  }');
+    expect(moved.verdict).not.toBe('parallel');
+    const escaped = await verdictOf('  int n = 40;\n  for (int i = 0; i < n; i++) {\n    double *row = &a[i * n];\n    double **pp = &row;\n    *pp = a;\n    row[0] += 1.0;\n  }');
+    expect(escaped.verdict).not.toBe('parallel');
+  });
+});
