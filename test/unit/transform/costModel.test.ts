@@ -52,6 +52,16 @@ describe('cost model: the pragma must pay', () => {
     expect(out).toContain('    #pragma omp single\n    {\n    tmp = cur;\n    cur = nxt;\n    nxt = tmp;\n    }\n  }');
   });
 
+  it('heat1d: malloc\'ed grids swapped through `double *tmp = a;` between sweeps: one region, the swap in single, verified', async () => {
+    const text = '#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char **argv) {\n  int n = argc > 1 ? atoi(argv[1]) : 100;\n  double *a = malloc(sizeof(double) * n), *b = malloc(sizeof(double) * n);\n  for (int i = 0; i < n; i++) a[i] = b[i] = i % 10;\n  for (int t = 0; t < 5; t++) {\n    for (int i = 1; i < n - 1; i++) {\n      b[i] = a[i] + 0.25 * (a[i - 1] - 2.0 * a[i] + a[i + 1]);\n    }\n    double *tmp = a;\n    a = b;\n    b = tmp;\n  }\n  printf("%.17g %.17g\\n", a[n / 2], b[n / 3]);\n  free(a);\n  free(b);\n  return 0;\n}\n';
+    const vs = await analyse(text);
+    const out = parallelizeSource(text, vs, 'c').text;
+    expect(out).toContain('  #pragma omp parallel\n  for (int t = 0; t < 5; t++) {\n    #pragma omp for\n    for (int i = 1; i < n - 1; i++) {');
+    expect(out).toContain('    #pragma omp single\n    {\n    double *tmp = a;\n    a = b;\n    b = tmp;\n    }\n  }');
+    const evidence = await verifyProgram({ original: { text, path: 'heat1d.c' }, candidate: { text: out }, language: 'c', target: 'openmp', compiler: 'gcc', threads: [1, 3], timingThreads: [1], repeats: 1, raceCheck: true });
+    expect(evidence.verdict, `${evidence.summary}\n${evidence.log.slice(0, 2000)}`).toBe('verified');
+  }, 240_000);
+
   it('keeps lastprivate when a later read is not preceded by a reassignment on every path', async () => {
     const src = 'double a[1000];\nint f(int c) {\n  int i, k = 0;\n  for (i = 0; i < 1000; i++) { k = i * 2; a[i] = k; }\n  if (c) k = 0;\n  return k;\n}\n';
     const [v] = await analyse(src);
@@ -79,6 +89,9 @@ describe('cost model: the pragma must pay', () => {
     );
     expect(mandel.verdict).toBe('parallel');
     expect(mandel.clauses?.schedule).toBe('guided');
+    // primes: each candidate costs a call to a function with a loop whose length grows with it.
+    const primes = await analyse('static int is_prime(int v) {\n  for (int d = 2; d * d <= v; d++) if (v % d == 0) return 0;\n  return v > 1;\n}\nlong f(int n) {\n  long count = 0;\n  for (int v = 2; v < n; v++) if (is_prime(v)) count++;\n  return count;\n}\n');
+    expect(primes.at(-1)?.clauses?.schedule).toBe('guided');
     const [rect] = await analyse('void f(int n, double *restrict a) {\n  for (int i = 0; i < n; i++)\n    for (int j = 0; j < n; j++) a[i * n + j] = 1.0;\n}\n');
     expect(rect.clauses).toMatchObject({ collapse: 1, simd: false, schedule: null });
   });
