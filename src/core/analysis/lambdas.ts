@@ -54,6 +54,8 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
   const declarator = lambda.childForFieldName('declarator');
   if (!body) return { pure: false, why: 'has no body ParaForge can read' };
   if (declarator && declarator.children.some((c) => c?.text === 'mutable')) return { pure: false, why: 'is `mutable`: its by-value copies live in one closure object that every thread would share' };
+  const ret = declarator?.children.find((c) => c?.type === 'trailing_return_type');
+  if (ret && /[&*]/.test(ret.text)) return { pure: false, why: `returns \`${ret.text.replace(/^->\s*/, '')}\`: the caller may write through it` };
   const captures = captureModes(lambda);
   if (captures.problem) return { pure: false, why: captures.problem };
   // Parameters: by value, or `const T &` (read-only views of the argument the loop itself reads).
