@@ -5,5 +5,5 @@
  */
 export { propose, type ProposeOptions, type ProposeRegion, type Proposal } from './propose';
 export { verify, type VerifySettings } from './verify';
-export { createSession, defaultCacheDir, type SessionOptions, type VerificationSession } from './session';
+export { createSession, defaultCacheDir, sessionToolchains, type SessionOptions, type VerificationSession } from './session';
 export { candidateId } from './candidateId';

@@ -5,7 +5,9 @@ import pLimit from 'p-limit';
 import type { ParserHost } from '../parse';
 import type { Clock } from '../ports';
 import { systemClock } from '../ports';
+import { probeSandbox, type SandboxKind } from '../runner/sandbox';
 import { Slots } from '../runner/timing';
+import { discoverToolchains, type ToolchainOverrides, type Toolchains } from '../runner/toolchains';
 
 /**
  * Everything verification keeps between candidates: the cache folder, how many runs may go at once,
@@ -27,10 +29,16 @@ export interface VerificationSession {
   readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Tree-sitter host for the static checks and function shapes; a default one finds the bundled grammars. */
   readonly parser?: ParserHost;
+  /** PATH searched for compilers and launchers when the settings name none (read when the session is made). */
+  readonly searchPath?: string;
+  /** Toolchains found in this session, by override set (sessionToolchains). */
+  readonly toolchains?: Map<string, Promise<Toolchains>>;
+  /** The sandbox found on `searchPath`, probed on first use (sessionSandbox). */
+  readonly sandbox?: Map<string, SandboxKind>;
 }
 
 /** The options a host may set when it creates a session. */
-export type SessionOptions = Partial<Pick<VerificationSession, 'cacheDir' | 'maxConcurrent' | 'clock' | 'parser'>> & {
+export type SessionOptions = Partial<Pick<VerificationSession, 'cacheDir' | 'maxConcurrent' | 'clock' | 'parser' | 'searchPath'>> & {
   /** Cores the runs may use (default: all the machine has). */
   readonly cores?: number;
 };
@@ -83,5 +91,35 @@ export function createSession(options: SessionOptions = {}): VerificationSession
     builds: new Map(),
     limit: pLimit(maxConcurrent),
     parser: options.parser,
+    searchPath: options.searchPath ?? process.env.PATH,
+    toolchains: new Map(),
+    sandbox: new Map(),
   };
+}
+
+/** The sandbox tools this session runs candidates with (bwrap, prlimit, setpriv), probed once per session. */
+export function sessionSandbox(session: VerificationSession): SandboxKind {
+  const searchPath = session.searchPath ?? '/usr/bin:/bin';
+  let found = session.sandbox?.get(searchPath);
+  if (!found) {
+    found = probeSandbox(searchPath);
+    session.sandbox?.set(searchPath, found);
+  }
+  return found;
+}
+
+/**
+ * The toolchains this session uses for one set of overrides (settings): discovered on first use and
+ * kept in the session, so another session (other settings, another PATH) finds its own.
+ */
+export function sessionToolchains(session: VerificationSession, overrides: ToolchainOverrides = {}): Promise<Toolchains> {
+  const o: ToolchainOverrides = { ...overrides, searchPath: overrides.searchPath ?? session.searchPath };
+  if (!session.toolchains) return discoverToolchains(o);
+  const key = JSON.stringify(o);
+  let found = session.toolchains.get(key);
+  if (!found) {
+    found = discoverToolchains(o);
+    session.toolchains.set(key, found);
+  }
+  return found;
 }

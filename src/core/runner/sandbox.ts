@@ -53,12 +53,9 @@ function which(tool: string, searchPath: string): string | null {
   return null;
 }
 
-let detected: SandboxKind | undefined;
-
-/** Finds bwrap/prlimit/setpriv once per process and checks that bwrap can actually start. */
+/** Finds bwrap/prlimit/setpriv on PATH and checks that bwrap can actually start (a session keeps the answer: sessionSandbox). */
 export function detectSandbox(): SandboxKind {
-  detected ??= probeSandbox(process.env.PATH ?? '/usr/bin:/bin');
-  return detected;
+  return probeSandbox(process.env.PATH ?? '/usr/bin:/bin');
 }
 
 /** Probes the sandbox tools on `searchPath` (uncached; tests pass a PATH without bwrap). */

@@ -110,17 +110,12 @@ async function tool(name: string, override: string | undefined, searchPath: stri
   return { path: p, version: await firstLine(p, versionArgs) };
 }
 
-const cache = new Map<string, Promise<Toolchains>>();
-
-/** Discovers the toolchains once per override set (versions take a few process launches). */
+/**
+ * Finds the compilers, MPI, CUDA tools and Archer (a few process launches for the versions). Not
+ * cached here: a VerificationSession keeps what it found (pipeline/session.ts, sessionToolchains).
+ */
 export function discoverToolchains(overrides: ToolchainOverrides = {}): Promise<Toolchains> {
-  const key = JSON.stringify(overrides);
-  let found = cache.get(key);
-  if (!found) {
-    found = discover(overrides);
-    cache.set(key, found);
-  }
-  return found;
+  return discover(overrides);
 }
 
 async function discover(o: ToolchainOverrides): Promise<Toolchains> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Evidence, EvidenceVerdict, LanguageId, PreExistingIssue, RaceRecord, StaticFinding, Target, TestRecord, TimingRecord } from '../model';
-import { createSession, type VerificationSession } from '../pipeline/session';
+import { createSession, sessionSandbox, sessionToolchains, type VerificationSession } from '../pipeline/session';
 import { silentLogger, silentProgress, type Logger, type Progress } from '../ports';
 import { BackendUnavailableError, type Backend, type RunOutcome, type RunSpec } from './backends/backend';
 import { localBackend } from './backends/local';
@@ -17,11 +17,10 @@ import { memcheckError, parseRacecheck, sanitizerArgv } from './cudaSanitizer';
 import { decideVerdict, describeSpeedups, type Outcome } from './precedence';
 import { profileFor } from './profiles';
 import { describeRace, parseRaceReports, type SourceMap } from './raceReport';
-import { DEFAULT_LIMITS, detectSandbox, scratchRoot, type SandboxLimits } from './sandbox';
+import { DEFAULT_LIMITS, scratchRoot, type SandboxLimits } from './sandbox';
 import { defaultParserHost, lineMapper, newUninitialised, treeChecks, uninitialisedWarnings, type StaticCheckResult } from './staticChecks';
 import { defaultSweep, Slots, timingRecord } from './timing';
 import {
-  discoverToolchains,
   flagsFromCompileCommands,
   MissingToolError,
   planBuild,
@@ -222,7 +221,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   const candidate = resolveSource(request.candidate, 'candidate', request.language);
   const evLog = new EvidenceLog();
   const toolchainInfo: Record<string, string> = {};
-  const sandbox = detectSandbox();
+  const sandbox = sessionSandbox(session);
   toolchainInfo.sandbox = sandbox.warning ?? `bwrap (${sandbox.bwrap}) + prlimit + uid ${process.getuid?.() === 0 ? 'nobody' : 'self'}`;
   if (sandbox.warning) {
     log.warn(sandbox.warning);
@@ -314,7 +313,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
 
   // Decide toolchains and builds.
   progress.report('finding compilers');
-  const tc: Toolchains = await discoverToolchains(request.toolchain ?? {});
+  const tc: Toolchains = await sessionToolchains(session, request.toolchain ?? {});
   const extraFlags = [...(request.toolchain?.extraFlags ?? []), ...(original.path ? flagsFromCompileCommands(original.path) : [])];
   const includeDirs = original.path ? [path.dirname(original.path)] : [];
   const cSource = request.language !== 'cuda-cpp';

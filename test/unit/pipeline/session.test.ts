@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSession, defaultCacheDir } from '../../../src/core/pipeline/session';
+import { createSession, defaultCacheDir, sessionSandbox, sessionToolchains } from '../../../src/core/pipeline/session';
 import { compile } from '../../../src/core/runner/compile';
 import { discoverToolchains, planBuild } from '../../../src/core/runner/toolchains';
 
@@ -21,6 +21,29 @@ describe('VerificationSession', () => {
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     expect(s.memo.size).toBe(0);
     expect(s.slots!.size).toBeGreaterThan(0);
+  });
+
+  it('keeps the tools it found in the session: two sessions with different PATH or settings see different tools', async () => {
+    // A PATH holding only a stand-in gcc: that session finds it and nothing else.
+    const bin = path.join(tmp, 'fakebin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'gcc'), '#!/bin/sh\necho "gcc (stand-in) 99.0"\n', { mode: 0o755 });
+    const narrow = createSession({ cacheDir: path.join(tmp, 'tc1'), searchPath: bin });
+    const usual = createSession({ cacheDir: path.join(tmp, 'tc2') });
+    const a = await sessionToolchains(narrow);
+    const b = await sessionToolchains(usual);
+    expect(a.gcc).toEqual({ path: path.join(bin, 'gcc'), version: 'gcc (stand-in) 99.0' });
+    expect(a.clang).toBeNull();
+    expect(b.gcc?.path).not.toBe(path.join(bin, 'gcc'));
+    expect(b.clang).not.toBeNull();
+    // Settings (overrides) are part of the key; the same session and settings reuse the discovery.
+    const pinned = await sessionToolchains(usual, { gcc: path.join(bin, 'gcc') });
+    expect(pinned.gcc?.path).toBe(path.join(bin, 'gcc'));
+    expect(sessionToolchains(usual)).toBe(sessionToolchains(usual));
+    expect((await sessionToolchains(usual)).gcc?.path).toBe(b.gcc?.path);
+    // The sandbox probe is per session too: no bwrap on the narrow PATH.
+    expect(sessionSandbox(narrow).bwrap).toBeNull();
+    expect(sessionSandbox(narrow)).toBe(sessionSandbox(narrow));
   });
 
   it('refuses a cache folder that is a link (someone could point it anywhere) and falls back to a fresh private one', () => {
