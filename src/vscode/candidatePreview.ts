@@ -35,7 +35,8 @@ export function registerCandidateDocuments(ctx: ParaForgeContext): vscode.Dispos
 
 /** The diff editor's title: which file, which candidate, and whether it was verified. */
 export function previewTitle(result: CandidateResult): string {
-  const verdict = result.report.evidence ? result.report.evidence.verdict.toUpperCase() : 'NOT VERIFIED';
+  const ran = result.report.evidence?.verdict;
+  const verdict = !ran ? 'NOT VERIFIED' : ran === 'not-run' ? 'NOT RUN, NOT VERIFIED' : ran.toUpperCase();
   return `${path.basename(result.report.file)} ↔ ParaForge ${result.candidate.target} candidate (${verdict === 'VERIFIED' ? 'verified' : verdict})`;
 }
 

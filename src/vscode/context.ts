@@ -3,7 +3,7 @@ import type { Logger } from '../core/ports';
 import { ParserHost } from '../core/parse';
 import { createSession, type VerificationSession } from '../core/pipeline';
 import { registerCandidateDocuments } from './candidatePreview';
-import { registerChatParticipant } from './chat';
+import { chatHandler, registerChatParticipant } from './chat';
 import { registerCodeActions } from './codeActions';
 import { createCommands } from './commands';
 import { createCoreEngine } from './coreEngine';
@@ -46,6 +46,10 @@ export class ParaForgeContext implements vscode.Disposable {
   readonly toolParsers: ParserHost;
   /** Verification state shared by every run in this window (reference outputs, the cache folder). */
   readonly session: VerificationSession;
+  /** The `@paraforge` chat participant's handler (exported, so it can be called where the chat view cannot be driven). */
+  readonly chatHandler: vscode.ChatRequestHandler;
+  /** The status bar item (runner target, provider), once registered. */
+  statusBar: vscode.StatusBarItem | undefined;
 
   private constructor(
     readonly extension: vscode.ExtensionContext,
@@ -66,6 +70,7 @@ export class ParaForgeContext implements vscode.Disposable {
     // are edited and re-parsed incrementally, and no other code shares their Parser objects.
     this.toolParsers = new ParserHost((file) => `${wasmDir}/${file}`);
     this.session = createSession({ cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'verify-cache').fsPath, parser: this.toolParsers });
+    this.chatHandler = chatHandler(this);
   }
 
   /** Activates the extension; a failure is shown to the user (VS Code would only log it). */
@@ -83,6 +88,8 @@ export class ParaForgeContext implements vscode.Disposable {
       const trees = new DocumentTrees(parsers);
       const engine = createCoreEngine();
       const ctx = new ParaForgeContext(extension, logger, wasmDir, parsers, trees, engine, new LoopVerdicts(trees, engine));
+      const statusBar = registerStatusBar(ctx);
+      ctx.statusBar = statusBar.item;
       ctx.disposables.push(
         trees,
         ctx.verifiedRewrites,
@@ -94,7 +101,7 @@ export class ParaForgeContext implements vscode.Disposable {
         registerCandidateDocuments(ctx),
         registerLoopsView(ctx),
         registerHover(ctx),
-        registerStatusBar(ctx),
+        statusBar,
         registerChatParticipant(ctx),
         vscode.workspace.onDidCloseTextDocument((d) => ctx.verdicts.forget(d)),
         registerDiagnostics(ctx),

@@ -51,8 +51,16 @@ const TARGETS: readonly TargetItem[] = [
   { target: 'openmp', label: '$(server-process) OpenMP', description: 'threads on one node', detail: 'Rules engine (proven pragmas) or LLM engines' },
   { target: 'mpi', label: '$(server-environment) MPI', description: 'ranks across nodes', detail: 'LLM engines only: the rules engine has no MPI rewriter yet' },
   { target: 'cuda', label: '$(circuit-board) CUDA', description: 'kernels on an NVIDIA GPU', detail: 'LLM engines only: the rules engine has no CUDA rewriter yet' },
-  { target: 'offload', label: '$(chip) OpenMP offload', description: '#pragma omp target to a GPU', detail: 'LLM engines only: the rules engine has no offload rewriter yet' },
+  { target: 'offload', label: '$(chip) OpenMP offload', description: '#pragma omp target to a GPU', detail: 'Not available yet: no engine writes offload rewrites, and none could be run on a GPU here' },
 ];
+
+/**
+ * Why offload is refused before any engine runs: the LLM engines' pragma prompt asks for host
+ * pragmas and the reply check refuses map clauses with array sections, and the runner runs a target
+ * region on the host (no offload compiler, no GPU), which says nothing about the device.
+ */
+const OFFLOAD_MISSING =
+  'OpenMP offload is not available yet: no engine writes `#pragma omp target` rewrites (the LLM engine asks for host pragmas), and the runner could only run a target region on the host, which proves nothing about the GPU. Choose OpenMP (threads) or CUDA.';
 
 /** The region a run works on, and how to say it. */
 interface Region {
@@ -87,6 +95,7 @@ export async function parallelizeSelection(ctx: ParaForgeContext, args: Parallel
   const region = await regionOf(ctx, document, args.lines, !args.uri || editor?.document === document ? editor?.selection : undefined);
   const target = args.target ?? (await pickTarget(region.label));
   if (!target) return done('cancelled', 'cancelled: no target chosen.');
+  if (target === 'offload') return done('unavailable', OFFLOAD_MISSING);
   const engine = args.engine ?? (await pickEngine(target, settings));
   if (!engine) return done('cancelled', 'cancelled: no engine chosen.');
   if (engine === 'rules' && target !== 'openmp') {
@@ -122,11 +131,16 @@ export async function parallelizeSelection(ctx: ParaForgeContext, args: Parallel
   }
   if (outcome.results.length === 0) return done('no-candidates', outcome.noCandidatesBecause ?? `no rewrite was proposed for ${region.label}.`);
   const verified = outcome.results.filter(isVerified).sort((a, b) => bestSpeedup(b.report.evidence) - bestSpeedup(a.report.evidence));
-  const chosen = verified[0] ?? outcome.results[0];
+  // Without a verified one, show the first that was judged by running it, else the first rewrite at
+  // all: an LLM reply refused before running is no rewrite (no edits; its text is the reply's code).
+  const chosen = verified[0] ?? outcome.results.find((r) => r.report.evidence) ?? outcome.results.find((r) => r.candidate.edits.length > 0);
+  if (!chosen) {
+    return done('verified-none', `none of ${outcome.results.length} replies was usable, nothing was run: ${outcome.results[0].report.notRunBecause ?? 'refused'}.`, { candidates });
+  }
   if (!trusted) explainRestricted('verification');
   const message = verified.length
     ? `${verified.length} of ${outcome.results.length} candidates verified; showing the fastest (${bestSpeedup(chosen.report.evidence).toFixed(2)}× best speedup).`
-    : `none of ${outcome.results.length} candidates was verified; showing the first, labelled NOT VERIFIED.`;
+    : `none of ${outcome.results.length} candidates was verified; showing the first${chosen === outcome.results[0] ? '' : ' that was run'} (${chosen.report.evidence?.verdict ?? 'not run'}), labelled NOT VERIFIED.`;
   ctx.log.info(`Parallelize Selection on ${path.basename(document.fileName)} ${region.label}: ${message}`);
   const previewUri = args.preview === false ? undefined : (await showCandidateDiff(ctx, chosen)).toString();
   return { status: verified.length ? 'preview' : 'verified-none', message, candidates, chosen: chosen.candidate.id, ...(previewUri ? { previewUri } : {}) };
