@@ -3,7 +3,7 @@ import { analyzeLoops } from '../analysis';
 import type { Candidate, CandidateTarget, Evidence, LoopVerdict, SourceRange, TextEdit } from '../model';
 import { ParserHost } from '../parse';
 import { candidateId, verify } from '../pipeline';
-import { hasMain } from '../runner/verify';
+import { definesMain } from '../runner/staticChecks';
 import { LlmError, type AgentContext, type AgentRequest, type AgentResult, type Attempt, type ChatMessage, type LlmProvider } from './api';
 import { pragmaRaces } from './factsCheck';
 import { fitnessOf, type FitnessOptions } from './fitness';
@@ -91,7 +91,14 @@ export async function llmParallelize(request: AgentRequest, provider: LlmProvide
   const meter = meteredProvider(provider);
   const attempts: Attempt[] = [];
   const base = options.from?.text ?? source.text;
-  const wholeProgram = hasMain(source.text);
+  // A whole program when the file defines main, read from the tree (not a regex over the text).
+  const sourceTree = await parser.parse(source.language, source.text);
+  let wholeProgram: boolean;
+  try {
+    wholeProgram = definesMain(sourceTree);
+  } finally {
+    sourceTree.delete();
+  }
   const region = { functionName: wholeProgram || target === 'mpi' ? null : functionName };
   const done = (stoppedBecause: string, error?: LlmError): AgentResult => {
     const verified = attempts.filter((a) => a.evidence && a.fitness > 0);

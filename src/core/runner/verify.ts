@@ -117,14 +117,6 @@ function resolveSource(s: SourceInput | string, role: string, language: Language
   return { path: input.path ? path.resolve(input.path) : null, text, fileName };
 }
 
-/**
- * Deprecated text scan kept for callers outside the runner (propose.ts): the runner itself reads
- * `main` from the Tree-sitter tree (staticChecks.definesMain).
- */
-export function hasMain(text: string): boolean {
-  return /\bint\s+main\s*\(/.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''));
-}
-
 function abortError(signal: AbortSignal): Error {
   const reason = signal.reason;
   const e = reason instanceof Error ? reason : new Error('verification cancelled');
