@@ -1,4 +1,5 @@
 import { evolve, type Attempt } from '../core/agent';
+import { packCudaCandidate } from '../core/agent/cudaPack';
 import type { CandidateTarget } from '../core/model';
 import { createSession } from '../core/pipeline';
 import { formatEvidence } from '../core/runner';
@@ -27,9 +28,9 @@ function lineage(a: Attempt, all: readonly Attempt[]): Attempt[] {
 /** `paraforge evolve FILE --function NAME …`: ParEVO-style search over verified rewrites; works with no model. */
 export const evolveVerb: Verb = {
   name: 'evolve',
-  summary: 'search for a faster verified rewrite of one function by mutating pragmas (and asking a model, if given)',
+  summary: 'search for a faster verified rewrite of one function by mutating pragmas and loops (and asking a model, if given; MPI and CUDA need one)',
   usage:
-    'paraforge evolve FILE --function NAME [--target openmp] [--generations N] [--population N] [--budget-seconds S] [--budget-candidates N] ' +
+    'paraforge evolve FILE --function NAME [--target openmp|mpi|cuda] [--ranks 1,2,4] [--pack-dir DIR] [--generations N] [--population N] [--budget-seconds S] [--budget-candidates N] ' +
     '[--seed K] [--threads T] [--check-threads 1,2,T] [--repeats N] [--timeout S] [--compiler gcc|clang] [--no-race-check] [--base-url URL --model M] [--out OUT] [--json] [-- PROGRAM ARGS…]',
   options: {
     function: { type: 'string' },
@@ -39,6 +40,8 @@ export const evolveVerb: Verb = {
     'budget-seconds': { type: 'string' },
     'budget-candidates': { type: 'string' },
     'check-threads': { type: 'string' },
+    ranks: { type: 'string' },
+    'pack-dir': { type: 'string' },
     seed: { type: 'string' },
     threads: { type: 'string' },
     repeats: { type: 'string' },
@@ -55,11 +58,14 @@ export const evolveVerb: Verb = {
     const functionName = values.function as string | undefined;
     if (!functionName) throw new UserError('evolve improves one function: pass --function NAME');
     const target = (values.target as string | undefined) ?? 'openmp';
-    if (target !== 'openmp') throw new UserError(`evolve mutates OpenMP pragmas; --target ${target} is not supported by evolve yet (use parallelize --engine llm --target ${target})`);
+    if (!['openmp', 'mpi', 'cuda'].includes(target)) throw new UserError(`--target wants openmp, mpi or cuda, got '${target}'`);
+    if (values['pack-dir'] && target !== 'cuda') throw new UserError('--pack-dir packs CUDA candidates for a GPU machine: it needs --target cuda');
     const threadList = settingsFromFlags(values, []).threads;
     if (threadList && threadList.length !== 1) throw new UserError('--threads for evolve is the one thread count whose speedup is the fitness, e.g. --threads 16');
     const targetThreads = threadList?.[0];
     const provider = providerFromFlags(values);
+    // MPI and CUDA rewrites restructure the code: no deterministic mutation makes them, only a model.
+    if (!provider && target !== 'openmp') throw new UserError(`MPI/CUDA evolve needs an LLM: --target ${target} has no deterministic mutations; ${HOW_TO_ADD_LLM}`);
     if (!provider) ctx.log.warn(`no LLM endpoint: deterministic mutations only; to add model rewrites, ${HOW_TO_ADD_LLM}`);
     const file = positionals[0];
     const source = readSourceFile(file, { language: values.language as string | undefined });
@@ -82,7 +88,7 @@ export const evolveVerb: Verb = {
       },
       {
         session: createSession(),
-        settings: { ...base, threads: checked, ...(targetThreads ? { timingThreads: [targetThreads] } : {}) },
+        settings: { ...base, threads: checked, ...(targetThreads ? { timingThreads: [targetThreads] } : {}), ...(values.ranks !== undefined ? { ranks: countList('ranks', values.ranks) } : {}) },
         signal: ctx.signal,
         log: ctx.log,
         progress: { report: (m) => ctx.log.info(m) },
@@ -95,6 +101,10 @@ export const evolveVerb: Verb = {
     if (out && best) {
       writeOutputFile(out, best.candidate.text);
     }
+    // CUDA without a GPU: candidates that compiled are 'not-run'; packed, a GPU machine can run them.
+    const compiled = result.attempts.filter((a) => a.evidence?.verdict === 'not-run' && /compiled, not run/.test(a.evidence.summary));
+    const packDir = values['pack-dir'] as string | undefined;
+    const packs = packDir ? await Promise.all(compiled.map((a) => packCudaCandidate(packDir, a.candidate.source, a.candidate, functionName, bundledParserHost(), base.args ?? []))) : [];
     const verdict = finalVerdict(result);
     const perMinute = result.elapsedSeconds > 0 ? (result.evaluated * 60) / result.elapsedSeconds : 0;
     const gain = best && first && first.fitness > 0 ? best.fitness / first.fitness : null;
@@ -119,6 +129,7 @@ export const evolveVerb: Verb = {
             first: first ? attemptJson(first) : null,
             best: best ? { ...attemptJson(best), edits: best.candidate.edits, ...(out ? {} : { source: best.candidate.text }) } : null,
             gainOverFirst: gain,
+            ...(target === 'cuda' ? { compiledNotRun: compiled.map((a) => a.candidate.id), packed: packs.map((p) => p.dir) } : {}),
             evidence: best?.evidence ?? null,
             lineage: best ? lineage(best, result.attempts).map(attemptJson) : [],
             attempts: result.attempts.map(attemptJson),
@@ -132,6 +143,7 @@ export const evolveVerb: Verb = {
       if (best && !out) ctx.stdout(best.candidate.text);
       const lines = [
         `paraforge: ${file} (${functionName}): evolve ${result.stoppedBecause}; ${result.evaluated} candidates judged in ${result.elapsedSeconds.toFixed(0)} s (${perMinute.toFixed(1)}/min)`,
+        ...(target === 'cuda' && compiled.length ? [`  ${compiled.length} CUDA candidate(s) compiled with nvcc, not run (no GPU here): not verified${packs.length ? `; packed for a GPU machine in ${packDir}` : ''}`] : []),
         best ? `  best: ${best.candidate.description} — fitness ${best.fitness.toFixed(2)}${gain ? `, ${gain.toFixed(2)}× the first passing candidate` : ''}${noRace ? ' (race check off: NOT verified)' : ''}` : '  no candidate passed',
       ];
       if (best) for (const a of lineage(best, result.attempts)) lines.push(`    ${a.candidate.operator ?? a.candidate.origin} ${a.candidate.id}: ${a.candidate.description} (fitness ${a.fitness.toFixed(2)})`);

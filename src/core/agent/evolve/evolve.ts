@@ -14,8 +14,10 @@ import { pragmaSites } from './pragma';
  * The evolve loop, after ParEVO: a population of candidates for one function, improved over
  * generations by mutation, kept by elitism and tournament selection, every member judged by
  * pipeline.verify. Fitness is 0 unless verified, else the measured speedup at the target thread
- * count. It starts from the rules engine's candidate and mutates its pragmas deterministically;
- * with a provider it also asks the model to rewrite, restructure or repair.
+ * count (rank count for MPI). For OpenMP it starts from the rules engine's candidate and mutates its
+ * pragmas deterministically; with a provider it also asks the model to rewrite, restructure or repair.
+ * MPI and CUDA have no deterministic mutations: every member comes from the model (no provider, no
+ * run). CUDA members are compiled with nvcc and, on a machine without a GPU, judged not-run (fitness 0).
  */
 
 /** Limits on one evolve run; the first reached stops it. */
@@ -37,7 +39,7 @@ export interface EvolveOptions {
   readonly tournament?: number;
   readonly seed?: number;
   readonly budget?: EvolveBudget;
-  /** Thread count whose speedup is the fitness (default: the largest timed count, else the cores). */
+  /** Thread count whose speedup is the fitness (default: the largest timed count, else the cores); for MPI the rank count (default: the largest checked). */
   readonly targetThreads?: number;
   /** With a provider, a share of children (default 0.25) come from the model instead of a deterministic mutation. */
   readonly provider?: LlmProvider;
@@ -125,11 +127,15 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
   const elites = Math.min(options.elites ?? 2, populationSize - 1);
   const tournament = options.tournament ?? 3;
   const budget = options.budget ?? {};
+  const openmp = request.target === 'openmp';
   const settingsThreads = ctx.settings.timingThreads;
-  const targetThreads = options.targetThreads ?? (settingsThreads?.length ? Math.max(...settingsThreads) : os.availableParallelism());
+  const defaultTarget = request.target === 'mpi' ? Math.max(...(ctx.settings.ranks ?? [1, 2, 4])) : settingsThreads?.length ? Math.max(...settingsThreads) : os.availableParallelism();
+  const targetThreads = options.targetThreads ?? defaultTarget;
   const settings = { ...ctx.settings, timingThreads: settingsThreads ?? [targetThreads] };
   const meter = options.provider ? meteredProvider(options.provider) : null;
-  const operators = options.operators ?? DETERMINISTIC_OPERATORS;
+  // Pragma and loop mutations are OpenMP's; MPI and CUDA members all come from the model.
+  const operators = openmp ? (options.operators ?? DETERMINISTIC_OPERATORS) : [];
+  const llmStrategy = request.target === 'mpi' ? 'mpi' : request.target === 'cuda' ? 'cuda' : 'restructure';
   const fitnessFn = options.fitness ?? ((e: Evidence) => fitnessOf(e, { targetThreads, acceptUnraceChecked: options.acceptUnraceChecked }));
   const { source, functionName } = request;
 
@@ -189,6 +195,7 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
     return out.filter((a): a is Attempt => a !== null);
   };
 
+  if (!openmp && !meter) return result(`evolve for ${request.target} needs an LLM endpoint: it has no deterministic mutations for ${request.target}`);
   // Generation 0: the rules engine's candidates for the function (proven first), or the model's.
   const proposal = await propose(source, { functionName, lines: request.lines }, { target: request.target, parser });
   const seeds = proposal.candidates.filter((c) => !c.assumptions).length ? proposal.candidates.filter((c) => !c.assumptions) : proposal.candidates;
@@ -218,11 +225,11 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
     let tries = 0;
     while (children.length + llmChildren.length < populationSize && tries++ < populationSize * 12) {
       const parent = tournamentPick(population, tournament, rng);
-      if (meter && !llmError && rng.next() < (options.llmShare ?? 0.25)) {
+      if (meter && !llmError && (!openmp || rng.next() < (options.llmShare ?? 0.25))) {
         // LLM mutation: repair a failing parent from its evidence, or ask a passing one to go faster.
         const feedback = parent.evidence ? evidenceFeedback(parent.evidence, parent.candidate.text) : (parent.rejectedBecause ?? '');
         llmChildren.push(
-          llmParallelize(request, meter.provider, { ...ctx, settings }, { from: parent.candidate, feedback, maxRounds: 0, strategy: 'restructure', fitness: { targetThreads, acceptUnraceChecked: options.acceptUnraceChecked } }).then((r) => {
+          llmParallelize(request, meter.provider, { ...ctx, settings }, { from: parent.candidate, feedback, maxRounds: 0, strategy: llmStrategy, fitness: { targetThreads, acceptUnraceChecked: options.acceptUnraceChecked } }).then((r) => {
             if (r.error) llmError = new LlmError(r.error.message, r.error.kind);
             for (const a of r.attempts) {
               const op = parent.fitness > 0 ? 'llm-rewrite' : 'llm-repair';
@@ -239,6 +246,7 @@ export async function evolve(request: AgentRequest, options: EvolveOptions, ctx:
         );
         continue;
       }
+      if (operators.length === 0) break;
       const tree = await parser.parse(source.language, parent.candidate.text);
       let child: Candidate | null = null;
       try {
