@@ -37,21 +37,25 @@ function main(): void {
     const v = samples.map(f);
     return [ms(percentile(v, 50)), ms(Math.max(...v)), v.map((x) => ms(x)).join(', ')];
   };
-  const ours = samples.map((s) => s.activationToFirstHintMs);
-  const verdict = percentile(ours, 50) <= 1500 ? 'within' : 'over';
+  const seen = samples.map((s) => s.openToVisibleHintMs);
+  const verdict = percentile(seen, 50) <= 1500 ? 'within' : 'over';
   const loads = samples.map((s) => s.loadAverage);
   console.log(`## Open to first hint in VS Code (300-line C file, cold)
 
-Issue #10: VS Code ${samples[0].vscode} (code-server's VS Code server, headless Chromium), the extension host on Node ${samples[0].node}. Each of the ${samples.length} samples starts a fresh server and extension host, so ParaForge is not active when the file opens; a generated ${samples[0].lines}-line C file (bench/lib/generateC.ts) is opened with \`openTextDocument\` + \`showTextDocument\`, and the clock stops when ParaForge's first diagnostic (a *can be parallelised* hint) is published. It includes activation (the bundle, the tree-sitter runtime and the C grammar), the parse and the analysis of the visible lines.
+Issue #10: VS Code ${samples[0].vscode} (code-server's VS Code server, headless Chromium), the extension host on Node ${samples[0].node}. Each of the ${samples.length} samples starts a fresh server and extension host, so ParaForge is not active when the file opens; a generated ${samples[0].lines}-line C file (bench/lib/generateC.ts) is opened with \`openTextDocument\` + \`showTextDocument\`, and the clock stops when ParaForge's first diagnostic (a *can be parallelised* hint) is published, seen by a \`languages.onDidChangeDiagnostics\` listener registered before the file is opened (so the hint is not timed after the editor is shown). It includes activation (the bundle, the tree-sitter runtime and the C grammar), the parse and the analysis of the visible lines. VS Code's own baseline is measured in the same host just before: the same text opened and shown as a plain-text file (no ParaForge; no C grammar either).
 
 | measure | p50 (ms) | max (ms) | samples (ms) |
 |---|---|---|---|
-| **ParaForge's part: activation starts → first hint** (target ≤ 1500) | ${col((s) => s.activationToFirstHintMs).join(' | ')} |
+| **open → first hint, as the user sees it** (published and its editor shown; target ≤ 1500) | ${col((s) => s.openToVisibleHintMs).join(' | ')} |
+| VS Code's baseline: open → plain-text editor shown, same size | ${col((s) => s.baselineOpenToEditorMs).join(' | ')} |
+| **what ParaForge adds: visible hint − baseline** | ${col((s) => s.addedOverBaselineMs).join(' | ')} |
+| open → first hint published | ${col((s) => s.openToFirstHintMs).join(' | ')} |
+| open → C editor shown (\`showTextDocument\` resolved in the extension host) | ${col((s) => s.openToEditorMs).join(' | ')} |
+| open → ParaForge's \`activate()\` done | ${col((s) => s.openToActiveMs).join(' | ')} |
+| ParaForge's part: activation starts → first hint | ${col((s) => s.activationToFirstHintMs).join(' | ')} |
 | of which \`activate()\` (bundle, tree-sitter runtime, C grammar) | ${col((s) => s.activationMs).join(' | ')} |
-| open → first hint, as the user sees it | ${col((s) => s.openToFirstHintMs).join(' | ')} |
-| open → editor shown (VS Code's own part, before ParaForge runs) | ${col((s) => s.openToEditorMs).join(' | ')} |
 
-ParaForge's median is ${verdict} the 1.5 s target. The machine's 1-minute load average during the samples was ${loads.join(', ')} (other work shares its 2 cores); VS Code's own part of opening the editor grows with it. The LLM agent and the \`openai\` SDK are a separate bundle (\`dist/agent.js\`), loaded on first use of an LLM engine, not at activation.`);
+The user-visible median is ${verdict} the 1.5 s target. The machine's 1-minute load average during the samples was ${loads.join(', ')} (other work shares its 2 cores). The LLM agent and the \`openai\` SDK are a separate bundle (\`dist/agent.js\`), loaded on first use of an LLM engine, not at activation.`);
 }
 
 main();
