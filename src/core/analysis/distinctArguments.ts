@@ -62,6 +62,8 @@ export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex
       else if (!rotatesOwnObjects(parent, d, ctx, ix, checking)) return false;
     }
     if (parent.type === 'argument_list' && ix.cxx && !byValueArgument(parent, use, ix)) return false;
+    // `ALIAS(a, b)` may expand to `double *a = b;`: a macro sees names, not values.
+    if (insideMacroCall(use, ix)) return false;
   }
   return d.init !== null || assigned;
 }
@@ -122,7 +124,7 @@ export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: 
     // Anything but a direct call (`&f`, `f` passed or stored, a local variable named `f`) could reach it unseen.
     if (parent?.type !== 'call_expression' || parent.childForFieldName('function')?.id !== use.id || ctx.resolver.resolve(name, use) !== null) return null;
     const args = codeChildren(parent.childForFieldName('arguments') as Node);
-    if (args.length !== params.length) return null;
+    if (args.length !== params.length || insideMacroCall(parent, ix)) return null;
     const oa = argumentObject(args[ia], ctx, ix);
     const ob = argumentObject(args[ib], ctx, ix);
     if (!oa || !ob || oa.key === ob.key) return null;
@@ -149,6 +151,16 @@ function argumentObject(arg: Node, ctx: AnalysisContext, ix: SoundIndex): Decl |
   if (e.type !== 'identifier') return null;
   const d = ctx.resolver.resolve(e.text, e);
   return d && (d.isPointer || d.isArray) && holdsOwnAllocation(d, ctx, ix) ? d : null;
+}
+
+/** True when `node` is inside the arguments of a function-like macro's invocation (`M(…)`). */
+function insideMacroCall(node: Node, ix: SoundIndex): boolean {
+  for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type !== 'call_expression') continue;
+    const callee = calleeName(p);
+    if (callee && ix.macros.has(callee)) return true;
+  }
+  return false;
 }
 
 /** True when a preprocessor line of the file names `name` (a macro may use it in any way). */
