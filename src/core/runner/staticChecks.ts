@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { diffArrays } from 'diff';
 import type { Node, Tree } from 'web-tree-sitter';
 import { analyzeLoops } from '../analysis';
 import type { LanguageId, PreExistingIssue, StaticFinding } from '../model';
@@ -137,8 +138,9 @@ export function changedSpan(original: string, candidate: string): { start: numbe
 }
 
 /**
- * Maps 1-based candidate lines to original lines: lines outside the edited window map by offset,
- * lines inside it by a longest-common-subsequence match; unmatched (new) lines map to null.
+ * Maps 1-based candidate lines to original lines through a line diff (the `diff` package): lines
+ * both texts share map to each other, new lines map to null. A diff longer than a few thousand
+ * edits is given up on, and then only lines before and after the edited window map.
  */
 export function lineMapper(original: string, candidate: string): (candidateLine: number) => number | null {
   const a = original.split('\n');
@@ -147,20 +149,15 @@ export function lineMapper(original: string, candidate: string): (candidateLine:
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
   while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const wa = a.slice(pre, a.length - suf);
-  const wb = b.slice(pre, b.length - suf);
   const inner = new Map<number, number>();
-  if (wa.length * wb.length <= 4_000_000) {
-    const dp: Uint32Array[] = Array.from({ length: wa.length + 1 }, () => new Uint32Array(wb.length + 1));
-    for (let i = wa.length - 1; i >= 0; i--) for (let j = wb.length - 1; j >= 0; j--) dp[i][j] = wa[i] === wb[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
-    for (let i = 0, j = 0; i < wa.length && j < wb.length; ) {
-      if (wa[i] === wb[j]) {
-        inner.set(j, i++);
-        j++;
-      }
-      else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
-      else j++;
-    }
+  const parts = diffArrays(a.slice(pre, a.length - suf), b.slice(pre, b.length - suf), { maxEditLength: 4000 }) ?? [];
+  let i = 0;
+  let j = 0;
+  for (const part of parts) {
+    const n = part.count ?? part.value.length;
+    if (part.added) j += n;
+    else if (part.removed) i += n;
+    else for (let k = 0; k < n; k++) inner.set(j++, i++);
   }
   return (line) => {
     const k = line - 1;

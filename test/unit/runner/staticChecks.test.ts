@@ -106,6 +106,9 @@ describe('line mapping and spans', () => {
     const b = 'a\n#pragma\nb\nc\n#pragma\nd\n';
     const map = lineMapper(a, b);
     expect([1, 2, 3, 4, 5, 6].map(map)).toEqual([1, null, 2, 3, null, 4]);
+    // Changed and removed lines inside the window: only the lines both texts share map.
+    const changed = lineMapper('a\nb\nc\nd\ne\nf\n', 'a\nX\nb\nC\nd\nf\n');
+    expect([1, 2, 3, 4, 5, 6].map(changed)).toEqual([1, null, 2, null, 4, 6]);
     expect(changedSpan('abcXdef', 'abcYYdef')).toEqual({ start: 3, end: 5 });
   });
 
