@@ -3,8 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llmParallelize, openAiProvider } from '../../../src/core/agent';
+import { createSession } from '../../../src/core/pipeline';
 import { verifyProgram } from '../../../src/core/runner';
-import { ROOT, fixture } from '../../helpers/paths';
+import { ROOT, fixture, testParserHost } from '../../helpers/paths';
+import { startScriptedServer } from '../../helpers/scriptedLlmServer';
 import { processesWith, survivorsAfter, uniqueMarker } from './processes';
 
 // A real single-node Slurm (slurmctld + slurmd + munge) started by the project's own script.
@@ -61,6 +64,31 @@ describe('Slurm backend', () => {
     expect(wrong.verdict).toBe('wrong-output');
     expect(wrong.tests[0].firstDifference).toMatch(/rank 0/);
   });
+
+  it('judges LLM MPI candidates (scripted replies) through srun: the missing reduction is wrong at 2 ranks, the repaired one verified', async () => {
+    const server = await startScriptedServer([{ reply: '@mpi-no-reduce.md' }, { reply: '@mpi-fixed.md' }]);
+    try {
+      const text = fs.readFileSync(fixture('llm/sumsq.c'), 'utf8');
+      const r = await llmParallelize(
+        { source: { path: null, language: 'c', text, version: null }, functionName: 'sumsq', target: 'mpi' },
+        openAiProvider({ baseURL: server.baseURL, model: 'scripted' }),
+        { session: createSession(), settings: { backend: 'slurm', slurm, ranks: [1, 2], repeats: 1, timeoutMs: 60_000 }, parser: testParserHost() },
+      );
+      const [wrong, fixed] = r.attempts;
+      // Each rank's partial sum printed by rank 0: right at 1 rank, wrong at 2 — only running the ranks shows it.
+      expect(wrong.evidence?.verdict, wrong.evidence?.summary).toBe('wrong-output');
+      expect(wrong.evidence?.backend).toBe('slurm');
+      expect(wrong.evidence?.tests.find((t) => t.ranks === 1)?.passed).toBe(true);
+      expect(wrong.evidence?.tests.find((t) => t.ranks === 2)?.passed).toBe(false);
+      expect(server.requests[1].body.messages.at(-1)!.content).toMatch(/2 ranks/);
+      expect(fixed.evidence?.verdict, `${fixed.evidence?.summary}\n${fixed.evidence?.log}`).toBe('verified');
+      expect(fixed.evidence?.backend).toBe('slurm');
+      expect(fixed.evidence?.tests.map((t) => t.ranks)).toEqual([1, 2]);
+      expect(r.best?.candidate.id).toBe(fixed.candidate.id);
+    } finally {
+      await server.close();
+    }
+  }, 300_000);
 
   it('cancelling scancels the job and leaves no process', async () => {
     const marker = uniqueMarker();
