@@ -1,6 +1,7 @@
+import * as path from 'node:path';
 import type { Candidate, Evidence, LoopVerdict } from '../core/model';
 import { candidateId, createSession, propose, verify } from '../core/pipeline';
-import { formatEvidence, type CompilerFamily, type PartEvidence } from '../core/runner';
+import { formatEvidence, slowdownFactor, type CompilerFamily, type PartEvidence } from '../core/runner';
 import { applyEdits, pragmaText } from '../core/transform';
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
@@ -40,6 +41,12 @@ async function proposeFile(file: string, filter: LoopFilter, options: { language
     rewritten: proposal.rewritten,
     skipped: proposal.verdicts.filter((v) => !rewritten.has(v)),
   };
+}
+
+/** `out/x.c` → `out/x.slowdown.c`: where a verified but slower rewrite goes with --mark-slowdown. */
+function slowdownPath(out: string): string {
+  const ext = path.extname(out);
+  return path.join(path.dirname(out), `${path.basename(out, ext)}.slowdown${ext}`);
 }
 
 function loopLine(v: LoopVerdict): number {
@@ -83,7 +90,7 @@ export const parallelizeVerb: Verb = {
   summary: 'add OpenMP pragmas to the loops proven safe to run in parallel',
   usage:
     'paraforge parallelize FILE --target openmp [--function NAME] [--line N] [--out OUT] [--json] [--language c|cpp|cuda-cpp] ' +
-    '[--verify [--threads 1,2] [--compiler gcc|clang]] [--engine llm --function NAME --target openmp|mpi|cuda --base-url URL --model M]',
+    '[--verify [--threads 1,2] [--compiler gcc|clang] [--mark-slowdown]] [--engine llm --function NAME --target openmp|mpi|cuda --base-url URL --model M]',
   options: {
     target: { type: 'string' },
     function: { type: 'string' },
@@ -95,6 +102,7 @@ export const parallelizeVerb: Verb = {
     verify: { type: 'boolean' },
     threads: { type: 'string' },
     compiler: { type: 'string' },
+    'mark-slowdown': { type: 'boolean' },
     ...LLM_OPTIONS,
   },
   async run(values, positionals, ctx) {
@@ -118,22 +126,25 @@ export const parallelizeVerb: Verb = {
     const threads = countList('threads', values.threads);
     const compiler = oneOf<CompilerFamily>('compiler', values.compiler, ['gcc', 'clang']);
     if (!values.verify && (threads || compiler)) throw new UserError('--threads and --compiler apply to --verify');
+    if (!values.verify && values['mark-slowdown']) throw new UserError('--mark-slowdown applies to --verify');
     let verification: { verified: boolean; parts: PartEvidence[] } | undefined;
     if (values.verify && rewrite.rewritten.length > 0) {
       verification = await verifyRewrite(rewrite, { threads, compiler }, ctx);
     }
     // A rewrite that failed verification is never written out: the evidence says why.
     const rejected = verification !== undefined && !verification.verified;
-    if (out && !rejected) {
-      writeOutputFile(out, rewrite.text);
-    }
+    // Verified but measured slower (any part): with --mark-slowdown it goes to NAME.slowdown.EXT, not to --out.
+    const slower = verification?.verified ? Math.max(0, ...verification.parts.map((p) => slowdownFactor(p.evidence.timings) ?? 0)) : 0;
+    const written = out && !rejected ? (slower > 0 && values['mark-slowdown'] ? slowdownPath(out) : out) : null;
+    if (written) writeOutputFile(written, rewrite.text);
     if (values.json) {
       const json = {
         file,
         language: source.language,
         target,
-        out: out && !rejected ? out : null,
+        out: written,
         verified: verification ? verification.verified : null,
+        slowdown: slower > 0 ? slower : null,
         rewritten: rewrite.rewritten.map((v) => ({ line: loopLine(v), function: v.nest.functionName, parallelLevel: v.parallelLevel, clauses: v.clauses })),
         skipped: rewrite.skipped.map((v) => ({ line: loopLine(v), function: v.nest.functionName, verdict: v.verdict, reasons: v.reasons.map(reasonJson) })),
         ...(verification ? { evidence: verification.parts } : {}),
@@ -146,7 +157,9 @@ export const parallelizeVerb: Verb = {
     // The summary goes to stderr so stdout stays the rewritten source.
     const n = rewrite.rewritten.length;
     const status = !verification ? (values.verify ? 'nothing to verify' : 'not verified (add --verify)') : verification.verified ? 'VERIFIED' : 'FAILED verification: not written';
-    const summary = [`paraforge: ${file}: parallelised ${n} loop${n === 1 ? '' : 's'}, ${status}${out && !rejected ? `, wrote ${out}` : ''}`];
+    const where = written ? `, wrote ${written}${written !== out ? ` instead of ${out}` : ''}` : '';
+    const slowNote = slower > 0 ? `; SLOWDOWN: ${slower.toFixed(2)}× slower than the original at best${written && written !== out ? ', so not written as an improvement' : ''}` : '';
+    const summary = [`paraforge: ${file}: parallelised ${n} loop${n === 1 ? '' : 's'}, ${status}${where}${slowNote}`];
     for (const v of rewrite.rewritten) summary.push(`  line ${loopLine(v)}: ${v.nest.functionName ?? '(file scope)'}: ${v.clauses ? pragmaText(v.clauses) : 'parallel'}`);
     for (const v of rewrite.skipped) summary.push(`  line ${loopLine(v)}: ${v.verdict}: ${whyNot(v)}`);
     for (const part of verification?.parts ?? []) summary.push(indent(formatEvidence(part.functionName ? `${file} (${part.functionName})` : file, part.evidence)));

@@ -20,4 +20,5 @@ export { detectSandbox, DEFAULT_LIMITS, type SandboxLimits } from './sandbox';
 export type { SlurmOptions } from './backends/slurm';
 export { describeRace } from './raceReport';
 export { formatEvidence } from './formatEvidence';
+export { slowdownFactor } from './precedence';
 export { verifyRewrite, type PartEvidence, type RewriteToVerify, type RewriteVerifySettings } from './verifyRewrite';

@@ -32,18 +32,33 @@ function label(t: TimingRecord): string {
   return `${n} ${t.ranks !== undefined ? 'rank' : 'thread'}${n === 1 ? '' : 's'}`;
 }
 
+/** The best-timed point: among more than one worker when any was timed (1 worker is never "best"); null when not timed. */
+function bestTiming(timings: readonly TimingRecord[]): TimingRecord | null {
+  if (timings.length === 0) return null;
+  const parallel = timings.filter((t) => (t.ranks ?? t.threads ?? 1) > 1);
+  const pool = parallel.length > 0 ? parallel : timings;
+  return pool.reduce((a, b) => (b.speedup > a.speedup ? b : a));
+}
+
+// Within 5 % of the original is noise on a shared machine: neither a speedup nor a slowdown.
+const NOISE = 0.05;
+
+/** How many times slower than the original a timed candidate is at its best, when that is a slowdown; else null. */
+export function slowdownFactor(timings: readonly TimingRecord[]): number | null {
+  const best = bestTiming(timings);
+  return best && best.speedup <= 1 - NOISE ? 1 / best.speedup : null;
+}
+
 /**
  * The speedup line for a verified candidate: every point measured, and the best one called a
  * speedup only when it is above 1 (a slowdown is called a slowdown; 1 worker is never "best").
  */
 export function describeSpeedups(timings: readonly TimingRecord[]): string {
-  if (timings.length === 0) return 'not timed';
+  const best = bestTiming(timings);
+  if (!best) return 'not timed';
   const all = timings.map((t) => `${t.speedup.toFixed(2)}× at ${label(t)}`).join(', ');
-  const parallel = timings.filter((t) => (t.ranks ?? t.threads ?? 1) > 1);
-  const pool = parallel.length > 0 ? parallel : timings;
-  const best = pool.reduce((a, b) => (b.speedup > a.speedup ? b : a));
-  // Within 5 % of the original is noise on a shared machine, not a speedup.
-  if (best.speedup >= 1.05) return `speedup ${best.speedup.toFixed(2)}× at ${label(best)} (${all})`;
-  if (best.speedup > 0.95) return `no speedup: ${all}`;
-  return `SLOWDOWN: ${(1 / best.speedup).toFixed(2)}× slower than the original at best (${all})`;
+  if (best.speedup >= 1 + NOISE) return `speedup ${best.speedup.toFixed(2)}× at ${label(best)} (${all})`;
+  const slower = slowdownFactor(timings);
+  if (slower === null) return `no speedup: ${all}`;
+  return `SLOWDOWN: ${slower.toFixed(2)}× slower than the original at best (${all})`;
 }

@@ -42,6 +42,28 @@ describe('paraforge parallelize --verify', () => {
     expect(json.source).toContain('#pragma omp parallel for');
   }, 300_000);
 
+  it('--mark-slowdown writes a verified rewrite measured slower as NAME.slowdown.c, never under --out', () => {
+    const out = path.join(tmp, 'marked', 'saxpy.c');
+    fs.mkdirSync(path.dirname(out));
+    const r = runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--verify', '--threads', '1,2', '--mark-slowdown', '--out', out, '--json'], { timeoutMs: 290_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.verified).toBe(true);
+    // Which one it is depends on the machine's timing; either way exactly one file, named for what was measured.
+    const marked = path.join(tmp, 'marked', 'saxpy.slowdown.c');
+    expect(fs.readdirSync(path.dirname(out))).toHaveLength(1);
+    expect(json.evidence.some((p: { evidence: { summary: string } }) => /SLOWDOWN/.test(p.evidence.summary))).toBe(json.slowdown !== null);
+    if (json.slowdown === null) {
+      expect(json.out).toBe(out);
+      expect(fs.existsSync(out)).toBe(true);
+    } else {
+      expect(json.slowdown).toBeGreaterThan(1);
+      expect(json.out).toBe(marked);
+      expect(fs.existsSync(marked)).toBe(true);
+    }
+    expect(runCli(['parallelize', path.join(ROOT, 'examples/saxpy.c'), '--mark-slowdown']).stderr).toMatch(/--mark-slowdown applies to --verify/);
+  }, 300_000);
+
   it('writes nothing and exits 1 when the rewrite cannot be verified, saying why', () => {
     const file = path.join(tmp, 'callback.c');
     fs.writeFileSync(file, 'void apply(int n, double *restrict y, const double *restrict x, double (*f)(double)) {\n  for (int i = 0; i < n; i++) y[i] = 2.0 * x[i] + 1.0;\n  if (n > 0) y[0] = f(y[0]);\n}\n');

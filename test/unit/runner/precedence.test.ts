@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimingRecord } from '../../../src/core/model';
-import { decideVerdict, describeSpeedups, VERDICT_PRECEDENCE } from '../../../src/core/runner/precedence';
+import { decideVerdict, describeSpeedups, slowdownFactor, VERDICT_PRECEDENCE } from '../../../src/core/runner/precedence';
 import { DEFAULT_CHECK_THREADS, profileFor } from '../../../src/core/runner/profiles';
 
 const t = (threads: number, speedup: number): TimingRecord => ({ threads, medianSeconds: 1 / speedup, minSeconds: 1, maxSeconds: 1, runs: 1, speedup, efficiency: speedup / threads });
@@ -29,6 +29,14 @@ describe('speedups', () => {
     expect(s).toMatch(/^SLOWDOWN: 1\.67× slower than the original at best/);
     expect(s).not.toMatch(/^speedup/);
     expect(describeSpeedups([t(1, 1.0), t(2, 1.01)])).toMatch(/^no speedup: /);
+  });
+
+  it('slowdownFactor: how many times slower at the best parallel point, null unless a slowdown', () => {
+    expect(slowdownFactor([t(1, 0.88), t(2, 0.5)])).toBeCloseTo(2);
+    expect(slowdownFactor([t(1, 1.2), t(2, 0.8)])).toBeCloseTo(1.25);
+    expect(slowdownFactor([t(1, 0.5), t(2, 0.97)])).toBeNull();
+    expect(slowdownFactor([t(1, 0.9), t(2, 1.5)])).toBeNull();
+    expect(slowdownFactor([])).toBeNull();
   });
 });
 
