@@ -18,6 +18,8 @@ mkdir -p "$RES"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RUN_LIMIT=${RUN_LIMIT:-120}
+# NVIDIA installs outside the default PATH on some images.
+export PATH=$PATH:/usr/local/cuda/bin:/usr/local/cuda/compute-sanitizer
 
 {
   echo "date: $(date -u +%FT%TZ)"
