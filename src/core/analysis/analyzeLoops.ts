@@ -1,9 +1,10 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import type { LanguageId, LoopVerdict, Reason } from '../model';
+import type { LanguageId, LoopVerdict, Reason, TextEdit } from '../model';
 import { isLoopNode, type LineWindow, nodeRange, toNest } from '../parse';
 import { checkPragma, parsePragma, pragmaBefore } from './existingPragma';
 import { FunctionFacts } from './functionFacts';
-import { type AnalysisContext, analyseLevel, childLoops, type LevelResult } from './levelAnalysis';
+import { type AnalysisContext, analyseLevel, childLoops, type LevelResult, perfectChild } from './levelAnalysis';
+import { conditionEdits, counterName, hasCanonicalCondition } from './loopShape';
 import { judgeRegionCount } from '../transform/openmp/costModel';
 import { hoistedRegion } from './regions';
 import { indexFile, Resolver } from './scope';
@@ -80,14 +81,16 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
     }
     if (result.blocking.length === 0) {
       const range = nodeRange(loop);
+      const header = headerPlan(loop, result);
       if (result.aliasing.length === 0) {
         const runtimeCheck = result.runtimeChecks.length ? result.runtimeChecks.join(' && ') : null;
         const checked: Reason[] = runtimeCheck
           ? [{ code: 'runtime-check', message: `the same container may be passed twice: the rewrite runs the loop in parallel only when \`${runtimeCheck}\` (checked at run time) and keeps the serial loop otherwise`, range: nodeRange(loop) }]
           : [];
-        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: result.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck };
-        // A parallel loop alone in a sequential (time) loop: one thread team for all its steps.
-        const region = parent && !pragma ? hoistedRegion(ctx, parent, [verdict]) : null;
+        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: header.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck, ...header.edits };
+        // A parallel loop alone in a sequential (time) loop: one thread team for all its steps
+        // (region plans carry no header rewrite: a loop that needs one keeps its own region).
+        const region = parent && !pragma && !verdict.headerEdits ? hoistedRegion(ctx, parent, [verdict]) : null;
         const tooMany = judgeRegionCount(result.facts.work.enclosingLoops);
         if (tooMany) {
           out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons: [...reasons, { code: tooMany.code, message: tooMany.message, range: nodeRange(loop) }], facts: result.facts });
@@ -104,7 +107,8 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
           clauses: null,
           reasons: [...reasons, ...result.aliasing],
           assumptions: result.aliasPairs.map(([a, b], i) => ({ code: 'no-overlap', message: `safe if ${a} and ${b} do not overlap`, range: result.aliasing[i].range })),
-          ifAssumed: { parallelLevel: level, clauses: result.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange), overlapCheck: result.overlapCheck },
+          ifAssumed: { parallelLevel: level, clauses: header.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange), overlapCheck: result.overlapCheck },
+          ...header.edits,
         });
       }
       return;
@@ -123,7 +127,7 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
       for (const k of kids) analyseNest(ctx, k, out);
       // One thread team for the whole time loop, when every loop in it is parallel.
       const kidVerdicts = out.slice(first);
-      const region = kidVerdicts.length === kids.length ? hoistedRegion(ctx, loop, kidVerdicts) : null;
+      const region = kidVerdicts.length === kids.length && !kidVerdicts.some((v) => v.headerEdits) ? hoistedRegion(ctx, loop, kidVerdicts) : null;
       if (region) {
         out[first] = { ...out[first], region };
         for (let i = first + 1; i < out.length; i++) out[i] = { ...out[i], partOfRegion: true };
@@ -131,6 +135,23 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
     }
     return;
   }
+}
+
+/**
+ * The header edits a parallel loop needs (`i + 1 < n` → `i < (n > 1 ? n - 1 : 0)`), and its
+ * clauses with collapse stopped above the first nested level whose condition would need one.
+ */
+function headerPlan(loop: Node, result: LevelResult): { clauses: LevelResult['clauses']; edits: { headerEdits?: TextEdit[] } } {
+  const edits = conditionEdits(result.shape);
+  const c = result.clauses;
+  const levels: Node[] = [];
+  for (let l = perfectChild(loop); l && levels.length < c.collapse - 1; l = perfectChild(l)) levels.push(l);
+  const keep = levels.findIndex((l) => !hasCanonicalCondition(l));
+  if (keep < 0) return { clauses: c, edits: edits.length ? { headerEdits: edits } : {} };
+  // Counters of the levels no longer collapsed and declared outside their loop (C89) become private.
+  const counters = levels.slice(keep).filter((l) => l.childForFieldName('initializer')?.type !== 'declaration').map((l) => counterName(l));
+  const priv = [...c.private, ...counters.filter((v): v is string => v !== null && !c.private.includes(v) && !c.lastprivate.includes(v))];
+  return { clauses: { ...c, collapse: keep + 1, private: priv }, edits: edits.length ? { headerEdits: edits } : {} };
 }
 
 /** The loop has a known trip count below the thread counts ParaForge targets (16 cores). */

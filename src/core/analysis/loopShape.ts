@@ -1,6 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, varPoly } from './affine';
 import { divisionSymbol } from './symbolicBounds';
+import type { TextEdit } from '../model';
+import { nodeRange } from '../parse';
 import type { Decl, Resolver } from './scope';
 import { isIntegerType, operatorOf, unparen } from './syntax';
 
@@ -19,6 +21,12 @@ export interface LoopShape {
   readonly tripCount: number | null;
   /** The lower and upper bound expressions as written, for invariance checks and messages. */
   readonly boundNodes: readonly Node[];
+  /**
+   * For a condition OpenMP does not accept (`i + k < n`, `i + k <= n`): an equivalent canonical
+   * condition that replaces it, `i < (n > k ? n - k : 0)` (with a lower bound >= 0, so the serial
+   * loop is unchanged too, unsigned n included).
+   */
+  readonly conditionRewrite?: { readonly node: Node; readonly text: string };
 }
 
 /** Either a canonical shape, or why the loop is not in canonical form. */
@@ -74,8 +82,14 @@ export function loopShape(node: Node, resolver: Resolver, nameValue: (name: stri
   const l = unparen(c.childForFieldName('left') as Node);
   const r = unparen(c.childForFieldName('right') as Node);
   let ubNode: Node;
+  // `i + k < n` / `n > i + k`: the counter plus a positive constant (rewritten, see below).
+  let offset = 0;
   if (l.type === 'identifier' && l.text === varName) ubNode = r;
   else if (r.type === 'identifier' && r.text === varName) {
+    ubNode = l;
+    op = FLIP[op] ?? '';
+  } else if ((offset = counterPlus(l, varName, nameValue)) > 0) ubNode = r;
+  else if ((offset = counterPlus(r, varName, nameValue)) > 0) {
     ubNode = l;
     op = FLIP[op] ?? '';
   } else return { problem: `the loop condition does not compare \`${varName}\` with a bound`, at: cond };
@@ -93,23 +107,91 @@ export function loopShape(node: Node, resolver: Resolver, nameValue: (name: stri
     return v;
   };
   const lb = boundPoly(lbNode, guarded, callValue);
-  const ub = boundPoly(ubNode, guarded, callValue);
+  const lbStart = lb && isConstant(lb) ? constantOf(lb) : -1;
+  // ParaForge's own rewrite of `i + k < n` reads back as `i < n - k` (counting up from >= 0).
+  const ub = boundPoly(ubNode, guarded, callValue) ?? (step > 0 && op === '<' && lbStart >= 0 ? guardedDifference(ubNode, guarded, callValue) : null);
   if (macro) return { problem: 'a loop bound uses a macro that is not a plain integer constant: ParaForge cannot see through it', at: ubNode, macro: true };
   if (!lb || !ub) {
     const bad = !lb ? lbNode : ubNode;
     return { problem: `the bound \`${bad.text}\` is not an integer expression of loop-invariant variables`, at: bad };
   }
+  let conditionRewrite: LoopShape['conditionRewrite'];
+  let shift = 0;
+  if (offset > 0) {
+    // Only counting up from a constant >= 0 with < or <=: then i + k < n is i < n - k for n > k,
+    // and no iteration (like i < 0) otherwise, whatever n's type.
+    if (step <= 0 || lbStart < 0 || (op !== '<' && op !== '<=')) return { problem: `the loop condition compares \`${cond.text}\`: OpenMP needs the counter alone on one side, and ParaForge rewrites it only when counting up from a constant >= 0 with < or <=`, at: cond };
+    shift = op === '<' ? offset : offset - 1;
+    const n = /^\w+$/.test(ubNode.text) ? ubNode.text : `(${ubNode.text})`;
+    conditionRewrite = { node: cond, text: shift === 0 ? `${varName} < ${n}` : `${varName} < (${n} > ${shift} ? ${n} - ${shift} : 0)` };
+    op = '<';
+  }
+  const ubEff = addPoly(ub, constPoly(-shift));
   let min: Poly;
   let max: Poly;
   if (step > 0) {
     min = lb;
-    max = op === '<=' ? ub : addPoly(ub, constPoly(-1));
+    max = op === '<=' ? ubEff : addPoly(ubEff, constPoly(-1));
   } else {
     max = lb;
-    min = op === '>=' ? ub : addPoly(ub, constPoly(1));
+    min = op === '>=' ? ubEff : addPoly(ubEff, constPoly(1));
   }
   const tripCount = isConstant(min) && isConstant(max) ? Math.max(0, Math.floor((constantOf(max) - constantOf(min)) / Math.abs(step)) + 1) : null;
-  return { shape: { node, varName, varDecl, declaredInHeader, min, max, step, tripCount, boundNodes: [lbNode, ubNode] } };
+  return { shape: { node, varName, varDecl, declaredInHeader, min, max, step, tripCount, boundNodes: [lbNode, ubNode], ...(conditionRewrite ? { conditionRewrite } : {}) } };
+}
+
+/** The edit that replaces a loop's condition by its canonical form, when it needs one. */
+export function conditionEdits(shape: LoopShape | null): TextEdit[] {
+  const r = shape?.conditionRewrite;
+  if (!r) return [];
+  const range = nodeRange(r.node);
+  return [{ startOffset: range.startOffset, endOffset: range.endOffset, newText: r.text }];
+}
+
+/** The variable a for-loop's increment changes (`i` in `i++`, `i += 2`), or null. */
+export function counterName(loop: Node): string | null {
+  const u = loop.childForFieldName('update');
+  const target = u ? (unparen(u).childForFieldName('argument') ?? unparen(u).childForFieldName('left')) : null;
+  return target && unparen(target).type === 'identifier' ? unparen(target).text : null;
+}
+
+/** False when a for-loop's condition does not have its counter alone on one side (OpenMP rejects it). */
+export function hasCanonicalCondition(loop: Node): boolean {
+  const c = loop.childForFieldName('condition');
+  const name = counterName(loop);
+  if (!c || !name || unparen(c).type !== 'binary_expression') return true;
+  const b = unparen(c);
+  return [b.childForFieldName('left'), b.childForFieldName('right')].some((x) => x !== null && unparen(x).type === 'identifier' && unparen(x).text === name);
+}
+
+/**
+ * `(n > k ? n - k : 0)` as `n - k`: equal when n > k, and otherwise both bounds give no iteration
+ * to a counter that counts up from a constant >= 0 (the caller checks that).
+ */
+function guardedDifference(node: Node, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): Poly | null {
+  const c = unparen(node);
+  if (c.type !== 'conditional_expression') return null;
+  const test = unparen(c.childForFieldName('condition') as Node);
+  const yes = c.childForFieldName('consequence');
+  const no = c.childForFieldName('alternative');
+  if (test.type !== 'binary_expression' || operatorOf(test) !== '>' || !yes || !no) return null;
+  const n = parsePoly(test.childForFieldName('left') as Node, nameValue, callValue);
+  const k = parsePoly(test.childForFieldName('right') as Node, nameValue, callValue);
+  const diff = parsePoly(yes, nameValue, callValue);
+  const zero = parsePoly(no, nameValue, callValue);
+  if (!n || !k || !diff || !zero || !isConstant(k) || !isConstant(zero) || constantOf(zero) !== 0) return null;
+  const expected = addPoly(n, k, -1);
+  return addPoly(diff, expected, -1).size === 0 ? diff : null;
+}
+
+/** k when `n` is `v + k` or `k + v` for the counter v and a positive integer constant k, else 0. */
+function counterPlus(n: Node, varName: string, nameValue: (name: string, node: Node) => NameValue): number {
+  if (n.type !== 'binary_expression' || operatorOf(n) !== '+') return 0;
+  const a = unparen(n.childForFieldName('left') as Node);
+  const b = unparen(n.childForFieldName('right') as Node);
+  const other = a.type === 'identifier' && a.text === varName ? b : b.type === 'identifier' && b.text === varName ? a : null;
+  const k = other ? parsePoly(other, nameValue) : null;
+  return k && isConstant(k) && constantOf(k) > 0 && Number.isInteger(constantOf(k)) ? constantOf(k) : 0;
 }
 
 /**

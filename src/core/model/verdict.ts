@@ -1,6 +1,6 @@
 import type { LoopNest } from './loop';
 import type { LoopFacts } from './loopFacts';
-import type { SourceRange } from './source';
+import type { SourceRange, TextEdit } from './source';
 
 /**
  * Contract between analysis, transform and the hosts. Analysis owns the details; hosts read
@@ -114,4 +114,9 @@ export interface LoopVerdict {
   readonly region?: ParallelRegionPlan | null;
   /** True on the other loops of such a region: their edits come with the first loop's (all or nothing). */
   readonly partOfRegion?: boolean;
+  /**
+   * Edits that put the parallel loop's header in the form OpenMP accepts (`i + 1 < n` becomes
+   * `i < (n > 1 ? n - 1 : 0)`); equivalent for the serial loop too, so every rewrite applies them.
+   */
+  readonly headerEdits?: readonly TextEdit[];
 }

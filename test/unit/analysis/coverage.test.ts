@@ -153,6 +153,20 @@ describe('disjoint ranges, triangular mirror stores and LU rows (issue #7 §2, d
     expect(verdicts.find((v) => line(v) === 7)?.clauses?.schedule).toBe('dynamic');
   }, 400_000);
 
+  it('loop headers i + 1 < n, i < n - 1, i <= n - 1, n > i, i + k <= n: offsets in the condition become i < (n > k ? n - k : 0), unsigned n == 0 included', async () => {
+    const lines = [10, 11, 12, 13, 14, 15];
+    const { out } = await verified('loop_headers.c', Object.fromEntries(lines.map((l) => [l, { verdict: 'parallel', parallelLevel: 1 }])));
+    expect(out).toContain('  #pragma omp parallel for\n  for (int i = 0; i < (n > 1 ? n - 1 : 0); i++) b[i] = a[i + 1] - a[i];');
+    expect(out).toContain('  #pragma omp parallel for\n  for (unsigned i = 0; i < (un > 1 ? un - 1 : 0); i++) b[i] += a[i + 1];');
+    expect(out).toContain('  #pragma omp parallel for\n  for (int i = 0; i < (n > 2 ? n - 2 : 0); i += 2) c[i] -= a[i + 2];');
+    // The rewritten header reads back as the same canonical loop: nothing more to do.
+    const tree = await host.parse('c', out);
+    const again = analyzeLoops(tree, 'c', out);
+    tree.delete();
+    expect(again.filter((v) => v.verdict === 'parallel' && !v.existingPragma)).toEqual([]);
+    expect(again.filter((v) => v.existingPragma).every((v) => v.verdict === 'parallel')).toBe(true);
+  }, 400_000);
+
   it('per-iteration row pointers: `double *row = &a[r*m]` and `out = d + r*m` name rows of their arrays', async () => {
     const { out } = await verified('row_pointers.c', { 7: { verdict: 'parallel', parallelLevel: 1 }, 16: { verdict: 'parallel', parallelLevel: 1 } });
     expect(out).toContain('  #pragma omp parallel for\n  for (int r = 0; r < n; r++) {\n    double *row = &a[r * m];');

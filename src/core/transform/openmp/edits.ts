@@ -54,9 +54,9 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
   if (verdict.runtimeCheck) {
     // The serial copy in the else branch of an earlier versioned rewrite stays serial.
     if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
-    return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options))];
+    return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options), verdict.headerEdits)];
   }
-  return bracedIfBody(text, verdict.parallelRange, [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))]);
+  return [...bracedIfBody(text, verdict.parallelRange, [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))]), ...(verdict.headerEdits ?? [])].sort((a, b) => a.startOffset - b.startOffset);
 }
 
 /** The code before `offset`, without trailing white space and comments. */
@@ -111,15 +111,18 @@ export function regionEdits(text: string, region: ParallelRegionPlan, options: O
  * `if (check) { pragma; loop } else { loop }`: the parallel loop runs only when the run-time check
  * holds, the original otherwise. Replaces the loop statement in place, keeping its indentation.
  */
-export function versionedLoop(text: string, range: SourceRange, check: string, pragma: string): TextEdit {
+export function versionedLoop(text: string, range: SourceRange, check: string, pragma: string, headerEdits: readonly TextEdit[] = []): TextEdit {
   const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
   const before = text.slice(lineStart, range.startOffset);
   const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const loop = text.slice(range.startOffset, range.endOffset);
   const inner = loop.replace(/\r?\n/g, `${eol}  `);
+  // The parallel copy gets the canonical header (the serial copy keeps the original).
+  const shifted = headerEdits.map((e) => ({ ...e, startOffset: e.startOffset - range.startOffset, endOffset: e.endOffset - range.startOffset }));
+  const parallel = applyEdits(loop, shifted).replace(/\r?\n/g, `${eol}  `);
   const lead = before.trim() === '' ? '' : `${eol}${indent}`;
-  const newText = `${lead}if (${check}) {${eol}${indent}  ${pragma}${eol}${indent}  ${inner}${eol}${indent}} else {${eol}${indent}  ${inner}${eol}${indent}}`;
+  const newText = `${lead}if (${check}) {${eol}${indent}  ${pragma}${eol}${indent}  ${parallel}${eol}${indent}} else {${eol}${indent}  ${inner}${eol}${indent}}`;
   return { startOffset: range.startOffset, endOffset: range.endOffset, newText };
 }
 
@@ -133,7 +136,7 @@ export function parallelizeAssumingEdits(verdict: LoopVerdict, text: string, lan
   if (!plan || verdict.existingPragma || plan.restrictTargets.length === 0) return [];
   const keyword = language === 'c' ? 'restrict' : '__restrict__';
   const edits: TextEdit[] = plan.restrictTargets.map((r) => ({ startOffset: r.startOffset, endOffset: r.startOffset, newText: `${keyword} ` }));
-  edits.push(insertBeforeLoop(text, plan.parallelRange, pragmaText(plan.clauses, options)));
+  edits.push(insertBeforeLoop(text, plan.parallelRange, pragmaText(plan.clauses, options)), ...(verdict.headerEdits ?? []));
   return edits.sort((a, b) => a.startOffset - b.startOffset);
 }
 
@@ -145,7 +148,7 @@ export function parallelizeVersionedEdits(verdict: LoopVerdict, text: string, op
   const plan = verdict.ifAssumed;
   if (!plan?.overlapCheck || verdict.existingPragma) return [];
   if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, plan.parallelRange.startOffset - 4000), plan.parallelRange.startOffset))) return [];
-  return [versionedLoop(text, plan.parallelRange, plan.overlapCheck, pragmaText(plan.clauses, options))];
+  return [versionedLoop(text, plan.parallelRange, plan.overlapCheck, pragmaText(plan.clauses, options), verdict.headerEdits)];
 }
 
 /** Every candidate for one verdict: the proven rewrite, or the labelled one that assumes no overlap. */
