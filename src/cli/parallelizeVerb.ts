@@ -68,7 +68,7 @@ function whyNot(v: LoopVerdict): string {
  * function, or one for the whole program when the file has `main`) is verified on the merged text,
  * the one that is written out, all in one session. The rewrite is verified only if every part is.
  */
-async function verifyRewrite(
+async function verifyCandidates(
   rewrite: FileRewrite,
   settings: { threads?: number[]; compiler?: CompilerFamily },
   ctx: Parameters<Verb['run']>[2],
@@ -129,7 +129,7 @@ export const parallelizeVerb: Verb = {
     if (!values.verify && values['mark-slowdown']) throw new UserError('--mark-slowdown applies to --verify');
     let verification: { verified: boolean; parts: PartEvidence[] } | undefined;
     if (values.verify && rewrite.rewritten.length > 0) {
-      verification = await verifyRewrite(rewrite, { threads, compiler }, ctx);
+      verification = await verifyCandidates(rewrite, { threads, compiler }, ctx);
     }
     // A rewrite that failed verification is never written out: the evidence says why.
     const rejected = verification !== undefined && !verification.verified;
