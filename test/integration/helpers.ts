@@ -76,6 +76,17 @@ export async function revertAndClose(document: vscode.TextDocument): Promise<voi
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
+/**
+ * Makes the candidates a test made for a document stale (they apply only at the version they were
+ * made for): an edit, which revertAndClose then throws away. Without it the next test that opens the
+ * file would be offered the "(verified)" rewrite instead of the actions it expects.
+ */
+export async function staleCandidates(document: vscode.TextDocument): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(document.uri, new vscode.Position(0, 0), ' ');
+  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit that makes the candidates stale was not applied');
+}
+
 /** ParaForge's diagnostics on a document, in line order. */
 export function paraforgeDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ParallelizeResult } from '../../src/vscode/parallelizeSelection';
-import { activated, extension, openFixture, revertAndClose, waitFor } from './helpers';
+import { activated, extension, openFixture, revertAndClose, staleCandidates, waitFor } from './helpers';
 import { canRegisterChatModels, registerScriptedLanguageModel, SCRIPTED_FAMILY, SCRIPTED_VENDOR, type ScriptedLanguageModel } from './scriptedLanguageModel';
 
 const config = () => vscode.workspace.getConfiguration('paraforge');
@@ -55,6 +55,7 @@ suite('Language model API', () => {
       assert.strictEqual(chosen.report.evidence?.verdict, 'verified', chosen.report.evidence?.summary);
       assert.match(chosen.candidate.text, /#pragma omp parallel for\n\s*for \(int i = 0; i < n; i\+\+\) \{\n\s*y\[i\] = a \* x\[i\]/);
     } finally {
+      await staleCandidates(document);
       await revertAndClose(document);
     }
   });
@@ -195,6 +196,7 @@ suite('@paraforge chat participant', () => {
       await vscode.commands.executeCommand(button.command, ...(button.arguments ?? []));
       await waitFor('the evidence report', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && /^Evidence: parallel\.c/.test(t.label)) ? true : undefined), 30_000);
     } finally {
+      await staleCandidates(editor.document);
       await revertAndClose(editor.document);
     }
   });

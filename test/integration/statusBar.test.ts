@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ParallelizeResult } from '../../src/vscode/parallelizeSelection';
-import { activated, openFixture, revertAndClose, waitFor } from './helpers';
+import { activated, openFixture, revertAndClose, staleCandidates, waitFor } from './helpers';
 
 const config = () => vscode.workspace.getConfiguration('paraforge');
 
@@ -78,6 +78,7 @@ suite('Status bar', () => {
       await waitFor('the target back in the status bar', () => (item.text === '$(server-process) ParaForge: local' ? true : undefined), 20_000);
     } finally {
       stages.dispose();
+      await staleCandidates(document);
       await revertAndClose(document);
     }
   });
