@@ -40,8 +40,10 @@ export function stripMine(text: string, tree: Tree, loopStart: number, verdict: 
   }
   const boundWritten = facts.scalars.find((s) => header.boundNames.includes(s.name));
   if (boundWritten) return { ok: false, reason: `a bound reads \`${boundWritten.name}\`, which the body writes` };
-  // collapse(k) would take the strip loop, whose bounds depend on the tile loop, into the collapsed space.
-  if (pragmasOn(loop).some((p) => /\bcollapse\b/.test(p.text))) return { ok: false, reason: 'the loop has a collapse clause' };
+  // collapse(k) would take the strip loop, whose bounds depend on the tile loop, into the collapsed space;
+  // ordered would run several ordered regions per tile iteration; linear(x:s) would step per tile.
+  const clause = pragmasOn(loop).map((p) => /\b(collapse|ordered|linear)\b/.exec(p.text)?.[1]).find(Boolean);
+  if (clause) return { ok: false, reason: `the loop's pragma has a ${clause} clause` };
   const t = freshName(functionRoot(loop), `${header.varName}_tile`);
   const hi = `(${header.hi})`;
   const tileHeader = `for (${header.type} ${t} = ${header.lo}; ${t} < ${hi}; ${t} += ${size})`;

@@ -120,6 +120,8 @@ describe('interchange (pure)', () => {
       [nest('for (int k = 0; k < n; k++) y[j * n + k] += b[i * n + k];'), /contains loops/],
       [nest('y[j] += b[i * n + j];', 'for (int j = 0; j < n; j += 0 + 1)'), /counted/],
       [nest('y[j] += b[i * n + j];', undefined, 'for (int i = 1; i < n; i++) if (n > 2)'), /perfect nest/],
+      // The skew hidden in a helper of this file: the call's read of a[] is not among the accesses.
+      [`static double peek(const double *v, long k) { return v[k]; }\n${nest('a[i * n + j] = peek(a, (i - 1) * n + j + 1) + 1.0;', 'for (int j = 0; j < n - 1; j++)')}`, /peek|not proven parallel/],
     ];
     for (const [text, why] of cases) {
       const r = await interchange(text);
@@ -169,6 +171,14 @@ describe('strip-mining (pure)', () => {
 }
 `;
     expect((await tile(stepped, 16)).ok).toBe(false);
+    const ordered = `void kernel(int n, double *restrict a) {
+  #pragma omp parallel for ordered
+  for (int i = 0; i < n; i++) a[i] = i;
+}
+`;
+    const o = await tile(ordered, 16);
+    expect(o.ok).toBe(false);
+    if (!o.ok) expect(o.reason).toMatch(/ordered/);
   });
 });
 
