@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verifyProgram } from '../../../src/core/runner';
 import { memcheckError, parseRacecheck } from '../../../src/core/runner/cudaSanitizer';
-import { fixture } from '../../helpers/paths';
+import { generatedHarness } from '../../../src/core/runner/harness/functionDriver';
+import { fixture, testParserHost } from '../../helpers/paths';
 
 // This machine has nvcc but no GPU: the runner must compile and then refuse to call it verified.
 const base = { language: 'cuda-cpp' as const, target: 'cuda' as const, original: fixture('runner/vadd_serial.cu') };
@@ -67,5 +68,21 @@ describe('compute-sanitizer report parsing', () => {
   it('reads the first memcheck error, and nothing from a clean run', () => {
     expect(memcheckError('========= Invalid __global__ write of size 4 bytes\n=========     at oob(int *)+0x70 in k.cu:5\n========= ERROR SUMMARY: 1 error')).toBe('Invalid __global__ write of size 4 bytes');
     expect(memcheckError('========= ERROR SUMMARY: 0 errors')).toBeNull();
+  });
+});
+
+describe('generated driver for a CUDA file', () => {
+  it('leaves errno out, and says why: the CUDA runtime sets it while it initialises (EEXIST on an H200)', async () => {
+    const text = fs.readFileSync(fixture('llm/saxpy_fn.cu'), 'utf8');
+    const side = { fileName: 'saxpy_fn.cu', text, path: fixture('llm/saxpy_fn.cu') };
+    const harness = await generatedHarness(side, side, 'saxpy', 'cuda-cpp', testParserHost(), { seed: 7 });
+    expect(harness.report?.compared).not.toContain('errno');
+    expect(harness.report?.leftOut.some((s) => s.startsWith('errno: the CUDA runtime'))).toBe(true);
+    expect(harness.units(side)[0].text).not.toMatch(/printf\("errno/);
+    // A C file's driver still compares errno.
+    const c = { fileName: 'kernels.c', text: fs.readFileSync(fixture('runner/kernels.c'), 'utf8'), path: fixture('runner/kernels.c') };
+    const cHarness = await generatedHarness(c, c, 'dot', 'c', testParserHost(), { seed: 7 });
+    expect(cHarness.report?.compared).toContain('errno');
+    expect(cHarness.units(c)[0].text).toMatch(/printf\("errno/);
   });
 });

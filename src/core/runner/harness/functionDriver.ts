@@ -131,7 +131,7 @@ function tolerantLabels(shape: FunctionShape): Set<string> {
 }
 
 /** The driver's C source for `shape` (valid as C and as C++: casts on allocations). */
-export function driverSource(shape: FunctionShape, includeName: string, tolerant: boolean): string {
+export function driverSource(shape: FunctionShape, includeName: string, tolerant: boolean, comparesErrno = true): string {
   const out: string[] = [];
   // The side comes first: nothing of the driver (no macro, no declaration) is visible to it.
   out.push(`#include "${includeName}"`, DRIVER_PRELUDE);
@@ -170,7 +170,8 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
     const f = PRINT[shape.returnKind];
     out.push(`  printf("return ${f.fmt}\\n", ${f.cast}pf_ret);`);
   }
-  out.push('  printf("errno %d\\n", pf_errno);');
+  if (comparesErrno) out.push('  printf("errno %d\\n", pf_errno);');
+  else out.push('  (void)pf_errno;');
   for (const p of arrays) {
     const f = PRINT[p.kind];
     // Sums per block keep a tolerance meaningful on large reassociated outputs; hashes are exact.
@@ -357,11 +358,15 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
         appliesTo: `floating-point values of ${[...tolerantOutputs].join(', ')}; relative 4·eps·n per case (n = elements, at least 16), at most ${largest.toExponential(1)}; everything else exactly`,
       }
     : undefined;
+  // The CUDA runtime sets errno while it initialises (EEXIST on an H200), so in a CUDA file errno
+  // says nothing about the function: left out, and said so.
+  const comparesErrno = language !== 'cuda-cpp';
+  if (!comparesErrno) leftOut.push('errno: the CUDA runtime sets it internally (EEXIST seen while it initialises), so it is not compared in CUDA files');
   const compared = [
     ...(shape.returnKind !== 'void' ? ['return value'] : []),
     ...shape.params.filter((p) => p.pointer).map((p) => `${p.name}${p.readOnly ? ' (const: must not change)' : ''}: every element, ${PRE} before and ${SLACK} after`),
     ...shape.globals.map((g) => `global ${g.name}${g.kind ? '' : ' (bytes)'}`),
-    'errno',
+    ...(comparesErrno ? ['errno'] : []),
     'stdout',
     'stderr',
     'exit status (per case and of the run)',
@@ -371,7 +376,7 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
   const ext = original.fileName.match(/\.[^.]+$/)?.[0] ?? '.c';
   const driverName = `paraforge_driver_${functionName}${ext}`;
   const args = (cases: readonly InputCase[]) => cases.map((c) => caseArg(shape, c));
-  const driverFor = (s: ResolvedSource) => driverSource(shape, s.fileName, tolerant);
+  const driverFor = (s: ResolvedSource) => driverSource(shape, s.fileName, tolerant, comparesErrno);
   const sideText = (s: ResolvedSource) => (s.text === original.text ? orig.text : s.text === candidate.text ? cand.text : s.text);
   const leftOutSeen = new Set(leftOut);
   const leaveOut = (s: string) => {
