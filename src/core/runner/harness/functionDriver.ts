@@ -40,6 +40,9 @@ const PRINT: Record<ScalarKind, { fmt: string; cast: string }> = {
 
 const isReal = (k: ScalarKind | null) => k === 'float' || k === 'double';
 
+/** The printf argument for a value of `kind`: every NaN printed as one NaN, as the block digests hash it. */
+const printArg = (kind: ScalarKind, expr: string) => (isReal(kind) ? `pf_one_nan(${expr})` : `${PRINT[kind].cast}${expr}`);
+
 /** C literal bounds of an integer type, for the "extreme values" fill. */
 function intBounds(ctype: string): { lo: string; hi: string; signed: number } {
   const { bits, signed } = integerBits(ctype);
@@ -107,6 +110,7 @@ static inline void pf_digest(const char *name, const void *base, size_t elem, lo
   for (long a = from; a < to; a += 1024) { long b = a + 1024 < to ? a + 1024 : to; printf("%s[%ld..%ld) #%016llx\n", name, a, b, pf_hash((const char *)base + (a - from) * (long)elem, (size_t)(b - a) * elem)); }
 }
 /* Floating-point blocks hash values, not bits: every NaN counts as one NaN (its sign and payload vary by compiler), -0.0 stays distinct. */
+static inline double pf_one_nan(double v) { return v != v ? NAN : v; }
 #define PF_DIGEST_REAL(name, ptr, from, to) do { for (long pf_a = (from); pf_a < (to); pf_a += 1024) { long pf_b = pf_a + 1024 < (to) ? pf_a + 1024 : (to); unsigned long long pf_h = 1469598103934665603ULL; for (long pf_j = pf_a; pf_j < pf_b; pf_j++) { double pf_v = (double)(ptr)[pf_j]; if (pf_v != pf_v) pf_v = NAN; if (pf_v != pf_v) pf_h = pf_hash_more(pf_h, "nan", 3); else pf_h = pf_hash_more(pf_h, &pf_v, sizeof pf_v); } printf("%s[%ld..%ld) #%016llx\n", name, pf_a, pf_b, pf_h); } } while (0)
 /* Leaves a pattern on the stack the function will use: an uninitialised local does not read 0 by luck. */
 static inline void pf_dirty_stack(void) { volatile unsigned char pf_buf[1 << 16]; for (size_t i = 0; i < sizeof(pf_buf); i++) pf_buf[i] = (unsigned char)(0xA5 ^ i); }
@@ -168,7 +172,7 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
   out.push('  if (pf_timing) { printf("paraforge-time %.9f\\n", pf_t1 - pf_t0); return; }');
   if (shape.returnKind !== 'void') {
     const f = PRINT[shape.returnKind];
-    out.push(`  printf("return ${f.fmt}\\n", ${f.cast}pf_ret);`);
+    out.push(`  printf("return ${f.fmt}\\n", ${printArg(shape.returnKind, 'pf_ret')});`);
   }
   if (comparesErrno) out.push('  printf("errno %d\\n", pf_errno);');
   else out.push('  (void)pf_errno;');
@@ -176,7 +180,7 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
     const f = PRINT[p.kind];
     // Sums per block keep a tolerance meaningful on large reassociated outputs; hashes are exact.
     const big = tolerant && tol.has(p.name) ? `for (long pf_a = -${PRE}; pf_a < pf_extent + ${SLACK}; pf_a += 1024) { double pf_s = 0; long pf_b = pf_a + 1024 < pf_extent + ${SLACK} ? pf_a + 1024 : pf_extent + ${SLACK}; for (pf_i = pf_a; pf_i < pf_b; pf_i++) pf_s += (double)${p.name}[pf_i]; printf("${p.name}[%ld..%ld) sum %.17g\\n", pf_a, pf_b, pf_s); }` : isReal(p.kind) ? `PF_DIGEST_REAL("${p.name}", ${p.name}, -${PRE}, pf_extent + ${SLACK});` : `pf_digest("${p.name}", ${p.name} - ${PRE}, sizeof(${p.ctype}), -${PRE}, pf_extent + ${SLACK});`;
-    out.push(`  if (pf_extent <= ${FULL_DUMP}) { for (pf_i = -${PRE}; pf_i < pf_extent + ${SLACK}; pf_i++) printf("${p.name}[%ld] ${f.fmt}\\n", pf_i, ${f.cast}${p.name}[pf_i]); }`);
+    out.push(`  if (pf_extent <= ${FULL_DUMP}) { for (pf_i = -${PRE}; pf_i < pf_extent + ${SLACK}; pf_i++) printf("${p.name}[%ld] ${f.fmt}\\n", pf_i, ${printArg(p.kind, `${p.name}[pf_i]`)}); }`);
     out.push(`  else { ${big} }`);
   }
   for (const g of shape.globals) {
@@ -185,8 +189,8 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
       continue;
     }
     const f = PRINT[g.kind];
-    if (g.array) out.push(`  for (pf_i = 0; pf_i < (long)(sizeof(${g.name}) / sizeof(${g.ctype})); pf_i++) printf("${g.name}[%ld] ${f.fmt}\\n", pf_i, ${f.cast}((${g.ctype} *)${g.name})[pf_i]);`);
-    else out.push(`  printf("${g.name} ${f.fmt}\\n", ${f.cast}${g.name});`);
+    if (g.array) out.push(`  for (pf_i = 0; pf_i < (long)(sizeof(${g.name}) / sizeof(${g.ctype})); pf_i++) printf("${g.name}[%ld] ${f.fmt}\\n", pf_i, ${printArg(g.kind, `((${g.ctype} *)${g.name})[pf_i]`)});`);
+    else out.push(`  printf("${g.name} ${f.fmt}\\n", ${printArg(g.kind, g.name)});`);
   }
   for (const p of arrays) out.push(`  free(pf_buf_${p.name});`);
   out.push('}');
