@@ -47,7 +47,9 @@ describe('generated function harness', () => {
     expect(ev.verdict, ev.summary).toBe('wrong-output');
     const failed = ev.tests.filter((t) => !t.passed);
     expect(failed.length).toBeGreaterThan(0);
-    expect(failed[0].firstDifference).toMatch(/^out\[\d+\]: original .*, candidate /);
+    // The seed is drawn per process: on some sizes the wrong stride reads past the buffer and the case
+    // crashes ("case status: …") before any element is printed; the others name the element.
+    expect(failed.map((t) => t.firstDifference).join('\n')).toMatch(/^out\[\d+\]: original .*, candidate /m);
     // Size 0 and 1 agree (no element depends on the wrong stride there).
     expect(ev.tests.find((t) => t.sizes.rows === 0)!.passed).toBe(true);
   });
