@@ -258,7 +258,8 @@ function isSizeQuery(field: Node): boolean {
   return /^(size|length|empty)$/.test(field.childForFieldName('field')?.text ?? '');
 }
 
-function subscriptIndex(sub: Node): Node | null {
+/** The single index of `a[i]` (C or C++ syntax), or null. */
+export function subscriptIndex(sub: Node): Node | null {
   const idx = sub.childForFieldName('index');
   if (idx) return idx;
   const list = sub.childForFieldName('indices');

@@ -133,13 +133,14 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
   let independentLevels = chain.length;
   const dependences: DependenceFact[] = [];
   // Histogram arrays only counted into are reductions, not dependences.
-  const histograms = arrayReductions(ctx, byBase);
+  const histograms = arrayReductions(ctx, loop, byBase);
   const depBases = new Map([...byBase].filter(([k]) => !histograms.bases.has(k)));
   if (shape) {
     const own = dependencesAt(depBases, 0, true);
     own.reasons.forEach((r) => findings.race(r));
     dependences.push(...own.facts);
   }
+  histograms.refusals.forEach((r) => findings.block(r.code, r.message, r.node));
   for (let k = 1; k < chain.length; k++) {
     if (dependencesAt(depBases, k, false).carried) {
       independentLevels = k;

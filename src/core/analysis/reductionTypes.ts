@@ -119,7 +119,7 @@ function elementType(base: Node, depth: number, ctx: AnalysisContext, ix: SoundI
 const INT_RESULT = new Set(['<', '>', '<=', '>=', '==', '!=', '&&', '||']);
 
 /** True when an expression may have a floating-point (or unknown) type. */
-function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {
+export function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {
   const n = unparen(expr);
   const isInt = (t: string | null) => t !== null && isArithmeticType(t) && !isFloatingType(t);
   switch (n.type) {

@@ -56,3 +56,17 @@ describe('scalar roles, reductions and calls (issue #7 §2), verified through th
     expect(byFunction.get('argmax')?.reasons.map((r) => r.code)).toContain('arg-min-max');
   }, 600_000);
 });
+
+describe('histograms (issue #7 §2), verified through the runner', () => {
+  it('integer bins of constant size only added into are reduction(+:h); floating bins and pointer-parameter bins are refused with their reasons', async () => {
+    const { byFunction, out } = await verifiedFixture('roles_histogram.c');
+    // Each function's last loop folds the bins (a recurrence); its first one is the histogram.
+    expect(out).toContain('#pragma omp parallel for reduction(+:h)\n  for (int i = 0; i < n; i++) h[v[i]]++;');
+    expect(out).toContain('#pragma omp parallel for reduction(+:bins)\n  for (int i = 0; i < n; i++) {\n    int k = key[i] % NB;');
+    expect(byFunction.get('floatBins')?.verdict).not.toBe('parallel');
+    expect(byFunction.get('floatBins')?.reasons.map((r) => r.code), why(byFunction.get('floatBins'))).toContain('histogram-float');
+    const pointer = byFunction.get('pointerBins');
+    expect(pointer?.verdict).not.toBe('parallel');
+    expect(pointer?.reasons.find((r) => r.code === 'histogram-extent')?.message, why(pointer)).toMatch(/`h` is updated like a histogram, but it is a pointer parameter to `long`/);
+  }, 600_000);
+});
