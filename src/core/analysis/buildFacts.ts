@@ -4,7 +4,7 @@ import { nodeRange } from '../parse';
 import { type Poly, polyText, polyVars } from './affine';
 import type { MemRef } from './dependence';
 import type { NestShapes } from './nestShapes';
-import { contains, walk } from './syntax';
+import { contains, functionDeclarator, walk } from './syntax';
 
 const MAX_ACCESSES = 64;
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
@@ -197,9 +197,7 @@ function enclosingFunctionName(n: Node): string | null {
   let fn: Node | null = n.parent;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   if (!fn) return null;
-  let d = fn.childForFieldName('declarator');
-  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-  return d?.childForFieldName('declarator')?.text ?? null;
+  return functionDeclarator(fn)?.childForFieldName('declarator')?.text ?? null;
 }
 
 function enclosingLoopCount(n: Node): number {

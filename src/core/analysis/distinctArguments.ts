@@ -3,7 +3,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { type Decl, definedFunctionName } from './scope';
 import { permutedByRun } from './pointerRotation';
 import type { SoundIndex } from './soundIndex';
-import { calleeName, codeChildren, unparen } from './syntax';
+import { calleeName, codeChildren, functionDeclarator, unparen } from './syntax';
 
 /**
  * Interprocedural distinctness (issue #7 §3): two pointer parameters of a function that only this
@@ -90,9 +90,7 @@ function byValueArgument(args: Node, use: Node, ix: SoundIndex): boolean {
 
 /** The parameter declarations of a function definition, in order. */
 function parametersOf(fn: Node): Node[] {
-  let d = fn.childForFieldName('declarator');
-  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-  const params = d?.childForFieldName('parameters');
+  const params = functionDeclarator(fn)?.childForFieldName('parameters');
   return params ? codeChildren(params) : [];
 }
 

@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { parseIntegerLiteral } from './literals';
 import { type MacroInfo, macroTable, trustedIntMacro } from './preprocessor';
-import { contains } from './syntax';
+import { contains, functionDeclarator } from './syntax';
 
 /** Where a variable was declared, and the facts about it that matter to parallelisation. */
 export interface Decl {
@@ -135,9 +135,7 @@ export function definedFunctionName(fn: Node): string | null {
 }
 
 function readFunctionName(fn: Node): string | null {
-  let d = fn.childForFieldName('declarator');
-  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-  const name = d?.childForFieldName('declarator');
+  const name = functionDeclarator(fn)?.childForFieldName('declarator');
   if (!name) return null;
   const text = name.text.replace(/\s+/g, '');
   return text.slice(text.lastIndexOf(':') + 1);
@@ -280,9 +278,7 @@ export class Resolver {
         declsOf(scope, 'local').forEach(add);
         break;
       case 'function_definition': {
-        let d = scope.childForFieldName('declarator');
-        while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-        const params = d?.childForFieldName('parameters');
+        const params = functionDeclarator(scope)?.childForFieldName('parameters');
         for (const p of params?.namedChildren ?? []) if (p && p.type === 'parameter_declaration') declsOf(p, 'param').forEach(add);
         break;
       }

@@ -21,6 +21,13 @@ export function operatorOf(node: Node): string {
 }
 
 /** Named children without comments, which the grammars place anywhere. */
+/** The `function_declarator` of a function definition (under any pointer or reference declarators), or null. */
+export function functionDeclarator(fn: Node): Node | null {
+  let d = fn.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  return d;
+}
+
 export function codeChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
