@@ -49,7 +49,7 @@ export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex
   if (d.init && !isFreshAllocation(d.init, ctx, ix)) return false;
   let fn: Node | null = d.declNode;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
-  if (!fn || mentionedByMacro(fn.tree.rootNode, d.name)) return false;
+  if (!fn || ix.mentionedByDirective(d.name)) return false;
   let assigned = false;
   for (const use of ctx.facts.occurrences(d, fn)) {
     if (use.id === d.nameNode.id) continue;
@@ -107,7 +107,7 @@ export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: 
   const specifiers = fn.namedChildren.filter((c): c is Node => c !== null && (c.type === 'storage_class_specifier' || c.type === 'function_specifier'));
   if (!specifiers.some((s) => s.text === 'static') || specifiers.some((s) => /inline/.test(s.text))) return null;
   const name = definedFunctionName(fn);
-  if (!name || name === 'main' || ix.functionDefs.get(name)?.length !== 1 || mentionedByMacro(root, name)) return null;
+  if (!name || name === 'main' || ix.functionDefs.get(name)?.length !== 1 || ix.mentionedByDirective(name)) return null;
   const params = parametersOf(fn);
   if (params.some((p) => p.type !== 'parameter_declaration')) return null;
   const ia = params.findIndex((p) => p.id === a.declNode.id);
@@ -159,13 +159,4 @@ function insideMacroCall(node: Node, ix: SoundIndex): boolean {
     if (callee && ix.macros.has(callee)) return true;
   }
   return false;
-}
-
-/** True when a preprocessor line of the file names `name` (a macro may use it in any way). */
-function mentionedByMacro(root: Node, name: string): boolean {
-  const word = new RegExp(`\\b${name}\\b`);
-  return root.text
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .some((line) => /^\s*#/.test(line) && word.test(line));
 }

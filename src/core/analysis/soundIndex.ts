@@ -33,6 +33,7 @@ export class SoundIndex {
   private readonly text: string;
   private readonly localEnums = new Map<number, Set<string>>();
   private readonly addressesIn = new Map<number, Set<string>>();
+  private directives: string[] | undefined;
 
   constructor(
     private readonly root: Node,
@@ -67,6 +68,17 @@ export class SoundIndex {
       this.localEnums.set(fn.id, set);
     }
     return set;
+  }
+
+  /** True when a preprocessor line of the file names `name` (a macro may use it in any way). */
+  mentionedByDirective(name: string): boolean {
+    // Joined and split once per file, not once per question (the distinctness proof asks per pointer).
+    this.directives ??= this.text
+      .replace(/\\\r?\n/g, ' ')
+      .split(/\r?\n/)
+      .filter((line) => /^\s*#/.test(line));
+    const word = new RegExp(`\\b${name}\\b`);
+    return this.directives.some((line) => word.test(line));
   }
 
   /** True when the variable's address is taken (`&x`) or it is bound to a reference (`T &r = x`): in its function, or anywhere for globals. */
