@@ -81,6 +81,9 @@ export interface ParallelRegionPlan {
   readonly loops: readonly { readonly range: SourceRange; readonly clauses: OmpClauses }[];
   /** Runs of statements between the loops that one thread executes (pointer swaps, resets). */
   readonly single: readonly SourceRange[];
+  /** The one loop inside runs `schedule(static) nowait`: every carried dependence stays in one thread (nowaitReason says why). */
+  readonly nowait?: boolean;
+  readonly nowaitReason?: Reason;
 }
 
 /** The analysis of one loop nest. */
