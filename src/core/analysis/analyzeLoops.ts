@@ -96,7 +96,8 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
           out.push({ ...base, existingPragma, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons: [...reasons, { code: tooMany.code, message: tooMany.message, range: nodeRange(loop) }], facts: result.facts });
           return;
         }
-        out.push(region ? { ...verdict, region } : verdict);
+        // A nowait region says why skipping the barrier is safe.
+        out.push(region ? { ...verdict, region, reasons: region.nowaitReason ? [...verdict.reasons, region.nowaitReason] : verdict.reasons } : verdict);
       } else {
         out.push({
           ...base,
