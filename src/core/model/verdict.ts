@@ -86,6 +86,32 @@ export interface ParallelRegionPlan {
   readonly nowaitReason?: Reason;
 }
 
+/**
+ * An arg-max/arg-min kept by a parallel loop (`if (v > best) { best = v; idx = i; }`): each thread
+ * scans its own iterations in order with its own copies, then the copies that changed are combined
+ * in a critical section, ties going to the earlier (strict comparison) or later (non-strict)
+ * iteration, which reproduces the serial pair exactly (docs/SOUNDNESS.md, "Arg-max / arg-min").
+ */
+export interface ArgReductionPlan {
+  /** The running value, its declared type, and every occurrence of it in the loop (renamed to the thread's copy). */
+  readonly best: string;
+  readonly bestType: string;
+  readonly bestRanges: readonly SourceRange[];
+  /** The index kept with it (any value computed in the iteration), likewise. */
+  readonly index: string;
+  readonly indexType: string;
+  readonly indexRanges: readonly SourceRange[];
+  /** The loop counter (it increases) and its type: the iteration of an update decides ties. */
+  readonly counter: string;
+  readonly counterType: string;
+  /** `max`: the candidate replaces `best` when greater; `min`: when smaller. */
+  readonly op: 'max' | 'min';
+  /** Which of equal values the serial loop keeps: the first (`>`, `<`) or the last (`>=`, `<=`). */
+  readonly ties: 'first' | 'last';
+  /** Offset of the closing brace of the `if` block that updates the pair. */
+  readonly updateEnd: number;
+}
+
 /** The analysis of one loop nest. */
 export interface LoopVerdict {
   readonly nest: LoopNest;
@@ -122,4 +148,6 @@ export interface LoopVerdict {
    * `i < (n > 1 ? n - 1 : 0)`); equivalent for the serial loop too, so every rewrite applies them.
    */
   readonly headerEdits?: readonly TextEdit[];
+  /** Arg-max/arg-min pairs the rewrite combines itself (transform/openmp/argReductionEdits); the pragma alone would race on them. */
+  readonly argReductions?: readonly ArgReductionPlan[];
 }
