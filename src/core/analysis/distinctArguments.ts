@@ -94,42 +94,64 @@ function parametersOf(fn: Node): Node[] {
   return params ? codeChildren(params) : [];
 }
 
+/** The direct calls of a function that this file holds all of: its name, parameters and each call's arguments. */
+export interface EveryCall {
+  readonly name: string;
+  readonly params: readonly Node[];
+  readonly calls: readonly { readonly call: Node; readonly args: readonly Node[] }[];
+}
+
 /**
- * Why two pointer parameters of one function never overlap, from its call sites, or null when
- * that cannot be shown (see the file comment for the rules).
+ * Every call of the function that declares parameter `p`, when they are all direct calls in this
+ * file (see the file comment), or why that cannot be shown.
  */
-export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: SoundIndex): string | null {
-  if (a.kind !== 'param' || b.kind !== 'param') return null;
-  let fn: Node | null = a.declNode;
+export function everyCall(p: Decl, ctx: AnalysisContext, ix: SoundIndex): EveryCall | { readonly why: string } {
+  let fn: Node | null = p.declNode;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   const root = fn?.parent;
-  if (!fn || !root || root.type !== 'translation_unit' || root.hasError || !ctx.file.functions.has('main')) return null;
+  const name = fn ? definedFunctionName(fn) : null;
+  const called = `\`${name ?? 'its function'}\``;
+  if (p.kind !== 'param' || !fn || !root || root.type !== 'translation_unit' || root.hasError) return { why: `${called} is not a function defined at file scope` };
+  if (!ctx.file.functions.has('main')) return { why: 'this file has no `main`, so other files may call it' };
   const specifiers = fn.namedChildren.filter((c): c is Node => c !== null && (c.type === 'storage_class_specifier' || c.type === 'function_specifier'));
-  if (!specifiers.some((s) => s.text === 'static') || specifiers.some((s) => /inline/.test(s.text))) return null;
-  const name = definedFunctionName(fn);
-  if (!name || name === 'main' || ix.functionDefs.get(name)?.length !== 1 || ix.mentionedByDirective(name)) return null;
+  if (!specifiers.some((s) => s.text === 'static') || specifiers.some((s) => /inline/.test(s.text))) return { why: `${called} is not \`static\` (or is \`inline\`), so callers in other files are not seen` };
+  if (!name || name === 'main' || ix.functionDefs.get(name)?.length !== 1 || ix.mentionedByDirective(name)) return { why: `${called} is defined more than once or named by a preprocessor line` };
   const params = parametersOf(fn);
-  if (params.some((p) => p.type !== 'parameter_declaration')) return null;
-  const ia = params.findIndex((p) => p.id === a.declNode.id);
-  const ib = params.findIndex((p) => p.id === b.declNode.id);
-  if (ia < 0 || ib < 0) return null;
-  let calls = 0;
+  if (params.some((q) => q.type !== 'parameter_declaration')) return { why: `${called} takes variadic or unnamed parameters` };
+  const calls: { call: Node; args: Node[] }[] = [];
   for (const use of root.descendantsOfType('identifier')) {
     if (!use || use.text !== name) continue;
     const parent = use.parent;
     // The definition's own name and prototypes (`static void f(double *, double *);`).
     if (parent?.type === 'function_declarator' && parent.childForFieldName('declarator')?.id === use.id && (parent.parent?.type === 'declaration' || parent.parent?.id === fn.id)) continue;
     // Anything but a direct call (`&f`, `f` passed or stored, a local variable named `f`) could reach it unseen.
-    if (parent?.type !== 'call_expression' || parent.childForFieldName('function')?.id !== use.id || ctx.resolver.resolve(name, use) !== null) return null;
+    if (parent?.type !== 'call_expression' || parent.childForFieldName('function')?.id !== use.id || ctx.resolver.resolve(name, use) !== null) return { why: `${called} is used other than by a direct call (\`${(parent ?? use).text}\`), so it may be called unseen` };
     const args = codeChildren(parent.childForFieldName('arguments') as Node);
-    if (args.length !== params.length || insideMacroCall(parent, ix)) return null;
+    if (args.length !== params.length || insideMacroCall(parent, ix)) return { why: `a call of ${called} (\`${parent.text}\`) is inside a macro's arguments or does not match its parameters` };
+    calls.push({ call: parent, args });
+  }
+  if (calls.length === 0) return { why: `${called} is never called in this file` };
+  return { name, params, calls };
+}
+
+/**
+ * Why two pointer parameters of one function never overlap, from its call sites, or null when
+ * that cannot be shown (see the file comment for the rules).
+ */
+export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: SoundIndex): string | null {
+  if (a.kind !== 'param' || b.kind !== 'param') return null;
+  const every = everyCall(a, ctx, ix);
+  if ('why' in every) return null;
+  const ia = every.params.findIndex((p) => p.id === a.declNode.id);
+  const ib = every.params.findIndex((p) => p.id === b.declNode.id);
+  if (ia < 0 || ib < 0) return null;
+  for (const { args } of every.calls) {
     const oa = argumentObject(args[ia], ctx, ix);
     const ob = argumentObject(args[ib], ctx, ix);
     if (!oa || !ob || oa.key === ob.key) return null;
-    calls++;
   }
-  if (calls === 0) return null;
-  return `\`${name}\` is static and only called directly, and each of its ${calls} call${calls === 1 ? '' : 's'} passes separate objects as \`${a.name}\` and \`${b.name}\``;
+  const calls = every.calls.length;
+  return `\`${every.name}\` is static and only called directly, and each of its ${calls} call${calls === 1 ? '' : 's'} passes separate objects as \`${a.name}\` and \`${b.name}\``;
 }
 
 /** The object an argument points into (`a`, `a + k`, `&a[k]`, casts of those), when it names its own object. */

@@ -107,7 +107,7 @@ function surelyRuns(loop: Node): boolean {
 }
 
 /** The element type `x[i]` or `*x` reads, when `x` is a plain name: pointer/array base type, or a container's element. */
-function elementType(base: Node, depth: number, ctx: AnalysisContext, ix: SoundIndex): string | null {
+export function elementType(base: Node, depth: number, ctx: AnalysisContext, ix: SoundIndex): string | null {
   if (base.type !== 'identifier') return null;
   const d = ctx.resolver.resolve(base.text, base);
   if (!d) return null;
