@@ -2,7 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { LoopVerdict, ParallelRegionPlan } from '../model';
 import { nodeRange } from '../parse';
 import type { AnalysisContext } from './levelAnalysis';
-import { loopShape } from './loopShape';
+import { countedShape, invariantBounds, writtenNames } from './loopInvariance';
+import { nowaitReason } from './nowaitRegion';
 import { reinitialisedBeforeEveryUse } from './reinitialised';
 import { declsOf } from './scope';
 import { codeChildren, walk } from './syntax';
@@ -49,51 +50,29 @@ export function hoistedRegion(ctx: AnalysisContext, outer: Node, kids: readonly 
     return jumps ? false : undefined;
   });
   if (jumps) return null;
-  const shape = loopShape(outer, ctx.resolver, (name, at) => {
-    const d = ctx.resolver.resolve(name, at);
-    return d ? { symbol: d.key } : (ctx.file.intMacros.get(name) ?? 'unknown');
-  });
-  if (!('shape' in shape)) return null;
-  const s = shape.shape;
+  const s = countedShape(ctx, outer);
+  if (!s) return null;
   // Bounds must not be written in the loop (each thread evaluates them).
-  const written = new Set<string>();
-  walk(outer, (n) => {
-    if (n.type === 'assignment_expression' || n.type === 'update_expression') {
-      const t = n.childForFieldName('left') ?? n.childForFieldName('argument');
-      if (t?.type === 'identifier') written.add(ctx.resolver.resolve(t.text, t)?.key ?? t.text);
-    }
-    return undefined;
-  });
+  const written = writtenNames(ctx, outer);
   const counterKey = s.varDecl?.key ?? ctx.resolver.resolve(s.varName, outer.childForFieldName('condition') ?? outer)?.key;
   // The counter is written only in the header: every thread steps through the same iterations.
-  let counterInBody = false;
-  walk(body, (n) => {
-    if (n.type === 'assignment_expression' || n.type === 'update_expression') {
-      const t = n.childForFieldName('left') ?? n.childForFieldName('argument');
-      if (t?.type === 'identifier' && ctx.resolver.resolve(t.text, t)?.key === counterKey) counterInBody = true;
-    }
-    return undefined;
-  });
-  if (counterInBody) return null;
-  for (const b of s.boundNodes) {
-    let bad = false;
-    walk(b, (n) => {
-      if (n.type === 'identifier' && written.has(ctx.resolver.resolve(n.text, n)?.key ?? n.text)) bad = true;
-      if (n.type === 'call_expression' || n.type === 'subscript_expression' || n.type === 'pointer_expression') bad = true;
-      return undefined;
-    });
-    if (bad) return null;
-  }
+  if (counterKey === undefined || writtenNames(ctx, body).has(counterKey)) return null;
+  if (!invariantBounds(ctx, s.boundNodes, written)) return null;
   const priv: string[] = [];
   if (!s.declaredInHeader) {
     if (!s.varDecl || !reinitialisedBeforeEveryUse(s.varDecl, outer, ctx.facts, ctx.resolver)) return null;
     priv.push(s.varName);
   }
+  // One loop and nothing else: it may skip its barrier when every carried dependence stays in one thread.
+  const inner = kids.length === 1 && single.length === 0 ? codeChildren(body)[0] : null;
+  const nowait = inner ? nowaitReason(ctx, outer, inner, kids[0], written) : null;
   return {
     range: nodeRange(outer),
     private: priv,
-    loops: kids.map((k) => ({ range: k.parallelRange!, clauses: k.clauses! })),
+    // nowait needs the static schedule written out (the default is implementation-defined) and no simd.
+    loops: kids.map((k) => ({ range: k.parallelRange!, clauses: nowait ? { ...k.clauses!, schedule: 'static' as const, simd: false } : k.clauses! })),
     single: single.map((r) => ({ ...nodeRange(r[0]), end: nodeRange(r[r.length - 1]).end, endOffset: r[r.length - 1].endIndex })),
+    ...(nowait ? { nowait: true, nowaitReason: nowait } : {}),
   };
 }
 

@@ -91,12 +91,15 @@ function bracedIfBody(text: string, range: SourceRange, edits: TextEdit[]): Text
 /**
  * One thread team for a sequential loop of parallel loops: `#pragma omp parallel` before the
  * outer loop, `#pragma omp for` on each inner loop, `#pragma omp single` around the statements
- * between them (a barrier follows each, so the next loop sees their writes).
+ * between them (a barrier follows each, so the next loop sees their writes). A `nowait` region's
+ * one loop gets `nowait` instead: the region's closing barrier is its only one.
  */
 export function regionEdits(text: string, region: ParallelRegionPlan, options: OpenMpOptions = {}): TextEdit[] {
   const priv = region.private.length ? ` private(${region.private.join(', ')})` : '';
   const edits: TextEdit[] = bracedIfBody(text, region.range, [insertBeforeLoop(text, region.range, `#pragma omp parallel${priv}`)]);
-  for (const l of region.loops) edits.push(insertBeforeLoop(text, l.range, pragmaText(l.clauses, options).replace(/^#pragma omp parallel for/, '#pragma omp for')));
+  // nowait: the plan's clauses already say schedule(static) and no simd, which nowait relies on.
+  const nowait = region.nowait ? ' nowait' : '';
+  for (const l of region.loops) edits.push(insertBeforeLoop(text, l.range, pragmaText(l.clauses, options).replace(/^#pragma omp parallel for/, '#pragma omp for') + nowait));
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   for (const s of region.single) {
     const lineStart = text.lastIndexOf('\n', s.startOffset - 1) + 1;
