@@ -5,6 +5,7 @@ import type { LoopVar, MemRef } from './dependence';
 import { isContiguousContainer, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
 import { isDeclaratorName } from './loopScan';
+import { memberContainers, objectKey } from './memberContainers';
 import { type NestShapes, rangeKey } from './nestShapes';
 import type { Decl } from './scope';
 import { contains, unparen, walk } from './syntax';
@@ -44,6 +45,8 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   };
   const refs: MemRef[] = [];
   const unknownBaseRefs: UnknownRef[] = [];
+  // `a.val[p]`: a struct's vector or array member read as an array of its own (memberContainers.ts).
+  const members = memberContainers(ctx, loop);
   const enclosingLoops = (n: Node): LoopVar[] => {
     const out: LoopVar[] = [];
     for (let p: Node | null = n; p; p = resolver.parentOf(p)) {
@@ -93,13 +96,15 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   const addRef = (node: Node, baseNode: Node | null, dimNodes: (Node | number | Poly)[] | null, mode: Mode) => {
     const write = mode === 'write' || mode === 'readwrite';
     const read = mode !== 'write';
-    if (!baseNode || baseNode.type !== 'identifier') {
+    const member = baseNode ? members.memberAt(baseNode) : null;
+    if (!member && (!baseNode || baseNode.type !== 'identifier')) {
       unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through an expression ParaForge cannot resolve to an array` });
       return;
     }
-    const d = resolver.resolve(baseNode.text, baseNode);
+    const base = baseNode as Node;
+    const d = member ?? resolver.resolve(base.text, base);
     if (!d) {
-      unknownBaseRefs.push({ node, write, why: `ParaForge cannot find the declaration of \`${baseNode.text}\`` });
+      unknownBaseRefs.push({ node, write, why: `ParaForge cannot find the declaration of \`${base.text}\`` });
       return;
     }
     if (contains(loop, d.nameNode)) {
@@ -115,7 +120,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       if (d.isPointer) unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, a pointer set inside the loop` });
       return;
     }
-    if (variant.has(d.key)) {
+    if (variant.has(d.key) || variant.has(objectKey(d.key))) {
       unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, which changes inside the loop` });
       return;
     }
@@ -162,10 +167,10 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     if (n.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(n);
       // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
-      const inStruct = b.type === 'field_expression';
+      const inStruct = b.type === 'field_expression' && !members.memberAt(b);
       addRef(n, inStruct ? rootOf(b) : b, unknown || inStruct ? null : dims, accessMode(n));
       for (const d of dims) walkInto(d);
-      if (b.type === 'field_expression' || b.type === 'call_expression' || b.type === 'pointer_expression') walkInto(b);
+      if (inStruct || b.type === 'call_expression' || b.type === 'pointer_expression') walkInto(b);
       return false;
     }
     if (n.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
@@ -190,9 +195,14 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       return false;
     }
     if (n.type === 'field_expression') {
+      // A struct's member: its `.size()` reads no element; an arithmetic member is element 0 of its own.
+      if (members.memberAt(n)) {
+        if (n.parent?.type !== 'field_expression') addRef(n, n, [], accessMode(n));
+        return false;
+      }
       const arg = unparen(n.childForFieldName('argument') as Node);
       // `x.size()` of a container reads its length, not its elements.
-      if (arg.type === 'identifier' && isSizeQuery(n) && isContiguousContainer(resolver.resolve(arg.text, arg))) return false;
+      if (arg.type === 'identifier' && isSizeQuery(n) && (isContiguousContainer(resolver.resolve(arg.text, arg)) || members.memberAt(arg))) return false;
       const isArrow = n.text.includes('->') && n.children.some((c) => c?.type === '->');
       if (arg.type === 'identifier') {
         const d = resolver.resolve(arg.text, arg);
@@ -225,8 +235,10 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   function innerVisit(m: Node) {
     if (m.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(m);
-      addRef(m, b.type === 'identifier' ? b : null, unknown ? null : dims, 'read');
+      addRef(m, b.type === 'identifier' || members.memberAt(b) ? b : null, unknown ? null : dims, 'read');
       for (const d of dims) walkInto(d);
+    } else if (members.memberAt(m)) {
+      if (m.parent?.type !== 'field_expression') addRef(m, m, [], 'read');
     } else if (m.type === 'identifier') {
       const d = resolver.resolve(m.text, m);
       if (d && (d.isArray || d.isPointer)) addRef(m, m, null, 'read');
@@ -369,7 +381,8 @@ function delinearise(p: ReturnType<typeof parsePoly> & object, loops: readonly L
         high.set(parts.join('*'), c);
       } else low.set(m, c);
     }
-    if ([...low.keys()].some((m) => m.includes('*') || m === s) || high.has(s)) continue;
+    // An s*s term (`((k - 1)*n + j)*n`) is fine when the high part is split again below.
+    if ([...low.keys()].some((m) => m.includes('*') || m === s) || (high.has(s) && ![...high.keys()].some((m) => m.includes('*')))) continue;
     // The low part must be v + k with 0 <= v + k <= s - 1 for every v the loop takes.
     const lowVars = [...low.keys()].filter((m) => m !== '');
     if (lowVars.length !== 1 || low.get(lowVars[0]) !== 1) continue;

@@ -10,6 +10,7 @@ import { addPoly, constantOf, isConstant, type Poly, polyText } from './affine';
 import { isContiguousContainer } from './containers';
 import type { Decl } from './scope';
 import { distinctAtEveryCall, holdsOwnAllocation } from './distinctArguments';
+import { distinctMembers, memberDeclOf } from './memberContainers';
 import { type SoundIndex, soundIndex } from './soundIndex';
 
 /** How a memory object may be reached, for the aliasing check. */
@@ -58,7 +59,7 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
   const bases = [...byBase.keys()];
   const ix = refs.length ? soundIndex(ctx.file, resolver, refs[0].node) : null;
   const declOf = new Map<string, Decl>();
-  for (const r of refs) if (!declOf.has(r.base)) declOf.set(r.base, resolver.resolve(r.baseName, r.node) as Decl);
+  for (const r of refs) if (!declOf.has(r.base)) declOf.set(r.base, (resolver.resolve(r.baseName, r.node) ?? memberDeclOf(resolver, r.base, r.node)) as Decl);
   for (let x = 0; x < bases.length; x++) {
     for (let y = x + 1; y < bases.length; y++) {
       const rx = byBase.get(bases[x]) as MemRef[];
@@ -66,6 +67,11 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
       if (!rx.some((r) => r.write) && !ry.some((r) => r.write)) continue;
       const dx = declOf.get(bases[x]) as Decl;
       const dy = declOf.get(bases[y]) as Decl;
+      const members = distinctMembers(dx, dy);
+      if (members) {
+        facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: members });
+        continue;
+      }
       const px = provenance(dx, ctx, ix as SoundIndex);
       const py = provenance(dy, ctx, ix as SoundIndex);
       if (!mayAlias(dx, px, dy, py)) {

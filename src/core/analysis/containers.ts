@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { NameValue } from './affine';
+import { memberSizeValue } from './memberContainers';
 import type { Decl, Resolver } from './scope';
 import { unparen } from './syntax';
 
@@ -39,6 +40,8 @@ export function containerSizeValue(resolver: Resolver): (call: Node) => NameValu
     } else if (fn.type === 'qualified_identifier' && fn.text.replace(/\s+/g, '') === 'std::size' && args.length === 1) {
       obj = unparen(args[0]);
     }
+    // `a.v.size()` of a struct's container member (memberContainers.ts).
+    if (obj?.type === 'field_expression') return memberSizeValue(resolver, obj) ?? 'unknown';
     if (!obj || obj.type !== 'identifier') return 'unknown';
     const d = resolver.resolve(obj.text, obj);
     return isContiguousContainer(d) ? { symbol: sizeSymbol(d as Decl) } : 'unknown';

@@ -13,6 +13,7 @@ import type { FunctionFacts } from './functionFacts';
 import { dependencesAt } from './loopDependences';
 import { scanLoop } from './loopScan';
 import { soundnessChecks } from './soundness';
+import { memberWrite } from './memberContainers';
 import type { LoopShape } from './loopShape';
 import { nestShapes } from './nestShapes';
 import { scalarRoles, type ScalarUse } from './scalarRoles';
@@ -150,7 +151,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
 
   // Globals read by called helpers must not be written by the loop.
   for (const key of scan.calledGlobals) {
-    const w = scan.writes.get(key) ?? (byBase.get(key)?.find((r) => r.write) ? { nodes: [byBase.get(key)!.find((r) => r.write)!.node] } : undefined);
+    const w = scan.writes.get(key) ?? (byBase.get(key)?.find((r) => r.write) ? { nodes: [byBase.get(key)!.find((r) => r.write)!.node] } : undefined) ?? memberWrite(byBase, key);
     if (w) findings.block('call-reads-written-global', `a function called in the loop reads \`${key.split('@')[0]}\`, which the loop writes`, w.nodes[0]);
   }
 

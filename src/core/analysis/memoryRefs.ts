@@ -8,6 +8,7 @@ import type { SoundIndex } from './soundIndex';
 import { functionSites } from './functionSites';
 import { contains, unparen } from './syntax';
 import { rangeShape } from './nestShapes';
+import { memberContainers } from './memberContainers';
 
 /**
  * Memory the dependence tests can only reason about when it is reached through a plain name:
@@ -117,6 +118,7 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
   const sites = functionSites(resolver, loop);
   const at = sites.siteOf(loop)?.index ?? -1;
   const inLoop = sites.inside(loop).filter((s) => s.lambda <= at);
+  const members = memberContainers(ctx, loop);
   // Range-for references in inner loops write the elements they name.
   for (const s of inLoop) {
     const n = s.node;
@@ -146,7 +148,8 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       depth++;
       base = unparen(base.childForFieldName('argument') as Node);
     }
-    if (base.type !== 'identifier') continue;
+    // Struct members (and references bound to them) were checked by memberContainers: plain elements only.
+    if (base.type !== 'identifier' || members.memberAt(base)) continue;
     const d = resolver.resolve(base.text, base);
     if (!d) continue;
     const type = resolveType(d.typeText, ix);
