@@ -76,7 +76,8 @@ export class SoundIndex {
     this.directives ??= this.text
       .replace(/\\\r?\n/g, ' ')
       .split(/\r?\n/)
-      .filter((line) => /^\s*#/.test(line));
+      // `#include <stdlib.h>` names a header, not `h`: an include line defines no macro.
+      .filter((line) => /^\s*#/.test(line) && !/^\s*#\s*include\s*[<"][^>"]*[>"]\s*(?:\/[/*].*)?$/.test(line));
     const word = new RegExp(`\\b${name}\\b`);
     return this.directives.some((line) => word.test(line));
   }
