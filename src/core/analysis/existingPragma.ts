@@ -47,9 +47,10 @@ export function parsePragma(argument: string): PragmaClauses {
     else if (clause === 'linear') list(body.split(':')[0]).forEach((v) => priv.add(v));
     else if (clause === 'collapse') collapse = Number(body.trim()) || 1;
     else {
-      const colon = body.lastIndexOf(':');
+      // The operator ends at the last colon outside an array section (`reduction(+:h[:256])` reduces `h`).
+      const colon = body.replace(/\[[^\]]*\]/g, (s) => ' '.repeat(s.length)).lastIndexOf(':');
       const op = body.slice(0, colon).replace(/^\s*(?:inscan|task|default)\s*,/, '').trim();
-      list(body.slice(colon + 1)).forEach((v) => reduction.set(v, op));
+      list(body.slice(colon + 1)).forEach((v) => reduction.set(v.replace(/\s*\[.*$/, ''), op));
     }
   }
   return { text, isLoopConstruct, collapse, private: priv, lastprivate, firstprivate, reduction };
