@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { addPoly, constantOf, type Poly, polyVars, renamePoly } from './affine';
+import { parityDisjoint } from './parityTest';
 import { symbolicallyDisjoint } from './symbolicBounds';
 
 /** One loop around a memory reference, as the dependence tests see it. */
@@ -13,6 +14,8 @@ export interface LoopVar {
   readonly max: Poly | null;
   /** The step between consecutive values (1 when unknown): values of one loop differ by a multiple of it. */
   readonly step?: number;
+  /** With an even step: a polynomial the counter is congruent to mod 2 on every iteration (its start; parityLoops). */
+  readonly parity?: Poly;
 }
 
 /** A read or write of memory through an array or pointer, with its subscripts. */
@@ -173,12 +176,14 @@ export function testDependence(a: MemRef, b: MemRef, level: number): DepOutcome 
   }
   const bothLoops = [...a.loops, ...b.loops.filter((l) => !shared.has(l.key)).map((l) => renameLoop(l, renameB))];
   if (symbolicallyDisjoint(diffs, bothLoops, levelKey, levelKey + PRIME, step)) return { independent: true, test: 'symbolic bounds' };
+  if (parityDisjoint(diffs, bothLoops)) return { independent: true, test: 'parity' };
   return { independent: false, distance, test: lastTest };
 }
 
 /** A loop of the second iteration of a pair, its counter (and the counters in its bounds) renamed. */
 function renameLoop(l: LoopVar, rename: (v: string) => string): LoopVar {
-  return { ...l, key: rename(l.key), min: l.min && renamePoly(l.min, rename), max: l.max && renamePoly(l.max, rename) };
+  const renamed = { ...l, key: rename(l.key), min: l.min && renamePoly(l.min, rename), max: l.max && renamePoly(l.max, rename) };
+  return l.parity ? { ...renamed, parity: renamePoly(l.parity, rename) } : renamed;
 }
 
 /** True when the polynomial mentions any of the given variables. */

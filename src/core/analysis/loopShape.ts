@@ -37,8 +37,10 @@ const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=
 /**
  * Reads a for-loop header as OpenMP's canonical loop form. `nameValue` says which names in the
  * bounds are constants; a name it calls 'unknown' (a macro it cannot see through) is refused.
+ * `startBound`, when given, reads a start that is not a polynomial as a bound on it (the smallest
+ * start when counting up, the largest when counting down): then min or max is only a bound.
  */
-export function loopShape(node: Node, resolver: Resolver, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): ShapeResult {
+export function loopShape(node: Node, resolver: Resolver, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue, startBound?: (start: Node, step: number) => Poly | null): ShapeResult {
   if (node.type !== 'for_statement') {
     const kind = node.type === 'for_range_loop' ? 'range-based for loop' : node.type === 'do_statement' ? 'do-while loop' : 'while loop';
     return { problem: `a ${kind} has no induction variable OpenMP can split: only counted for loops are parallelised`, at: node };
@@ -106,7 +108,7 @@ export function loopShape(node: Node, resolver: Resolver, nameValue: (name: stri
     if (v === 'unknown') macro = true;
     return v;
   };
-  const lb = boundPoly(lbNode, guarded, callValue);
+  const lb = boundPoly(lbNode, guarded, callValue) ?? startBound?.(lbNode, step) ?? null;
   const lbStart = lb && isConstant(lb) ? constantOf(lb) : -1;
   // ParaForge's own rewrite of `i + k < n` reads back as `i < n - k` (counting up from >= 0).
   const ub = boundPoly(ubNode, guarded, callValue) ?? (step > 0 && op === '<' && lbStart >= 0 ? guardedDifference(ubNode, guarded, callValue) : null);

@@ -6,6 +6,7 @@ import { containerSizeValue, isContiguousContainer, sizeSymbol, symbolOwner } fr
 import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
+import { parityLoops } from './parityLoops';
 import { collectEnumerators, type Decl, type Resolver } from './scope';
 import { contains, unparen, walk } from './syntax';
 
@@ -153,7 +154,13 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     if (changed) continue;
     outerLoops.unshift({ key, name: r.shape.varName, min: r.shape.min, max: r.shape.max, step: r.shape.step });
   }
-  return { shapes, shape, loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
+  // Issue #7 §2 (red-black sweeps): counters' parities, and inner loops that start at `e + x % 2`.
+  const parity = parityLoops({ resolver, loop, innerLoops: scan.innerLoops, shapes, loopVars, outerLoops, variant, loopVarKeys, writes: scan.writes, nameValue: baseNameValue, callValue });
+  for (const k of parity.addedKeys) {
+    loopVarKeys.add(k);
+    variant.delete(k);
+  }
+  return { shapes, shape, loopVars: parity.loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
 }
 
 /** The key of a range-for's implicit element index (it has no name in the source). */
