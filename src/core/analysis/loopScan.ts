@@ -182,6 +182,8 @@ export function isDeclaratorName(n: Node): boolean {
 function collectDeclaredNames(decl: Node, out: Set<string>): void {
   walk(decl, (n) => {
     if (n.type === 'identifier' && isDeclaratorName(n)) out.add(`${n.text}@${n.startIndex}`);
+    // `int v;`: the bare name is the declaration's own declarator (its reads are checked in indeterminateLocals.ts).
+    if (n.type === 'identifier' && n.parent?.type === 'declaration' && n.parent.childrenForFieldName('declarator').some((d) => d.id === n.id)) out.add(`${n.text}@${n.startIndex}`);
     if (n.type === 'init_declarator') {
       const d = n.childForFieldName('declarator');
       if (d) walk(d, (m) => {

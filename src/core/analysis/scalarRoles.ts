@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import type { ReductionOp, ScalarFact as ScalarRoleFact } from '../model';
+import type { ArgReductionPlan, ReductionOp, ScalarFact as ScalarRoleFact } from '../model';
+import { argReductions } from './argReduction';
 import { nodeRange } from '../parse';
 import type { MemRef } from './dependence';
 import { type Findings, reason } from './findings';
@@ -7,6 +8,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
 import type { LoopShape } from './loopShape';
 import { reinitialisedBeforeEveryUse } from './reinitialised';
+import { indeterminateReads } from './indeterminateLocals';
 import { indexReduction } from './searchLoops';
 import { classifyScalar } from './scalars';
 import type { Decl } from './scope';
@@ -24,6 +26,8 @@ export interface ScalarRoles {
   readonly uses: readonly ScalarUse[];
   /** The same, as plain facts for LoopFacts. */
   readonly facts: readonly ScalarRoleFact[];
+  /** Arg-max/arg-min pairs the rewrite combines itself (their variables are `carried` facts that block nothing). */
+  readonly argReductions: readonly ArgReductionPlan[];
 }
 
 /**
@@ -56,6 +60,8 @@ export function scalarRoles(
       range: nodeRange(u.node),
     });
   };
+  indeterminateReads(loop, ctx.resolver, findings);
+  const args = argReductions(ctx, loop, scan, inductionKeys, innerLoopKeys, shape);
   for (const [key, { decl, nodes }] of scan.writes) {
     if (scan.declaredInside.has(key)) continue;
     if (decl.isArray) continue;
@@ -71,6 +77,10 @@ export function scalarRoles(
       continue;
     }
     if (decl.isPointer && refs.some((r) => r.base === key)) continue;
+    if (args.keys.has(key)) {
+      add({ name: decl.name, role: 'carried', node: nodes[0] }, decl, live);
+      continue;
+    }
     const c = classifyScalar(decl, loop, ctx.facts, innerLoopKeys.has(key));
     if (c.role === 'reduction') {
       add({ name: decl.name, role: 'reduction', op: c.op, node: nodes[0] }, decl, live);
@@ -82,9 +92,10 @@ export function scalarRoles(
         add({ name: decl.name, role: 'reduction', op, node: nodes[0] }, decl, live);
         continue;
       }
-      findings.race(reason(c.code, c.message, c.node));
+      const why = args.refusals.get(key);
+      findings.race(reason(c.code, why ? `${c.message} (${why})` : c.message, c.node));
       add({ name: decl.name, role: 'carried', node: c.node }, decl, live);
     }
   }
-  return { uses, facts };
+  return { uses, facts, argReductions: args.plans };
 }
