@@ -5,9 +5,9 @@ import { subscriptIndex } from './accesses';
 import type { MemRef } from './dependence';
 import { dependencesAt } from './loopDependences';
 import type { AnalysisContext } from './levelAnalysis';
-import { isFloatingType, mayBeFloating, resolveType } from './reductionTypes';
+import { binsOverlap, intConstant, paramBins } from './pointerBins';
+import { elementType, isFloatingType, mayBeFloating, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
-import { parseIntLiteral } from './scope';
 import { enclosingFunction, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
 
@@ -20,7 +20,10 @@ const MAX_ELEMENTS = 65536;
  * (x an integer expression; e and x never read h), whose name is used in its function (the whole
  * file for a global) only as `h[...]` (no pointer to it, no element address), is an array
  * reduction, `reduction(+:h)` (gcc 12 and clang 14 accept whole arrays). Integer additions are
- * exact in any order, so the result is the serial one. A base updated that way that fails a
+ * exact in any order, so the result is the serial one. A pointer parameter `h` is
+ * `reduction(+:h[:K])` when every subscript is provably in [0, K) (subscriptBound) and every
+ * caller passes at least K elements that no other object of the loop overlaps (pointerBins.ts):
+ * the section reduction touches all K bins. A base updated that way that fails a
  * condition with a scattered subscript (not affine) gets a reason saying which, for the caller to
  * add after the dependence reasons. Returns the bases, their facts and those reasons.
  */
@@ -34,8 +37,10 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
     if (!updates.some((u) => u !== null) || !dependencesAt(new Map([[key, refs]]), 0, false).carried) continue;
     const d = ctx.resolver.resolve(refs[0].baseName, refs[0].node);
     if (!d || contains(loop, d.declNode)) continue;
-    const size = d.isArray && !d.isPointer && d.kind !== 'param' ? arraySize(ctx, d.nameNode) : null;
-    const why = refusal(ctx, loop, d, refs, updates, size);
+    const param = isPointerParam(d);
+    const size = d.isArray && !d.isPointer && d.kind !== 'param' ? arraySize(ctx, d.nameNode) : param ? sectionSize(ctx, d, refs) : null;
+    const others = [...byBase.entries()].filter(([k]) => k !== key).map(([, rs]) => ctx.resolver.resolve(rs[0].baseName, rs[0].node)).filter((o): o is Decl => o !== null);
+    const why = refusal(ctx, loop, d, refs, updates, size, others);
     if (why) {
       // An affine update (`p[i] += p[i - 1]`) is no histogram: its dependence reason says it all.
       const scattered = refs.some((r, i) => updates[i] !== null && (r.dims === null || r.dims.some((x) => x === null)));
@@ -43,9 +48,101 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
       continue;
     }
     bases.add(key);
-    facts.push({ name: d.name, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : 'function', liveAfter: true, type: `${d.typeText}[${size!.total}]`, range: nodeRange(refs[0].node) });
+    // A pointer's bins are an array section: OpenMP privatises and combines exactly those.
+    const total = size && 'total' in size ? size.total : 0;
+    const name = param ? `${d.name}[:${total}]` : d.name;
+    facts.push({ name, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : param ? 'param' : 'function', liveAfter: true, type: `${d.typeText}[${total}]`, range: nodeRange(refs[0].node) });
   }
   return { bases, facts, refusals };
+}
+
+/** Elements and dimensions of the bins a reduction privatises. */
+type Size = { readonly total: number; readonly dims: number };
+
+/** A pointer (or array) parameter, not a reference: its bins are the caller's object. */
+function isPointerParam(d: Decl): boolean {
+  return d.kind === 'param' && (d.isPointer || d.isArray) && !d.isReference;
+}
+
+/** The bins a pointer parameter's updates reach, K with every subscript provably in [0, K), or why not. */
+function sectionSize(ctx: AnalysisContext, d: Decl, refs: readonly MemRef[]): Size | { why: string; node: Node } {
+  let total = 0;
+  for (const r of refs) {
+    const base = r.node.type === 'subscript_expression' ? unparen(r.node.childForFieldName('argument') as Node) : null;
+    const sub = base?.type === 'identifier' && base.text === d.name ? subscriptIndex(r.node) : null;
+    const bound = sub ? subscriptBound(ctx, sub) : null;
+    if (bound === null) {
+      return {
+        why: `it is a pointer parameter and the subscript of \`${r.node.text}\` has no provable range: \`reduction(+:${d.name}[:K])\` needs every subscript in [0, K), shown by an \`unsigned char\`/\`unsigned short\` index, \`e & M\`, or \`e % M\` with e unsigned (M a non-negative constant)`,
+        node: r.node,
+      };
+    }
+    total = Math.max(total, bound);
+  }
+  return { total, dims: 1 };
+}
+
+/**
+ * One past the largest value a subscript can take, when it is provably never negative: a
+ * constant, an index of type `unsigned char` or `unsigned short` (256, 65536), `e & M`, or
+ * `e % M` with e never negative (M a constant ≥ 0); null otherwise.
+ */
+function subscriptBound(ctx: AnalysisContext, sub: Node): number | null {
+  const e = unparen(sub);
+  const v = intConstant(e, ctx);
+  if (v !== undefined) return v >= 0 ? v + 1 : null;
+  if (e.type === 'binary_expression') {
+    const l = e.childForFieldName('left') as Node;
+    const r = e.childForFieldName('right') as Node;
+    const op = operatorOf(e);
+    // `e & M` clears every bit above M's (and the sign bit): [0, M] whatever e is.
+    if (op === '&') {
+      const m = [intConstant(r, ctx), intConstant(l, ctx)].find((x) => x !== undefined && x >= 0);
+      return m === undefined ? null : m + 1;
+    }
+    // `e % M` has e's sign: only a never-negative e gives [0, M).
+    const m = intConstant(r, ctx);
+    if (op === '%' && m !== undefined && m > 0 && neverNegative(ctx, l)) return m;
+    return null;
+  }
+  const type = indexType(ctx, e);
+  if (type === null) return null;
+  if (/^(?:unsigned char|(?:std::)?uint8_t)$/.test(type)) return 256;
+  if (/^(?:unsigned short(?: int)?|short unsigned(?: int)?|(?:std::)?uint16_t)$/.test(type)) return 65536;
+  return null;
+}
+
+/** True when an expression's value cannot be negative: of an unsigned type, bounded, or `e >> k` / `e % M` of such an e. */
+function neverNegative(ctx: AnalysisContext, n: Node): boolean {
+  const e = unparen(n);
+  if (subscriptBound(ctx, e) !== null) return true;
+  if (e.type === 'binary_expression') {
+    const op = operatorOf(e);
+    return (op === '>>' || op === '%') && neverNegative(ctx, e.childForFieldName('left') as Node);
+  }
+  const type = indexType(ctx, e);
+  return type !== null && (/\bunsigned\b/.test(type) || /^(?:std::)?(?:size_t|uintptr_t|uintmax_t|uint(?:_fast|_least)?(?:8|16|32|64)_t)$/.test(type));
+}
+
+/** The type of a name, an element (`v[i]`, `*p`) or a cast, without cv-qualifiers and with typedefs followed; null for other expressions. */
+function indexType(ctx: AnalysisContext, e: Node): string | null {
+  const ix = soundIndex(ctx.file, ctx.resolver, e);
+  let t: string | null = null;
+  if (e.type === 'cast_expression') t = e.childForFieldName('type')?.text ?? null;
+  else if (e.type === 'identifier') {
+    const d = ctx.resolver.resolve(e.text, e);
+    // A macro may stand for any expression.
+    t = d && !d.isPointer && !d.isArray && !d.isReference && !ix.mentionedByDirective(e.text) ? d.typeText : null;
+  } else if (e.type === 'subscript_expression' || (e.type === 'pointer_expression' && e.text.trimStart().startsWith('*'))) {
+    let base: Node = e;
+    let depth = 0;
+    while (base.type === 'subscript_expression' || base.type === 'pointer_expression') {
+      depth++;
+      base = unparen(base.childForFieldName('argument') as Node);
+    }
+    t = base.type === 'identifier' && !ix.mentionedByDirective(base.text) ? elementType(base, depth, ctx, ix) : null;
+  }
+  return t === null ? null : resolveType(t.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim(), ix);
 }
 
 /** Why a histogram-like base is not an array reduction. */
@@ -63,25 +160,36 @@ interface Update {
 }
 
 /** Why the updates of `d` are not an array reduction, or null when they are. */
-function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRef[], updates: readonly (Update | null)[], size: { total: number; dims: number } | null): { code: string; message: string; node?: Node } | null {
+function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRef[], updates: readonly (Update | null)[], size: Size | { why: string; node: Node } | null, others: readonly Decl[]): { code: string; message: string; node?: Node } | null {
   const readAt = refs.find((_, i) => updates[i] === null);
   if (readAt) return { code: 'histogram-read', message: `the loop also reads or writes it otherwise (\`${readAt.node.text}\`): only \`h[e] += x\`, \`h[e] -= x\`, \`h[e]++\` and \`h[e]--\` make an array reduction`, node: readAt.node };
   const other = updates.find((u) => u !== null && u.op !== '+=' && u.op !== '-=' && u.op !== '+');
   if (other) return { code: 'histogram-operator', message: `it is also updated with \`${other.op}\`: only additions (\`+=\`, \`-=\`, \`++\`, \`--\`) are combined` };
   const ix = soundIndex(ctx.file, ctx.resolver, loop);
   const type = resolveType(d.typeText, ix);
-  if (d.isPointer || (d.kind === 'param' && d.isArray)) {
-    return { code: 'histogram-extent', message: `it is a pointer${d.kind === 'param' ? ' parameter' : ''} to \`${d.typeText}\`, so its extent is not known at the loop: \`reduction(+:${d.name}[0:n])\` would need the number of bins proved, and \`omp atomic\` updates are not written yet` };
-  }
-  if (!d.isArray || d.isReference) return { code: 'histogram-extent', message: `it has type \`${d.typeText}\`${d.isReference ? ' (a reference)' : ''}: OpenMP reduces only arrays of known size and built-in types without a declared reduction, which ParaForge does not write, and \`omp atomic\` updates are not written yet` };
+  const param = isPointerParam(d);
+  if (d.isPointer && !param) return { code: 'histogram-extent', message: `it is a pointer to \`${d.typeText}\` that is not a parameter, so the number of bins it reaches is not known: only parameters get their extent from the calls` };
+  if (!param && (!d.isArray || d.isReference)) return { code: 'histogram-atomic-cost', message: `it has type \`${d.typeText}\`${d.isReference ? ' (a reference)' : ''}: OpenMP reduces only arrays and built-in types without a declared reduction, which ParaForge does not write, and an \`omp atomic\` on each update measured 3-8x slower than the serial loop for 256-1000 bins at 2 threads (contended atomics), so it stays serial` };
   if (isFloatingType(type)) return { code: 'histogram-float', message: `its elements are \`${d.typeText}\`: per-thread partial bins add in another order, and floating-point addition is not associative, so the result could differ from the serial one` };
   if (!isIntegerType(type) || d.isVolatile) return { code: 'histogram-type', message: `its element type \`${d.typeText}\` is not a plain integer type` };
+  if (size !== null && 'why' in size) return { code: 'histogram-extent', message: size.why, node: size.node };
   if (size === null) return { code: 'histogram-extent', message: 'its size is not a constant ParaForge can read, so each thread\'s private copy cannot be sized' };
   if (size.total > MAX_ELEMENTS) return { code: 'histogram-size', message: `it has ${size.total} elements: a private copy per thread (more than ${MAX_ELEMENTS} elements) could overflow thread stacks` };
   const floating = updates.find((u) => u?.value && mayBeFloating(u.value, ctx, ix));
   if (floating?.value) return { code: 'histogram-truncates', message: `\`${floating.value.text}\` may not be an integer: every serial step truncates, so partial bins would give a different result`, node: floating.value };
   const escape = escapingUse(ctx, d, size.dims);
   if (escape) return { code: 'histogram-aliased', message: `its name is used other than as \`${d.name}[...]\` (\`${(escape.parent ?? escape).text}\`): a pointer to it could reach memory the loop touches another way`, node: escape };
+  if (param) {
+    const ix = soundIndex(ctx.file, ctx.resolver, loop);
+    const bins = paramBins(d, size.total, ctx, ix);
+    if (bins) return { code: 'histogram-extent', message: bins.why, node: bins.node };
+    // A callee may read or write the caller's bins by another name (a global, a stored pointer): per-thread copies would hide the updates from it.
+    const call = loop.descendantsOfType('call_expression')[0];
+    if (call) return { code: 'histogram-aliased', message: `the loop calls \`${call.text}\`, which might reach the caller's bins by another name while each thread counts into its own copy`, node: call };
+    const overlap = binsOverlap(d, others, ctx, ix);
+    if (overlap) return { code: 'histogram-aliased', message: overlap };
+    return null;
+  }
   for (const r of refs) {
     const bad = outOfRange(ctx, r.node, d);
     if (bad) return { code: 'histogram-index-range', message: `the subscript \`${bad.text}\` can reach ${bad.reach}, outside its extent`, node: r.node };
@@ -133,7 +241,7 @@ function outOfRange(ctx: AnalysisContext, ref: Node, d: Decl): { text: string; r
   const sub = subscriptIndex(ref);
   if (!sub) return null;
   const e = unparen(sub);
-  const lit = (x: Node | null) => (x ? (parseIntLiteral(unparen(x).text) ?? ctx.file.intMacros.get(unparen(x).text)) : undefined);
+  const lit = (x: Node | null) => (x ? intConstant(x, ctx) : undefined);
   const v = lit(e);
   if (v !== undefined) return v < 0 || v >= size.total ? { text: e.text, reach: v } : null;
   if (e.type !== 'binary_expression') return null;
@@ -145,13 +253,13 @@ function outOfRange(ctx: AnalysisContext, ref: Node, d: Decl): { text: string; r
 }
 
 /** Number of elements and dimensions of an array declared with constant sizes (`h[256]`, `h[NB][4]`), or null. */
-function arraySize(ctx: AnalysisContext, name: Node): { total: number; dims: number } | null {
+function arraySize(ctx: AnalysisContext, name: Node): Size | null {
   let total = 1;
   let dims = 0;
   for (let p = name.parent; p && p.type === 'array_declarator'; p = p.parent) {
     const size = p.childForFieldName('size');
     if (!size) return null;
-    const v = parseIntLiteral(size.text) ?? ctx.file.intMacros.get(size.text.trim());
+    const v = intConstant(size, ctx);
     if (v === undefined || v <= 0) return null;
     total *= v;
     dims++;
