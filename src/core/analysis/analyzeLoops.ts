@@ -3,6 +3,7 @@ import type { LanguageId, LoopVerdict, Reason, TextEdit } from '../model';
 import { isLoopNode, type LineWindow, nodeRange, toNest } from '../parse';
 import { checkPragma, parsePragma, pragmaBefore } from './existingPragma';
 import { FunctionFacts } from './functionFacts';
+import { argReductionNotes } from './argReduction';
 import { type AnalysisContext, analyseLevel, childLoops, type LevelResult, perfectChild } from './levelAnalysis';
 import { conditionEdits, counterName, hasCanonicalCondition } from './loopShape';
 import { judgeRegionCount } from '../transform/openmp/costModel';
@@ -87,7 +88,7 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
         const checked: Reason[] = runtimeCheck
           ? [{ code: 'runtime-check', message: `the same container may be passed twice: the rewrite runs the loop in parallel only when \`${runtimeCheck}\` (checked at run time) and keeps the serial loop otherwise`, range: nodeRange(loop) }]
           : [];
-        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: header.clauses, reasons: [...reasons, independence(result, level), ...checked], parallelRange: range, facts: result.facts, runtimeCheck, ...header.edits };
+        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: header.clauses, reasons: [...reasons, independence(result, level), ...argReductionNotes(result.argReductions), ...checked], parallelRange: range, facts: result.facts, runtimeCheck, ...header.edits, ...(result.argReductions.length ? { argReductions: result.argReductions } : {}) };
         // A parallel loop alone in a sequential (time) loop: one thread team for all its steps
         // (region plans carry no header rewrite: a loop that needs one keeps its own region).
         const region = parent && !pragma && !verdict.headerEdits ? hoistedRegion(ctx, parent, [verdict]) : null;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { DependenceFact, LoopFacts, OmpClauses, Reason } from '../model';
+import type { ArgReductionPlan, DependenceFact, LoopFacts, OmpClauses, Reason } from '../model';
 import type { MemRef } from './dependence';
 import { judgeCost } from '../transform/openmp/costModel';
 import { planClauses } from '../transform/openmp/planClauses';
@@ -7,6 +7,7 @@ import { collectAccesses } from './accesses';
 import { polyVars } from './affine';
 import { checkAliasing, refsByBase } from './aliasing';
 import { arrayReductions } from './arrayReductions';
+import { usableArgReductions } from './argReduction';
 import { buildLoopFacts } from './buildFacts';
 import { Findings } from './findings';
 import type { FunctionFacts } from './functionFacts';
@@ -65,6 +66,8 @@ export interface LevelResult {
   readonly runtimeChecks: readonly string[];
   /** For may-alias pointer parameters: the run-time test that the ranges touched do not overlap, or null. */
   readonly overlapCheck: string | null;
+  /** Arg-max/arg-min pairs the rewrite combines itself (analysis/argReduction). */
+  readonly argReductions: readonly ArgReductionPlan[];
 }
 
 /** How a scalar written in the loop must be treated. */
@@ -158,6 +161,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
   // ---- Scalars: the analysed loop's counter is an induction variable; inner counters are private.
   const inductionKeys = new Set<string>(nest.ownKey && shape ? [nest.ownKey] : []);
   const scalars = scalarRoles(ctx, loop, scan, refs, inductionKeys, nest.loopVarKeys, findings, shape, nest.ownKey);
+  const argPlans = usableArgReductions(scalars.argReductions, alias.aliasing.length > 0 || alias.runtimeChecks.length > 0, findings);
   // Issue #7 §1: traps the passes above do not see (macros, names, calls, liveness, reduction types).
   soundnessChecks(ctx, loop, scalars.uses, findings);
 
@@ -194,5 +198,6 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     facts,
     runtimeChecks: alias.runtimeChecks,
     overlapCheck: alias.overlapCheck,
+    argReductions: argPlans,
   };
 }

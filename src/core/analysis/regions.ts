@@ -20,7 +20,8 @@ const LOOP = /^(for|while|do)_statement$|^for_range_loop$/;
  */
 export function hoistedRegion(ctx: AnalysisContext, outer: Node, kids: readonly LoopVerdict[]): ParallelRegionPlan | null {
   if (outer.type !== 'for_statement' || kids.length === 0) return null;
-  if (kids.some((k) => k.verdict !== 'parallel' || !k.clauses || !k.parallelRange || k.existingPragma || k.runtimeCheck)) return null;
+  // Arg-max/arg-min loops bring their own parallel region (transform/openmp/argReductionEdits).
+  if (kids.some((k) => k.verdict !== 'parallel' || !k.clauses || !k.parallelRange || k.existingPragma || k.runtimeCheck || k.argReductions?.length)) return null;
   const body = outer.childForFieldName('body');
   if (!body || body.type !== 'compound_statement') return null;
   const starts = new Set(kids.map((k) => k.parallelRange!.startOffset));

@@ -81,8 +81,11 @@ describe('scalar classification', () => {
     }
   });
 
-  it('an arg-max (value and index in one if) is refused with a reason that names the pair', async () => {
-    const v = await verdictOf('  double best = -1.0;\n  int idx = -1;\n  for (int i = 0; i < N; i++) {\n    if (a[i] > best) {\n      best = a[i];\n      idx = i;\n    }\n  }\n  printf("%d %g\\n", idx, best);');
+  it('an arg-max (value and index in one if) is rewritten as per-thread pairs; with a third variable it is refused with a reason that names the pair', async () => {
+    const pair = await verdictOf('  double best = -1.0;\n  int idx = -1;\n  for (int i = 0; i < N; i++) {\n    if (a[i] > best) {\n      best = a[i];\n      idx = i;\n    }\n  }\n  printf("%d %g\\n", idx, best);');
+    expect(pair.verdict).toBe('parallel');
+    expect(pair.argReductions?.map((p) => [p.best, p.index])).toEqual([['best', 'idx']]);
+    const v = await verdictOf('  double best = -1.0;\n  int idx = -1, k = 0;\n  for (int i = 0; i < N; i++) {\n    if (a[i] > best) {\n      best = a[i];\n      idx = i;\n      k = 2 * i;\n    }\n  }\n  printf("%d %d %g\\n", idx, k, best);');
     expect(v.verdict).toBe('not-parallel');
     expect(v.reasons.map((r) => r.code)).toContain('arg-min-max');
     expect(v.reasons.find((r) => r.code === 'arg-min-max')?.message).toContain('`idx`');

@@ -1,4 +1,5 @@
 import type { LanguageId, LoopVerdict, ParallelRegionPlan, SourceRange, TextEdit } from '../../model';
+import { argReductionEdits } from './argReductionEdits';
 import { pragmaText } from './pragma';
 
 /** Options for the OpenMP rewrite. */
@@ -50,6 +51,8 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
   if (verdict.verdict !== 'parallel' || !verdict.clauses || !verdict.parallelRange || verdict.existingPragma) return [];
   // Loops of a hoisted region are rewritten together, by the region's first loop.
   if (verdict.partOfRegion) return [];
+  // Arg-max/arg-min pairs: the loop gets its own region with per-thread pairs and a combine.
+  if (verdict.argReductions?.length) return argReductionEdits(verdict, text);
   if (verdict.region) return regionEdits(text, verdict.region, options);
   if (verdict.runtimeCheck) {
     // The serial copy in the else branch of an earlier versioned rewrite stays serial.
