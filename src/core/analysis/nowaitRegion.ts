@@ -2,8 +2,16 @@ import type { Node } from 'web-tree-sitter';
 import type { LoopVerdict, Reason } from '../model';
 import { nodeRange } from '../parse';
 import { type MemRef, testDependence } from './dependence';
+import { collectAccesses } from './accesses';
+import { refsByBase } from './aliasing';
+import { Findings } from './findings';
 import { analyseLevel, type AnalysisContext } from './levelAnalysis';
 import { countedShape, invariantBounds } from './loopInvariance';
+import { scanLoop } from './loopScan';
+import { nestShapes } from './nestShapes';
+
+/** Refusals to privatise (scratch) or reduce (histogram) an array: its references are still tested pair by pair. */
+const ARRAY_REFUSAL = /^(scratch|histogram)-/;
 
 /**
  * Issue #7 §3/§4: a sequential loop whose body is one parallel loop can run that loop with
@@ -19,8 +27,8 @@ import { countedShape, invariantBounds } from './loopInvariance';
  */
 export function nowaitReason(ctx: AnalysisContext, outer: Node, inner: Node, kid: LoopVerdict, written: ReadonlySet<string>): Reason | null {
   const c = kid.clauses;
-  // A reduction or lastprivate combines at the loop's end and needs its barrier; collapse and
-  // simd change how iterations are numbered or split; other schedules may hand them out anew.
+  // A reduction or lastprivate combines at the loop's end and needs its barrier; collapse
+  // renumbers the iterations; other schedules may hand them out anew (the plan drops simd).
   if (!c || c.reduction.length || c.lastprivate.length || c.collapse !== 1 || (c.schedule !== null && c.schedule !== 'static')) return null;
   // The same iterations every step: bounds that no thread sees change, the counter not written.
   const shape = countedShape(ctx, inner);
@@ -28,15 +36,22 @@ export function nowaitReason(ctx: AnalysisContext, outer: Node, inner: Node, kid
   const outerLevel = analyseLevel(ctx, outer, 1);
   const outerShape = outerLevel.shape;
   if (!outerShape || outerLevel.notAnalysable.length || outerLevel.aliasing.length || outerLevel.runtimeChecks.length) return null;
-  // Whatever blocks the sequential loop must be a carried dependence, each re-tested below.
-  if (outerLevel.blocking.some((r) => !outerLevel.races.includes(r))) return null;
+  // Whatever blocks the sequential loop must be a carried dependence (or why an array in one was
+  // not privatised or reduced): the pair test below re-tests every reference.
+  if (outerLevel.blocking.some((r) => !outerLevel.races.includes(r) && !ARRAY_REFUSAL.test(r.code))) return null;
   // Scalars: only private ones and counters (a reduction or carried value joins different inner iterations).
   if (outerLevel.facts.scalars.some((s) => s.role !== 'private' && s.role !== 'induction')) return null;
   // Calls: only functions without side effects that read nothing but their arguments (libm).
   const calls = outerLevel.facts.calls;
   const callNodes = outer.descendantsOfType(['call_expression', 'lambda_expression']);
   if (callNodes.some((n) => n.type !== 'call_expression' || !calls.some((f) => f.effect === 'pure' && f.range.startOffset === n.startIndex))) return null;
-  if (!everyDependenceInOneThread(outerLevel.depBases)) return null;
+  // Memory: every reference of the loop, none left out for an array transformation the region does not make.
+  const findings = new Findings();
+  const scan = scanLoop(ctx, outer, findings);
+  const { refs, unknownBaseRefs } = collectAccesses(ctx, outer, nestShapes(ctx, outer, scan, findings));
+  const covered = (t: Node) => refs.some((r) => r.write && r.node.startIndex <= t.startIndex && t.endIndex <= r.node.endIndex);
+  if (unknownBaseRefs.length || !scan.memWriteTargets.every(covered)) return null;
+  if (!everyDependenceInOneThread(refsByBase(refs))) return null;
   const v = shape.varName;
   return {
     code: 'nowait-same-iteration',
