@@ -7,6 +7,7 @@ import { argReductionNotes } from './argReduction';
 import { type AnalysisContext, analyseLevel, childLoops, type LevelResult, perfectChild } from './levelAnalysis';
 import { conditionEdits, counterName, hasCanonicalCondition } from './loopShape';
 import { judgeRegionCount } from '../transform/openmp/costModel';
+import { withColumnSweeps } from '../transform/columnSweep';
 import { hoistedRegion } from './regions';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
@@ -38,7 +39,7 @@ export function analyzeLoops(tree: Tree, _language: LanguageId, _text: string, w
   const ctx: AnalysisContext = { file, resolver, calls: new CallJudge(file, resolver), facts: new FunctionFacts(resolver) };
   const out: LoopVerdict[] = [];
   for (const root of findLoopNodes(tree, window)) analyseNest(ctx, root, out);
-  return out;
+  return out.map((v) => withColumnSweeps(v, tree, _text, _language, resolver));
 }
 
 function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void {

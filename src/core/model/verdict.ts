@@ -148,6 +148,11 @@ export interface LoopVerdict {
    * `i < (n > 1 ? n - 1 : 0)`); equivalent for the serial loop too, so every rewrite applies them.
    */
   readonly headerEdits?: readonly TextEdit[];
+  /**
+   * Edits inside the parallel loop's body that keep its result bit for bit but read memory in a
+   * better order (transform/columnSweep: scalar expansion + interchange); applied with the pragma.
+   */
+  readonly sweepEdits?: readonly TextEdit[];
   /** Arg-max/arg-min pairs the rewrite combines itself (transform/openmp/argReductionEdits); the pragma alone would race on them. */
   readonly argReductions?: readonly ArgReductionPlan[];
 }

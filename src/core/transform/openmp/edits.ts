@@ -59,7 +59,7 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
     if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
     return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options), verdict.headerEdits)];
   }
-  return [...bracedIfBody(text, verdict.parallelRange, [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))]), ...(verdict.headerEdits ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+  return [...bracedIfBody(text, verdict.parallelRange, [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))]), ...(verdict.headerEdits ?? []), ...(verdict.sweepEdits ?? [])].sort((a, b) => a.startOffset - b.startOffset);
 }
 
 /** The code before `offset`, without trailing white space and comments. */
