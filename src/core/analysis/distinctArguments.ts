@@ -116,6 +116,9 @@ export function everyCall(p: Decl, ctx: AnalysisContext, ix: SoundIndex): EveryC
   const specifiers = fn.namedChildren.filter((c): c is Node => c !== null && (c.type === 'storage_class_specifier' || c.type === 'function_specifier'));
   if (!specifiers.some((s) => s.text === 'static') || specifiers.some((s) => /inline/.test(s.text))) return { why: `${called} is not \`static\` (or is \`inline\`), so callers in other files are not seen` };
   if (!name || name === 'main' || ix.functionDefs.get(name)?.length !== 1 || ix.mentionedByDirective(name)) return { why: `${called} is defined more than once or named by a preprocessor line` };
+  // Code included after the definition is not parsed here and could call it.
+  const include = root.descendantsOfType('preproc_include').find((i) => i !== null && i.startIndex > fn!.startIndex);
+  if (include) return { why: `\`${include.text.trim()}\` comes after ${called}, and the code it includes could call it unseen` };
   const params = parametersOf(fn);
   if (params.some((q) => q.type !== 'parameter_declaration')) return { why: `${called} takes variadic or unnamed parameters` };
   const calls: { call: Node; args: Node[] }[] = [];
