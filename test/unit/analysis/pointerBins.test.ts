@@ -97,6 +97,10 @@ describe('pointer-parameter bins with a proven extent', () => {
     const noMain = 'static void count(int n, const unsigned char *v, long *h) {\n  for (int i = 0; i < n; i++) h[v[i]]++;\n}\nvoid run(int n, const unsigned char *v) {\n  long h[256];\n  count(n, v, h);\n}\n';
     const lib = await histogramLoop(noMain);
     expect(lib.reasons.find((r) => r.code === 'histogram-extent')?.message, why(lib)).toMatch(/no `main`/);
+    // An include after the definition may hold a call with fewer bins.
+    const included = program(BYTES, 'h[v[i]]++;', '  unsigned char *v = malloc(8);\n  long h[256];', '  count(n, v, h);').replace('int main', '#include "more_calls.inc"\nint main');
+    const inc = await histogramLoop(included);
+    expect(inc.reasons.find((r) => r.code === 'histogram-extent')?.message, why(inc)).toMatch(/`#include "more_calls.inc"` comes after `count`/);
   });
 
   it('refuses arguments that are not a plain name of a sized object: an offset, a cast buffer, a copied pointer', async () => {
