@@ -4,6 +4,7 @@ import type { Candidate, CandidateSource, CandidateTarget, LoopVerdict, SourceRa
 import type { ParserHost } from '../parse';
 import { definesMain } from '../runner/staticChecks';
 import { applyEdits, parallelizeAssumingEdits, parallelizeEdits, parallelizeVersionedEdits, pragmaText } from '../transform/openmp';
+import { argReductionSummary } from '../transform/openmp/argReductionEdits';
 import { candidateId } from './candidateId';
 
 /** Which part of the document to rewrite. Everything when empty. */
@@ -65,7 +66,7 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
     const wholeProgram = definesMain(tree);
     const make = (vs: readonly LoopVerdict[], edits: TextEdit[], functionName: string | null, range: SourceRange | null, assumptions: string[], versioned = false): Candidate => {
       const text = applyEdits(source.text, edits);
-      const loops = vs.map((v) => `\`${pragmaText(v.clauses ?? v.ifAssumed!.clauses)}\` on the loop at line ${loopLine(v)}${v.nest.functionName ? ` of ${v.nest.functionName}` : ''}`);
+      const loops = vs.map((v) => `\`${v.argReductions?.length ? argReductionSummary(v.argReductions) : pragmaText(v.clauses ?? v.ifAssumed!.clauses)}\` on the loop at line ${loopLine(v)}${v.nest.functionName ? ` of ${v.nest.functionName}` : ''}`);
       const assumed = assumptions.length ? ` assuming ${assumptions.join(' and ')}` : versioned ? ', versioned: parallel only when the buffers do not overlap (checked at run time), the original loop otherwise' : '';
       return {
         id: candidateId(options.target, 'rules', source.text, text, edits),

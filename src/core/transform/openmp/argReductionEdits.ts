@@ -106,3 +106,8 @@ function planNames(p: ArgReductionPlan, line: number, k: number, text: string, t
     critical: fresh(`paraforge_arg${p.op}_${suffix}`),
   };
 }
+
+/** A one-line description of the arg-max/arg-min rewrite, for summaries where a pragma line would mislead. */
+export function argReductionSummary(plans: readonly ArgReductionPlan[]): string {
+  return `#pragma omp parallel region, #pragma omp for schedule(static), per-thread ${plans.map((p) => `(${p.best}, ${p.index})`).join(', ')} combined in omp critical`;
+}
