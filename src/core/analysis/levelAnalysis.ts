@@ -13,8 +13,9 @@ import { Findings } from './findings';
 import type { FunctionFacts } from './functionFacts';
 import { dependencesAt } from './loopDependences';
 import { scanLoop } from './loopScan';
-import { soundnessChecks } from './soundness';
+import { scratchArrays } from './scratchArrays';
 import { memberWrite } from './memberContainers';
+import { soundnessChecks } from './soundness';
 import type { LoopShape } from './loopShape';
 import { nestShapes } from './nestShapes';
 import { scalarRoles, type ScalarUse } from './scalarRoles';
@@ -136,15 +137,19 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
   }
   let independentLevels = chain.length;
   const dependences: DependenceFact[] = [];
+  // Scratch arrays written before every read of each iteration are private, not dependences.
+  const scratch = scratchArrays(ctx, loop, shape?.varName ?? null, byBase);
+  const unscratched = new Map([...byBase].filter(([k]) => !scratch.bases.has(k)));
   // Histogram arrays only counted into are reductions, not dependences.
-  const histograms = arrayReductions(ctx, loop, byBase);
-  const depBases = new Map([...byBase].filter(([k]) => !histograms.bases.has(k)));
+  const histograms = arrayReductions(ctx, loop, unscratched);
+  const depBases = new Map([...unscratched].filter(([k]) => !histograms.bases.has(k)));
   if (shape) {
     const own = dependencesAt(depBases, 0, true);
     own.reasons.forEach((r) => findings.race(r));
     dependences.push(...own.facts);
   }
   histograms.refusals.forEach((r) => findings.block(r.code, r.message, r.node));
+  scratch.refusals.forEach((r) => findings.block(r.code, r.message, r.node));
   for (let k = 1; k < chain.length; k++) {
     if (dependencesAt(depBases, k, false).carried) {
       independentLevels = k;
@@ -174,7 +179,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     independentLevels,
     refs,
     dependences,
-    scalars: [...scalars.facts, ...histograms.facts],
+    scalars: [...scalars.facts, ...histograms.facts, ...scratch.facts],
     calls: scan.calls,
     aliases: alias.facts,
     callsWithLoops: scan.callsWithLoops,
@@ -192,7 +197,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     aliasPairs: alias.aliasPairs,
     clauses,
     // Histogram arrays count as reductions too, so an existing pragma without their clause is reported.
-    scalarFacts: [...scalars.uses, ...[...histograms.bases].map((k) => ({ name: byBase.get(k)![0].baseName, role: 'reduction' as const, op: '+' as const, node: byBase.get(k)![0].node }))],
+    scalarFacts: [...scalars.uses, ...scratch.uses, ...[...histograms.bases].map((k) => ({ name: byBase.get(k)![0].baseName, role: 'reduction' as const, op: '+' as const, node: byBase.get(k)![0].node }))],
     races: findings.races,
     depBases,
     facts,
