@@ -7,6 +7,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
 import { parityLoops } from './parityLoops';
+import { soundIndex } from './soundIndex';
 import { collectEnumerators, type Decl, type Resolver } from './scope';
 import { contains, unparen, walk } from './syntax';
 
@@ -155,7 +156,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     outerLoops.unshift({ key, name: r.shape.varName, min: r.shape.min, max: r.shape.max, step: r.shape.step });
   }
   // Issue #7 §2 (red-black sweeps): counters' parities, and inner loops that start at `e + x % 2`.
-  const parity = parityLoops({ resolver, loop, innerLoops: scan.innerLoops, shapes, loopVars, outerLoops, variant, loopVarKeys, writes: scan.writes, nameValue: baseNameValue, callValue });
+  const parity = parityLoops({ resolver, loop, innerLoops: scan.innerLoops, shapes, loopVars, outerLoops, variant, loopVarKeys, writes: scan.writes, nameValue: baseNameValue, callValue, addressTaken: (d) => soundIndex(file, resolver, loop).isAddressTaken(d) });
   for (const k of parity.addedKeys) {
     loopVarKeys.add(k);
     variant.delete(k);

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, type Poly, polyVars } from './affine';
 import { extreme } from './accesses';
 import type { LoopVar } from './dependence';
-import { parseIntLiteral, type Resolver } from './scope';
+import { type Decl, parseIntLiteral, type Resolver } from './scope';
 import { contains, operatorOf, unparen } from './syntax';
 import { type LoopShape, loopShape } from './loopShape';
 
@@ -33,6 +33,8 @@ export interface ParityInputs {
   readonly writes: ReadonlyMap<string, { readonly nodes: readonly Node[] }>;
   readonly nameValue: (name: string, at: Node) => NameValue;
   readonly callValue: (call: Node) => NameValue;
+  /** True when the variable's address is taken (it may change through a pointer the analysis does not follow). */
+  readonly addressTaken: (d: Decl) => boolean;
 }
 
 /** The nest's loop variables with their parities, and the keys of counters of the non-canonical loops added. */
@@ -145,10 +147,10 @@ export function parityLoops(p: ParityInputs): ParityLoops {
     if (l.type !== 'for_statement') continue;
     const around = loopsAround(l, p, vars);
     const aroundKeys = new Set(around.map((v) => v.key));
-    // Names the start may use: counters of loops around it, and signed names the analysed loop never writes.
+    // Names the start may use: counters of loops around it, and signed names the analysed loop never writes (nor any pointer).
     const strictName = (name: string, at: Node): NameValue => {
       const d = resolver.resolve(name, at);
-      if (d && (d.isPointer || d.isArray || !isSignedInteger(d.typeText))) return 'unknown';
+      if (d && (d.isPointer || d.isArray || !isSignedInteger(d.typeText) || p.addressTaken(d))) return 'unknown';
       const v = p.nameValue(name, at);
       if (typeof v !== 'object') return v;
       if (!d) return 'unknown';

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { describe, expect, it } from 'vitest';
 import { addPoly, constPoly, type Poly, varPoly } from '../../../src/core/analysis/affine';
 import { type LoopVar, type MemRef, testDependence } from '../../../src/core/analysis/dependence';
+import { parityContradiction } from '../../../src/core/analysis/parityTest';
 import { verdictOf } from './snippets';
 
 /** `k*v + c` as a polynomial. */
@@ -211,5 +212,95 @@ describe('row pointers declared in the loop (issue #7 §2)', () => {
     expect(moved.verdict).not.toBe('parallel');
     const escaped = await verdictOf('  int n = 40;\n  for (int i = 0; i < n; i++) {\n    double *row = &a[i * n];\n    double **pp = &row;\n    *pp = a;\n    row[0] += 1.0;\n  }');
     expect(escaped.verdict).not.toBe('parallel');
+  });
+});
+
+describe('parity of counters with an even step: red-black sweeps (issue #7 §2)', () => {
+  /** A loop with bounds, a step and the polynomial its counter is congruent to mod 2. */
+  const ploop = (v: string, min: Poly, max: Poly, step = 1, parity?: Poly): LoopVar => ({ key: v, name: v, min, max, step, ...(parity ? { parity } : {}) });
+  const C = 'color@1';
+  // for i in 1..98; for (j = 1 + (i + color) % 2; j <= 98; j += 2): j ≡ 1 + i + color.
+  const rb = [ploop('i', lin(1), lin(98)), ploop('j', lin(1), lin(98), 2, lin(1, [1, 'i'], [1, C]))];
+
+  it('parityContradiction: x = y + 1 with x ≡ y has no solution; x = y + 2 has; products are unknowns of their own', () => {
+    expect(parityContradiction([lin(-1, [1, 'x'], [-1, 'y']), lin(0, [1, 'x'], [-1, 'y'])])).toBe(true);
+    expect(parityContradiction([lin(-2, [1, 'x'], [-1, 'y']), lin(0, [1, 'x'], [-1, 'y'])])).toBe(false);
+    // x*n - y*n ≡ 1 and x ≡ y: x*n and y*n are free, so nothing follows.
+    expect(parityContradiction([lin(-1, [1, 'n*x'], [-1, 'n*y']), lin(0, [1, 'x'], [-1, 'y'])])).toBe(false);
+    // Three equations that only contradict once combined: a + b ≡ 1, b + c ≡ 0, a + c ≡ 0.
+    expect(parityContradiction([lin(-1, [1, 'a'], [1, 'b']), lin(0, [1, 'b'], [1, 'c']), lin(0, [1, 'a'], [1, 'c'])])).toBe(true);
+  });
+
+  it('u[i][j] vs the four neighbours u[i±1][j], u[i][j±1] never meet across i; the diagonal u[i-1][j-1] does', () => {
+    const w = ref(true, rb, lin(0, [1, 'i']), lin(0, [1, 'j']));
+    expect(testDependence(w, ref(false, rb, lin(-1, [1, 'i']), lin(0, [1, 'j'])), 0)).toEqual({ independent: true, test: 'parity' });
+    expect(testDependence(w, ref(false, rb, lin(1, [1, 'i']), lin(0, [1, 'j'])), 0)).toEqual({ independent: true, test: 'parity' });
+    expect(testDependence(w, w, 0).independent).toBe(true);
+    expect(testDependence(w, ref(false, rb, lin(-1, [1, 'i']), lin(-1, [1, 'j'])), 0)).toMatchObject({ independent: false, distance: 1 });
+    // Without the parity (a step-1 inner loop) the neighbour row is a dependence.
+    const plain = [rb[0], ploop('j', lin(1), lin(98))];
+    expect(testDependence(ref(true, plain, lin(0, [1, 'i']), lin(0, [1, 'j'])), ref(false, plain, lin(-1, [1, 'i']), lin(0, [1, 'j'])), 0).independent).toBe(false);
+  });
+
+  it('3-D: i ≡ 1 + j + k + color separates the six neighbours across k; a start without k does not', () => {
+    const k3 = (parity: Poly) => [ploop('k', lin(1), lin(15)), ploop('j', lin(1), lin(15)), ploop('i', lin(1), lin(15), 2, parity)];
+    const full = k3(lin(1, [1, 'j'], [1, 'k'], [1, C]));
+    const w = ref(true, full, lin(0, [1, 'k']), lin(0, [1, 'j']), lin(0, [1, 'i']));
+    expect(testDependence(w, ref(false, full, lin(-1, [1, 'k']), lin(0, [1, 'j']), lin(0, [1, 'i'])), 0)).toEqual({ independent: true, test: 'parity' });
+    const noK = k3(lin(1, [1, 'j'], [1, C]));
+    const w2 = ref(true, noK, lin(0, [1, 'k']), lin(0, [1, 'j']), lin(0, [1, 'i']));
+    expect(testDependence(w2, ref(false, noK, lin(-1, [1, 'k']), lin(0, [1, 'j']), lin(0, [1, 'i'])), 0).independent).toBe(false);
+  });
+
+  const sweep = (start: string, step = 'j += 2', read = 'A[i - 1][j] + A[i + 1][j] + A[i][j - 1] + A[i][j + 1]', type = 'int') =>
+    `  for (int color = 0; color < 2; color++)\n    for (int i = 1; i < N - 1; i++)\n      for (${type} j = ${start}; j < N - 1; ${step})\n        A[i][j] = 0.25 * (${read});`;
+  const level = async (body: string) => {
+    const v = await verdictOf(body);
+    return v.verdict === 'parallel' ? v.parallelLevel : null;
+  };
+
+  it('verdicts: the red-black i loop is parallel (2-D array and linearised i*n + j), by the parity test', async () => {
+    const v = await verdictOf(sweep('1 + (i + color) % 2'));
+    expect(v, v.reasons.map((r) => r.message).join(' | ')).toMatchObject({ verdict: 'parallel', parallelLevel: 2 });
+    expect(v.facts?.dependences.some((d) => d.test === 'parity' && !d.carried)).toBe(true);
+    const linear = '  int n = 30;\n  for (int color = 0; color < 2; color++)\n    for (int i = 1; i < n - 1; i++)\n      for (int j = 1 + (i + color) % 2; j < n - 1; j += 2)\n        a[i * n + j] = 0.25 * (a[(i - 1) * n + j] + a[(i + 1) * n + j] + a[i * n + j - 1] + a[i * n + j + 1]);';
+    expect(await level(linear)).toBe(2);
+    // A canonical start of the same parity (1 + i + color) also gives j's parity.
+    expect(await level(sweep('1 + i + color'))).toBe(2);
+    // A remainder of a possibly negative sum is still congruent: (i - color - 3) % 2 + 2 is 1, 2 or 3.
+    expect(await level(sweep('(i - color - 3) % 2 + 2'))).toBe(2);
+    // Mod 4 keeps the parity too (the start is 1..4, always of the parity of 1 + i + color).
+    expect(await level(sweep('1 + (i + color) % 4'))).toBe(2);
+  });
+
+  it('verdicts: refused when the parity does not follow (same colour read, step 1, /, % 3, casts, unsigned, shifts, calls)', async () => {
+    expect(await level(sweep('1 + (i + color) % 2', 'j += 2', 'A[i - 1][j - 1] + A[i][j + 1]'))).not.toBe(2);
+    expect(await level(sweep('1 + (i + color) % 2', 'j++'))).not.toBe(2);
+    expect(await level(sweep('1 + (i + color) / 2'))).not.toBe(2);
+    expect(await level(sweep('1 + (i + color) % 3'))).not.toBe(2);
+    expect(await level(sweep('1 + (int)(i + color) % 2'))).not.toBe(2);
+    expect(await level(sweep('1 + (i + color) % 2', 'j += 2', undefined, 'unsigned'))).not.toBe(2);
+    expect(await level(sweep('1 + ((i + color) << 1) % 2 + (i + color) % 2'))).not.toBe(2);
+    expect(await level(sweep('1 + abs(i + color) % 2'))).not.toBe(2);
+    // Step 4 from an even start: u[i-1][j+2] has the parity of the points row i - 1 writes.
+    expect(await level(sweep('(i % 2) * 2', 'j += 4', 'A[i - 1][j + 2]'))).not.toBe(2);
+  });
+
+  it('verdicts: refused when a name in the start may change between rows (written in the loop, or its address is taken)', async () => {
+    const written = '  int c = 0;\n  for (int i = 1; i < N - 1; i++) {\n    for (int j = 1 + (i + c) % 2; j < N - 1; j += 2) A[i][j] = A[i - 1][j] + A[i][j + 1];\n    c++;\n  }';
+    expect((await verdictOf(written)).verdict).not.toBe('parallel');
+    const invariant = written.replace('    c++;\n', '');
+    expect((await verdictOf(invariant)).verdict).toBe('parallel');
+    const addressed = invariant.replace('  int c = 0;\n', '  int c = 0;\n  int *pc = &c;\n') + '\n  *pc = 1;';
+    expect((await verdictOf(addressed)).verdict).not.toBe('parallel');    // c = i in every row (a private copy): j is always odd, so row i reads u[i-1][j], which row i - 1 wrote.
+    const perRow = '  for (int i = 1; i < N - 1; i++) {\n    int c = i;\n    for (int j = 1 + (i + c) % 2; j < N - 1; j += 2) A[i][j] = A[i - 1][j] + A[i][j + 1];\n  }';
+    expect((await verdictOf(perRow)).verdict).not.toBe('parallel');
+  });
+
+  it('verdicts: a remainder of a sum that may be negative may be negative: (i - 5) % 2 + 1 starts row 2 at j = 0, where a[i*n + j - 1] is the row before', async () => {
+    const body = (start: string) => `  int n = 30;\n  for (int i = 1; i < n - 1; i++)\n    for (int j = ${start}; j < n; j += 2)\n      a[i * n + j] = a[i * n + j - 1] * 2.0;`;
+    expect((await verdictOf(body('(i - 5) % 2 + 1'))).verdict).not.toBe('parallel');
+    // From i >= 1 the sum i + 1 is >= 0: j starts at 1 or 2 and j - 1 stays in the row.
+    expect((await verdictOf(body('(i + 1) % 2 + 1'))).verdict).toBe('parallel');
   });
 });
