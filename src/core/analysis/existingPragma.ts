@@ -4,6 +4,7 @@ import { nodeRange } from '../parse';
 import type { LevelResult } from './levelAnalysis';
 import { dependencesAt } from './loopDependences';
 import { exclusiveUpdates, onlyProtectedUpdates, protectedUpdates } from './protectedUpdates';
+import { threadLocalNames } from './regionLocals';
 
 /** The clauses of an `#pragma omp …` line that matter for races. */
 export interface PragmaClauses {
@@ -76,7 +77,10 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
   if (!clauses.isLoopConstruct) return { text, range: nodeRange(pragma), races, missingClauses: missing };
   const covered = (v: string) => clauses.private.has(v) || clauses.lastprivate.has(v) || clauses.firstprivate.has(v) || clauses.reduction.has(v);
   const updates = protectedUpdates(result.loop);
+  // Declared inside the enclosing parallel region: one copy per thread, carried only within a thread.
+  const threadLocal = threadLocalNames(result.loop);
   for (const f of result.scalarFacts) {
+    if (threadLocal.has(f.name)) continue;
     const at = nodeRange(f.node);
     if (updates.size > 0 && !covered(f.name) && onlyProtectedUpdates(result.loop, f.name, updates)) continue;
     if (f.role === 'reduction' && f.op) {
@@ -102,7 +106,7 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
       races.push({ code: 'pragma-carried-scalar', message: `likely data race on \`${f.name}\`: its value is carried from one iteration to the next, which no clause can fix`, range: at });
     }
   }
-  const scalarCodes = new Set(['scalar-dependence', 'conditional-write']);
+  const scalarCodes = new Set(['scalar-dependence', 'conditional-write', 'arg-min-max']);
   // With protected updates, the array dependences are tested again without the pairs they protect.
   const arrayRaces =
     updates.size === 0 ? result.races.filter((r) => !scalarCodes.has(r.code)) : result.shape ? dependencesAt(result.depBases, 0, true, (w, o) => exclusiveUpdates(w.node, o.node, updates)).reasons : [];

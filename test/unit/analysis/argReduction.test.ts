@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLoops } from '../../../src/core/analysis';
 import type { LoopVerdict } from '../../../src/core/model';
-import { parallelizeEdits } from '../../../src/core/transform/openmp';
+import { applyEdits, parallelizeEdits } from '../../../src/core/transform/openmp';
 import { testParserHost } from '../../helpers/paths';
 import { verdictOf } from './snippets';
 
@@ -139,3 +139,28 @@ describe('arg-max/arg-min rewrite text', () => {
     expect(out).toContain('std::size_t at_pf6 = at;');
   });
 });
+
+describe('the gate\'s pragma race check on the rewrite', () => {
+  const text = '#include <stdio.h>\nint f(int n, const int *x) {\n  int best = -1;\n  int idx = -1;\n  for (int i = 0; i < n; i++) {\n    if (x[i] > best) {\n      best = x[i];\n      idx = i;\n    }\n  }\n  return idx;\n}\n';
+
+  it('finds no race in the rewritten loop: its pairs are declared inside the parallel region', async () => {
+    const [v] = await analyse(text);
+    const rewritten = applyEdits(text, parallelizeEdits(v, text));
+    const after = await analyse(rewritten);
+    const loop = after.find((x) => x.existingPragma?.text.includes('omp for'));
+    expect(loop?.existingPragma?.text).toContain('#pragma omp for schedule(static)');
+    expect(loop?.existingPragma?.races).toEqual([]);
+  });
+
+  it('still reports the pair of a plain `parallel for`, and a static or shared copy in the region', async () => {
+    const plain = text.replace('  for (int i', '  #pragma omp parallel for\n  for (int i');
+    const [v] = await analyse(plain);
+    expect(v.existingPragma?.races.map((r) => r.message).join(' ')).toMatch(/data race on `best`/);
+    const region = text.replace('  for (int i', '  #pragma omp parallel\n  {\n  static int k = 0;\n  #pragma omp for\n  for (int i').replace('  return idx;', '  }\n  return idx;').replace('      idx = i;', '      idx = i;\n      k = i;');
+    const [r] = await analyse(region);
+    const races = r.existingPragma?.races.map((x) => x.message).join(' ') ?? '';
+    expect(races).toMatch(/`best`/);
+    expect(races).toMatch(/`k`/);
+  });
+});
+
