@@ -161,6 +161,11 @@ describe('the gate\'s pragma race check on the rewrite', () => {
     const races = r.existingPragma?.races.map((x) => x.message).join(' ') ?? '';
     expect(races).toMatch(/`best`/);
     expect(races).toMatch(/`k`/);
+    // simd lanes share the thread's copy: a region-local pair carried by `omp simd` is still a race.
+    const [v0] = await analyse(text);
+    const simdText = applyEdits(text, parallelizeEdits(v0, text)).replace('#pragma omp for schedule(static)', '#pragma omp simd');
+    const simd = await analyse(simdText);
+    expect(simd.find((x) => x.existingPragma?.text.includes('simd'))?.existingPragma?.races.length).toBeGreaterThan(0);
   });
 });
 
