@@ -80,7 +80,8 @@ function check(ctx: AnalysisContext, loop: Node, d: Decl): Check {
   if (typeof decl === 'object' && 'why' in decl) return decl;
   const dims = decl.dims;
   const fn = enclosingFunction(loop) as Node;
-  const arr: Scratch = { ctx, ix, d, dims, loop };
+  const arr: Scratch = { ctx, ix, d, dims, loop, writes: new Map() };
+  const around = aroundLoop(loop, fn);
   for (const use of ctx.facts.occurrences(d, fn)) {
     if (use.id === d.nameNode.id) continue;
     const access = accessOf(arr, use);
@@ -88,7 +89,7 @@ function check(ctx: AnalysisContext, loop: Node, d: Decl): Check {
     if (!access.reads) continue;
     const inLoop = contains(loop, access.node);
     // Before the loop and outside every loop around it: runs before the loop does.
-    if (!inLoop && access.node.startIndex < loop.startIndex && !aroundLoop(loop, fn).some((l) => contains(l, access.node))) continue;
+    if (!inLoop && access.node.startIndex < loop.startIndex && !around.some((l) => contains(l, access.node))) continue;
     const missing = unwrittenBefore(arr, access.node, reach(arr, access), inLoop);
     if (missing === null) continue;
     const element = `${d.name}${missing.map((v) => `[${v}]`).join('')}`;
@@ -116,6 +117,8 @@ interface Scratch {
   readonly d: Decl;
   readonly dims: readonly number[];
   readonly loop: Node;
+  /** The elements each statement always writes (flat indices), by node id: asked once per read before it. */
+  readonly writes: Map<number, readonly number[]>;
 }
 
 /** The declaration's part: a plain local array of arithmetic elements and constant size, or why not. */
@@ -320,7 +323,11 @@ function unwrittenBefore(arr: Scratch, read: Node, need: Box, inLoop: boolean): 
     let stop = false;
     for (let s = child.previousNamedSibling; s && !stop; s = s.previousNamedSibling) {
       if (!inLoop && contains(s, arr.loop)) stop = true;
-      else if (cover(arr, s, covered) && missing() === null) return null;
+      else {
+        const written = writtenBy(arr, s);
+        written.forEach((x) => (covered[x] = 1));
+        if (written.length > 0 && missing() === null) return null;
+      }
     }
     if (stop || p.type === 'case_statement') break;
   }
@@ -356,52 +363,59 @@ function flat(dims: readonly number[], idx: readonly number[]): number {
   return idx.reduce((acc, v, k) => acc * dims[k] + v, 0);
 }
 
+/** The elements (flat indices) statement `s` always writes, remembered per statement. */
+function writtenBy(arr: Scratch, s: Node): readonly number[] {
+  let known = arr.writes.get(s.id);
+  if (!known) {
+    known = [...new Set(elementsWritten(arr, s))];
+    arr.writes.set(s.id, known);
+  }
+  return known;
+}
+
 /**
- * Marks the elements statement `s` always writes: `tmp[c…] = e;` with constant subscripts, or a
- * perfect nest of counted loops with constant bounds around a single `tmp[…] = e;` whose subscripts
- * are affine in their counters. Returns true when it marked anything.
+ * The elements statement `s` always writes: `tmp[c…] = e;` with constant subscripts, or a perfect
+ * nest of counted loops with constant bounds around a single `tmp[…] = e;` whose subscripts are
+ * affine in their counters.
  */
-function cover(arr: Scratch, s: Node, covered: Uint8Array): boolean {
+function elementsWritten(arr: Scratch, s: Node): number[] {
   const loops: { counter: Decl; values: number[] }[] = [];
   let stmt: Node | null = s;
   while (stmt?.type === 'for_statement') {
     const c = countedLoop(arr, stmt);
-    if (!c?.values || c.values.length === 0) return false;
+    if (!c?.values || c.values.length === 0) return [];
     loops.push({ counter: c.counter, values: c.values });
     stmt = onlyStatement(stmt.childForFieldName('body'));
   }
-  if (stmt?.type !== 'expression_statement') return false;
+  if (stmt?.type !== 'expression_statement') return [];
   const assign = stmt.namedChild(0);
-  if (assign?.type !== 'assignment_expression' || operatorOf(assign) !== '=') return false;
+  if (assign?.type !== 'assignment_expression' || operatorOf(assign) !== '=') return [];
   const target = unparen(assign.childForFieldName('left') as Node);
   const indices: Node[] = [];
   let base = target;
   while (base.type === 'subscript_expression') {
     const index = subscriptIndexOf(base);
-    if (!index) return false;
+    if (!index) return [];
     indices.unshift(index);
     base = unparen(base.childForFieldName('argument') as Node);
   }
-  if (base.type !== 'identifier' || indices.length !== arr.dims.length || arr.ctx.resolver.resolve(base.text, base)?.key !== arr.d.key) return false;
+  if (base.type !== 'identifier' || indices.length !== arr.dims.length || arr.ctx.resolver.resolve(base.text, base)?.key !== arr.d.key) return [];
   const nameValue = (name: string, at: Node): NameValue => {
     const d = arr.ctx.resolver.resolve(name, at);
     if (!d) return constantName(arr, name);
     return loops.some((l) => l.counter.key === d.key) ? { symbol: d.key } : 'unknown';
   };
   const polys = indices.map((x) => parsePoly(x, nameValue));
-  if (polys.some((p) => p === null)) return false;
+  if (polys.some((p) => p === null)) return [];
   let total = 1;
   for (const l of loops) total *= l.values.length;
-  if (total > MAX_ENUMERATED) return false;
-  let marked = false;
+  if (total > MAX_ENUMERATED) return [];
+  const out: number[] = [];
   const at = new Map<string, number>();
   const visit = (k: number): void => {
     if (k === loops.length) {
       const idx = (polys as Poly[]).map((p) => evaluate(p, at));
-      if (idx.every((v, j) => v >= 0 && v < arr.dims[j])) {
-        covered[flat(arr.dims, idx)] = 1;
-        marked = true;
-      }
+      if (idx.every((v, j) => v >= 0 && v < arr.dims[j])) out.push(flat(arr.dims, idx));
       return;
     }
     for (const v of loops[k].values) {
@@ -410,7 +424,7 @@ function cover(arr: Scratch, s: Node, covered: Uint8Array): boolean {
     }
   };
   visit(0);
-  return marked;
+  return out;
 }
 
 function evaluate(p: Poly, at: ReadonlyMap<string, number>): number {
