@@ -76,8 +76,9 @@ export class SoundIndex {
     this.directives ??= this.text
       .replace(/\\\r?\n/g, ' ')
       .split(/\r?\n/)
-      // `#include <stdlib.h>` names a header, not `h`: an include line defines no macro.
-      .filter((line) => /^\s*#/.test(line) && !/^\s*#\s*include\s*[<"][^>"]*[>"]\s*(?:\/[/*].*)?$/.test(line));
+      // `#include <stdlib.h>` names a header, not `h`: an include line defines no macro; nor does an
+      // OpenMP pragma (`private(tmp)` in a candidate the gate re-analyses), whose clauses the pragma checks read.
+      .filter((line) => /^\s*#/.test(line) && !/^\s*#\s*include\s*[<"][^>"]*[>"]\s*(?:\/[/*].*)?$/.test(line) && !/^\s*#\s*pragma\s+omp\b/.test(line));
     const word = new RegExp(`\\b${name}\\b`);
     return this.directives.some((line) => word.test(line));
   }
