@@ -69,3 +69,18 @@ describe('histograms (issue #7 §2), verified through the runner', () => {
     expect(out).toContain('#pragma omp parallel for reduction(+:h[:8])\n  for (int i = 0; i < n; i++) h[key[i] & 7]++;');
   }, 600_000);
 });
+
+describe('scratch arrays (issue #7 §2), verified through the runner', () => {
+  it('arrays written before every read of each iteration are private; one read after the loop or filled only sometimes is refused with its reason', async () => {
+    const { byFunction, out } = await verifiedFixture('roles_scratch.c');
+    expect(byFunction.get('weightedWindow')?.clauses?.private, why(byFunction.get('weightedWindow'))).toEqual(['tmp']);
+    expect(out).toContain('#pragma omp parallel for private(tmp)\n  for (int i = 0; i < n; i++) {\n    for (int k = 0; k < TAPS; k++) tmp[k] = a[i + k] * 2.0;');
+    expect(byFunction.get('halfAndTable')?.clauses?.private, why(byFunction.get('halfAndTable'))).toEqual(['k', 'buf', 'v', 't']);
+    const live = byFunction.get('lastWindow');
+    expect(live?.verdict).not.toBe('parallel');
+    expect(live?.reasons.find((r) => r.code === 'scratch-live-after')?.message, why(live)).toMatch(/`tmp\[1\]` \(line 46\) may read the value the loop leaves in `tmp\[1\]`/);
+    const sometimes = byFunction.get('sometimesFilled');
+    expect(sometimes?.verdict).not.toBe('parallel');
+    expect(sometimes?.reasons.find((r) => r.code === 'scratch-read-before-write')?.message, why(sometimes)).toMatch(/`tmp\[2\]` \(line 55\) may be read before it is written in the same iteration/);
+  }, 600_000);
+});
