@@ -78,8 +78,10 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
   const covered = (v: string) => clauses.private.has(v) || clauses.lastprivate.has(v) || clauses.firstprivate.has(v) || clauses.reduction.has(v);
   const updates = protectedUpdates(result.loop);
   // Declared inside the enclosing parallel region: one copy per thread, carried only within a
-  // thread by a worksharing `for` (not by `simd`, whose lanes share the thread's copy).
-  const threadLocal = /\bfor\b/.test(clauses.text) && !/\bsimd\b/.test(clauses.text) ? threadLocalNames(result.loop) : new Set<string>();
+  // thread by a worksharing `for` with a static schedule, which runs each thread's iterations in
+  // order (not by `simd`, whose lanes share the thread's copy, nor a nonmonotonic dynamic schedule).
+  const perThreadOrder = /\bfor\b/.test(clauses.text) && !/\bsimd\b/.test(clauses.text) && /\bschedule\s*\(\s*(?:monotonic\s*:\s*)?static\b/.test(clauses.text);
+  const threadLocal = perThreadOrder ? threadLocalNames(result.loop) : new Set<string>();
   for (const f of result.scalarFacts) {
     if (threadLocal.has(f.name)) continue;
     const at = nodeRange(f.node);
