@@ -34,7 +34,7 @@ const LIBM = new Set(['sqrt', 'sqrtf', 'fabs', 'fabsf', 'abs', 'labs', 'exp', 'e
 const BANNED = new Set(['break_statement', 'continue_statement', 'goto_statement', 'return_statement', 'labeled_statement', 'throw_statement', 'try_statement', 'new_expression', 'delete_expression', 'lambda_expression', 'gnu_asm_expression', 'reference_declarator', 'co_await_expression', 'co_return_statement', 'co_yield_statement']);
 
 /** What E and init may be made of: reads, arithmetic and library-pure calls. */
-const PURE_EXPR = new Set(['identifier', 'number_literal', 'char_literal', 'true', 'false', 'parenthesized_expression', 'binary_expression', 'unary_expression', 'conditional_expression', 'cast_expression', 'subscript_expression', 'call_expression', 'argument_list', 'qualified_identifier', 'namespace_identifier']);
+const PURE_EXPR = new Set(['identifier', 'number_literal', 'char_literal', 'true', 'false', 'parenthesized_expression', 'binary_expression', 'unary_expression', 'conditional_expression', 'cast_expression', 'subscript_expression', 'subscript_argument_list', 'call_expression', 'argument_list', 'qualified_identifier', 'namespace_identifier']);
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=']);
 
@@ -222,6 +222,7 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
     const d = resolver.resolve(a.text, a);
     const container = language === 'cpp' && d !== null && /^(?:const\s+)?(?:std::)?vector\s*</.test(d.typeText);
     if (!d || d.isVolatile || !(d.isArray || d.isPointer || container)) return refuse(`\`${a.text}\` is not an array, pointer or std::vector of this file`);
+    if (writes.scalars.has(a.text)) return refuse(`the loop writes \`${a.text}\`, which the sum reads`);
     for (const b of writes.arrays) {
       const bd = resolver.resolve(b.text, b);
       if (bd && within(bd.declNode, loopJ) && bd.isArray && !bd.isPointer) continue;
