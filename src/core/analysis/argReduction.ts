@@ -146,7 +146,8 @@ function recognise(ctx: AnalysisContext, best: Decl, loop: Node, shape: LoopShap
 function notPlainLocal(d: Decl): string | null {
   if (d.kind === 'global' || d.isStatic) return 'is a global or static (other functions could see it mid-loop)';
   if (d.isPointer || d.isArray || d.isReference || d.isVolatile) return 'is a pointer, array, reference or volatile';
-  if (/\bauto\b|\bdecltype\b/.test(d.typeText) || d.typeText.trim() === '') return 'has a deduced type';
+  // Built-in arithmetic types only: a class could order, compare or copy in ways the combine does not know.
+  if (!isArithmetic(norm(d.typeText)) && !isIntegerType(d.typeText)) return `has type \`${d.typeText}\`, not a built-in integer or floating type`;
   return null;
 }
 
