@@ -122,6 +122,9 @@ function recognise(ctx: AnalysisContext, best: Decl, loop: Node, shape: LoopShap
   const ct = valueType(ctx, cand);
   if (!ct) return `ParaForge cannot tell the type of \`${cand.text}\`: its conversion to \`${best.typeText}\` must keep every value for the threads' results to compare as the candidates did`;
   if (!keepsValues(ct, norm(best.typeText))) return `\`${cand.text}\` is a \`${ct}\`, which \`${best.typeText}\` may not hold exactly: the threads' results would not compare as the candidates did`;
+  // `at = i` is written in the if's block: the name must still mean the loop's counter there.
+  const counterKey = ctx.resolver.resolve(shape.varName, loop.childForFieldName('condition') ?? loop)?.key;
+  if (!counterKey || ctx.resolver.resolve(shape.varName, body as Node)?.key !== counterKey) return `\`${shape.varName}\` does not name the loop counter in the \`if\` block`;
   const greater = bestOnLeft ? cop[0] === '<' : cop[0] === '>';
   return {
     bestKey: best.key,

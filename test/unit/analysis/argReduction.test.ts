@@ -59,6 +59,7 @@ describe('arg-max/arg-min recognition', () => {
     ['the value read again', loop('a[i] > best', '      best = a[i];\n      idx = i;\n    }\n    if (best > 5.0) {\n      b[i] = 1.0;'), /used in the loop other than/],
     ['a float kept for a double candidate', loop('a[i] > best').replace('double best', 'float best'), /`float` may not hold exactly/],
     ['a value of a typedef\'d type', loop('a[i] > best').replace('double best', 'typedef double real;\n  real best'), /not a built-in integer or floating type/],
+    ['a counter shadowed around the if', loop('a[i] > best').replace('    if (a[i] > best) {', '    {\n    int i = 3;\n    if (a[i] > best) {').replace('      idx = i;\n    }', '      idx = i;\n    }\n    }'), /does not name the loop counter/],
     ['a counter that decreases', loop('a[i] > best').replace('for (int i = 0; i < N; i++)', 'for (int i = N - 1; i >= 0; i--)'), /counter must be an integer that increases/],
   ])('refuses %s, naming the pair and why', async (_what, body, why) => {
     const v = await verdictOf(body);
