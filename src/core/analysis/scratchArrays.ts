@@ -61,7 +61,11 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
     if (!d || contains(loop, d.declNode)) continue;
     const checked = check(ctx, loop, d);
     if ('why' in checked) {
-      refusals.push({ code: checked.code, message: `\`${d.name}\` is written like per-iteration scratch (\`${scratchWrite.node.text}\`), but ${checked.why}`, node: checked.node ?? scratchWrite.node });
+      // A parameter or global is the caller's data, and a local the loop reads before writing it is state, not
+      // scratch: their dependences say enough.
+      const first = refs.reduce((a, b) => (b.node.startIndex < a.node.startIndex ? b : a));
+      if (KIND_CODES.has(checked.code) && (d.kind !== 'local' || !first.write || !plainWriteTarget(first.node))) continue;
+      refusals.push({ code: checked.code, message: `\`${d.name}\` is written at a subscript free of \`${ownCounter}\` (\`${scratchWrite.node.text}\`), as per-iteration scratch is, but ${checked.why}`, node: checked.node ?? scratchWrite.node });
       continue;
     }
     bases.add(key);
@@ -70,6 +74,9 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
   }
   return { bases, facts, uses, refusals };
 }
+
+/** Refusals about what the array is (not how the loop uses it). */
+const KIND_CODES = new Set(['scratch-type', 'scratch-extent', 'scratch-global', 'scratch-static', 'scratch-size']);
 
 type Check = { readonly dims: readonly number[] } | { readonly code: string; readonly why: string; readonly node?: Node };
 
@@ -124,6 +131,7 @@ interface Scratch {
 /** The declaration's part: a plain local array of arithmetic elements and constant size, or why not. */
 function declarationProblem(ctx: AnalysisContext, ix: SoundIndex, loop: Node, d: Decl): { dims: number[] } | { code: string; why: string; node?: Node } {
   const type = resolveType(d.typeText, ix);
+  if (d.isPointer && !d.isArray) return { code: 'scratch-extent', why: 'it is a pointer: `private` would give each thread an uninitialised pointer, not its own elements, and the extent it points to is not known' };
   if (!d.isArray || d.isReference) return { code: 'scratch-type', why: `it has type \`${d.typeText}\`${d.isReference ? ' (a reference)' : ''}: only built-in arrays (\`T name[N]\`) are privatised, since a class's private copy is made by its constructors` };
   if (d.kind === 'param') return { code: 'scratch-extent', why: 'it is a parameter, a pointer to the caller\'s array: `private` would give each thread an uninitialised pointer, not its own elements' };
   if (d.kind === 'global') return { code: 'scratch-global', why: 'it is a global: other functions may read the elements the loop leaves in it' };

@@ -93,6 +93,18 @@ describe('scratch arrays', () => {
     expect(v.existingPragma?.missingClauses, JSON.stringify(v.existingPragma)).toContain('private(tmp)');
   });
 
+  it('an existing pragma with private(tmp) has no race (the gate re-analyses candidates with their pragma)', async () => {
+    const v = await verdictOf('  double tmp[4];\n  #pragma omp parallel for private(tmp)\n  for (int i = 0; i < 500; i++) {\n    for (int k = 0; k < 4; k++) tmp[k] = a[i + k];\n    c[i] = tmp[1] + tmp[3];\n  }');
+    expect(v.existingPragma?.races, JSON.stringify(v.existingPragma)).toEqual([]);
+  });
+
+  it('a global written like scratch is the caller\'s data: refused by its dependence, with no scratch reason', async () => {
+    const v = await verdictOf('  for (int i = 0; i < 500; i++) {\n    for (int k = 0; k < 4; k++) c[k] = a[i + k];\n    b[i] = c[0] + c[3];\n  }');
+    expect(v.verdict).not.toBe('parallel');
+    expect(codes(v)).toContain('output-dependence');
+    expect(codes(v).filter((c) => c.startsWith('scratch-'))).toEqual([]);
+  });
+
   it('an array the loop writes at its own counter is not scratch: no scratch reason on a plain recurrence', async () => {
     const v = await verdictOf('  double p[600] = {0};\n  for (int i = 1; i < 500; i++) p[i] = p[i - 1] + a[i];\n  printf("%g\\n", p[499]);');
     expect(v.verdict).not.toBe('parallel');
