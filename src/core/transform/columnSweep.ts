@@ -149,6 +149,13 @@ function strideWin(arrays: readonly Node[], accesses: readonly AccessFact[], j: 
   return null;
 }
 
+const isVector = (language: LanguageId, d: Decl | null) => language === 'cpp' && d !== null && /^(?:const\s+)?(?:std::)?vector\s*</.test(d.typeText);
+
+/** True when the run-time check has the conjunct `&a != &b` (either way round). */
+function checkedDistinct(check: string | null, a: string, b: string): boolean {
+  return (check ?? '').split('&&').map((c) => c.replace(/\s+/g, '')).some((c) => c === `&${a}!=&${b}` || c === `&${b}!=&${a}`);
+}
+
 /** A name not used anywhere in the file: `base` + line, with underscores added until it is free. */
 function freshName(text: string, base: string): string {
   let name = base;
@@ -163,8 +170,10 @@ function indentOf(text: string, offset: number): string {
 /**
  * The sweep of loop `loopJ` (a statement of the parallel loop's body), checked against the
  * parallel loop's facts; the edit replaces `loopJ` with the swept form and the original as fallback.
+ * With the verdict's `runtimeCheck`, the edit goes into the versioned parallel copy, where its
+ * `&x != &g` conjuncts hold: two different std::vector objects never share storage.
  */
-export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId, facts: LoopFacts, resolver: Resolver): SweepAttempt {
+export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId, facts: LoopFacts, resolver: Resolver, runtimeCheck: string | null = null): SweepAttempt {
   const refuse = (reason: string): SweepAttempt => ({ ok: false, reason });
   const hj = countedHeader(loopJ);
   if (!hj) return refuse('the loop header is not a counted `for (T j = lo; j < hi; j++)` with plain bounds');
@@ -220,14 +229,15 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
   // Arrays E and init read: not written in L_j, and proven distinct from every array L_j writes.
   for (const a of [...e.arrays, ...i0.arrays]) {
     const d = resolver.resolve(a.text, a);
-    const container = language === 'cpp' && d !== null && /^(?:const\s+)?(?:std::)?vector\s*</.test(d.typeText);
+    const container = isVector(language, d);
     if (!d || d.isVolatile || !(d.isArray || d.isPointer || container)) return refuse(`\`${a.text}\` is not an array, pointer or std::vector of this file`);
     if (writes.scalars.has(a.text)) return refuse(`the loop writes \`${a.text}\`, which the sum reads`);
     for (const b of writes.arrays) {
       const bd = resolver.resolve(b.text, b);
       if (bd && within(bd.declNode, loopJ) && bd.isArray && !bd.isPointer) continue;
       const fact = facts.aliases.find((f) => (f.a === a.text && f.b === b.text) || (f.a === b.text && f.b === a.text));
-      if (a.text === b.text || fact?.kind !== 'distinct') return refuse(`the loop writes \`${b.text}\`, which may be the memory \`${a.text}\` the sum reads`);
+      const checked = fact?.kind === 'may-alias-params' && isVector(language, d) && isVector(language, bd) && checkedDistinct(runtimeCheck, a.text, b.text);
+      if (a.text === b.text || (fact?.kind !== 'distinct' && !checked)) return refuse(`the loop writes \`${b.text}\`, which may be the memory \`${a.text}\` the sum reads`);
     }
   }
   const win = strideWin(e.arrays, facts.accesses, j, k);
@@ -299,13 +309,13 @@ export function withColumnSweeps(verdict: LoopVerdict, tree: Tree, text: string,
   const loop = verdict.parallelRange ? forLoopAt(tree, verdict.parallelRange.startOffset) : null;
   const c = verdict.clauses;
   if ((language !== 'c' && language !== 'cpp') || verdict.verdict !== 'parallel' || !facts || !c || c.collapse !== 1 || c.simd) return verdict;
-  if (verdict.runtimeCheck || verdict.argReductions?.length || verdict.existingPragma || verdict.region || verdict.partOfRegion) return verdict;
+  if (verdict.argReductions?.length || verdict.existingPragma || verdict.region || verdict.partOfRegion) return verdict;
   const body = loop?.childForFieldName('body');
   if (body?.type !== 'compound_statement') return verdict;
   const edits: TextEdit[] = [];
   const notes: Reason[] = [];
   for (const l of codeStatements(body).filter((n) => n.type === 'for_statement')) {
-    const r = columnSweepLoop(l, text, language, facts, resolver);
+    const r = columnSweepLoop(l, text, language, facts, resolver, verdict.runtimeCheck ?? null);
     if (!r.ok) continue;
     edits.push(r.edit);
     notes.push({

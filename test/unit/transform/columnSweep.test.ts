@@ -167,5 +167,7 @@ describe('column sweep: the sweep_* adversarial programs', () => {
     const applied = /^(?:\/\*|\/\/) Column sweep, applied/.test(text);
     expect(/^(?:\/\*|\/\/) Column sweep, (?:applied|refused)/.test(text)).toBe(true);
     expect(rewritten?.includes('pf_x') ?? false, file).toBe(applied);
+    // In the versioned form the sweep is only in the checked parallel copy: the serial copy (after the last `else`) is the original.
+    if (/versioned copy/.test(text.split('\n')[0])) expect(rewritten!.split('} else {').pop()).not.toContain('pf_');
   });
 });

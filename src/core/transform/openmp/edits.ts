@@ -57,7 +57,11 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
   if (verdict.runtimeCheck) {
     // The serial copy in the else branch of an earlier versioned rewrite stays serial.
     if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
-    return [versionedLoop(text, verdict.parallelRange, verdict.runtimeCheck, pragmaText(verdict.clauses, options), verdict.headerEdits)];
+    // A column sweep goes into the parallel copy only (its proof may rest on the check); its include stays outside.
+    const range = verdict.parallelRange;
+    const sweep = verdict.sweepEdits ?? [];
+    const inLoop = (e: TextEdit) => e.startOffset >= range.startOffset && e.endOffset <= range.endOffset;
+    return [versionedLoop(text, range, verdict.runtimeCheck, pragmaText(verdict.clauses, options), [...(verdict.headerEdits ?? []), ...sweep.filter(inLoop)]), ...sweep.filter((e) => !inLoop(e))];
   }
   return [...bracedIfBody(text, verdict.parallelRange, [insertBeforeLoop(text, verdict.parallelRange, pragmaText(verdict.clauses, options))]), ...(verdict.headerEdits ?? []), ...(verdict.sweepEdits ?? [])].sort((a, b) => a.startOffset - b.startOffset);
 }
