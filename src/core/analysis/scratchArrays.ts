@@ -15,6 +15,8 @@ import { calleeName, contains, operatorOf, unparen } from './syntax';
 
 /** Largest scratch array (bytes) privatised: every thread gets an uninitialised copy on its stack. */
 const MAX_BYTES = 64 * 1024;
+/** Largest total of one loop's private arrays (bytes): worker threads get 2-8 MiB stacks by default. */
+const MAX_LOOP_BYTES = 256 * 1024;
 /** Most element writes a fill loop nest may be enumerated with. */
 const MAX_ENUMERATED = 1 << 20;
 
@@ -54,12 +56,17 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
   const uses: ScalarUse[] = [];
   const refusals: ScratchRefusal[] = [];
   if (ownCounter === null) return { bases, facts, uses, refusals };
+  let stack = 0;
   for (const [key, refs] of byBase) {
     const scratchWrite = refs.find((r) => r.write && plainWriteTarget(r.node) && !mentions(r.node, ownCounter));
     if (!scratchWrite || !dependencesAt(new Map([[key, refs]]), 0, false).carried) continue;
     const d = ctx.resolver.resolve(refs[0].baseName, refs[0].node);
     if (!d || contains(loop, d.declNode)) continue;
-    const checked = check(ctx, loop, d);
+    const found = check(ctx, loop, d);
+    const checked: Check =
+      'why' in found || stack + found.bytes <= MAX_LOOP_BYTES
+        ? found
+        : { code: 'scratch-size', why: `with the loop's other private arrays it would take ${stack + found.bytes} bytes per thread (more than ${MAX_LOOP_BYTES}), which could overflow thread stacks` };
     if ('why' in checked) {
       // A parameter or global is the caller's data, and a local the loop reads before writing it is state, not
       // scratch: their dependences say enough.
@@ -68,6 +75,7 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
       refusals.push({ code: checked.code, message: `\`${d.name}\` is written at a subscript free of \`${ownCounter}\` (\`${scratchWrite.node.text}\`), as per-iteration scratch is, but ${checked.why}`, node: checked.node ?? scratchWrite.node });
       continue;
     }
+    stack += checked.bytes;
     bases.add(key);
     facts.push({ name: d.name, role: 'private', declared: 'function', liveAfter: false, type: `${d.typeText}[${checked.dims.reduce((a, b) => a * b, 1)}]`, range: nodeRange(refs[0].node) });
     uses.push({ name: d.name, role: 'private', node: refs[0].node });
@@ -78,14 +86,14 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
 /** Refusals about what the array is (not how the loop uses it). */
 const KIND_CODES = new Set(['scratch-type', 'scratch-extent', 'scratch-global', 'scratch-static', 'scratch-size']);
 
-type Check = { readonly dims: readonly number[] } | { readonly code: string; readonly why: string; readonly node?: Node };
+type Check = { readonly dims: readonly number[]; readonly bytes: number } | { readonly code: string; readonly why: string; readonly node?: Node };
 
 /** Whether `d` can be private in `loop`: its declaration, every use in its function, and the writes before each read. */
 function check(ctx: AnalysisContext, loop: Node, d: Decl): Check {
   const ix = soundIndex(ctx.file, ctx.resolver, loop);
   const decl = declarationProblem(ctx, ix, loop, d);
   if (typeof decl === 'object' && 'why' in decl) return decl;
-  const dims = decl.dims;
+  const { dims, bytes } = decl;
   const fn = enclosingFunction(loop) as Node;
   const arr: Scratch = { ctx, ix, d, dims, loop, writes: new Map() };
   const around = aroundLoop(loop, fn);
@@ -114,7 +122,7 @@ function check(ctx: AnalysisContext, loop: Node, d: Decl): Check {
       node: access.node,
     };
   }
-  return { dims };
+  return { dims, bytes };
 }
 
 /** What the checks of one array share. */
@@ -129,7 +137,7 @@ interface Scratch {
 }
 
 /** The declaration's part: a plain local array of arithmetic elements and constant size, or why not. */
-function declarationProblem(ctx: AnalysisContext, ix: SoundIndex, loop: Node, d: Decl): { dims: number[] } | { code: string; why: string; node?: Node } {
+function declarationProblem(ctx: AnalysisContext, ix: SoundIndex, loop: Node, d: Decl): { dims: number[]; bytes: number } | { code: string; why: string; node?: Node } {
   const type = resolveType(d.typeText, ix);
   if (d.isPointer && !d.isArray) return { code: 'scratch-extent', why: 'it is a pointer: `private` would give each thread an uninitialised pointer, not its own elements, and the extent it points to is not known' };
   if (!d.isArray || d.isReference) return { code: 'scratch-type', why: `it has type \`${d.typeText}\`${d.isReference ? ' (a reference)' : ''}: only built-in arrays (\`T name[N]\`) are privatised, since a class's private copy is made by its constructors` };
@@ -149,7 +157,7 @@ function declarationProblem(ctx: AnalysisContext, ix: SoundIndex, loop: Node, d:
   if (jump) return { code: 'scratch-goto', why: 'the function uses `goto`, which can skip the writes that must come before every read', node: jump };
   const hidden = hiddenLaterUse(ctx, d, loop);
   if (hidden) return { code: 'scratch-live-after', why: hidden };
-  return { dims };
+  return { dims, bytes };
 }
 
 /** The declaration text before the declared name: its storage class and type. */

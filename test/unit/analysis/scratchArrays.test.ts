@@ -82,6 +82,14 @@ describe('scratch arrays', () => {
     expect(r?.message, why(v)).toContain(text);
   });
 
+  it('one loop privatises at most 256 KiB of arrays: a fifth 64 KiB array is refused for the total', async () => {
+    const names = ['t0', 't1', 't2', 't3', 't4'];
+    const fills = names.map((t) => `for (int k = 0; k < 8192; k++) ${t}[k] = a[i];`).join('\n    ');
+    const v = await verdictOf(`  double ${names.map((t) => `${t}[8192]`).join(', ')};\n  for (int i = 0; i < 500; i++) {\n    ${fills}\n    c[i] = ${names.map((t) => `${t}[i]`).join(' + ')};\n  }`);
+    expect(v.verdict).not.toBe('parallel');
+    expect(v.reasons.find((r) => r.code === 'scratch-size')?.message, why(v)).toContain("with the loop's other private arrays it would take 327680 bytes");
+  });
+
   it('a goto in the function refuses (it can skip the writes)', async () => {
     const v = await verdictOf(loop('double tmp[4];', 'for (int k = 0; k < 4; k++) tmp[k] = a[i + k];', 's = tmp[1];', '  if (c[0] > 1) goto out;\n  c[1] = 0;\nout:\n  c[2] = 1;'));
     expect(v.verdict).not.toBe('parallel');
