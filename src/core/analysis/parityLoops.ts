@@ -56,6 +56,12 @@ function isSignedInteger(typeText: string): boolean {
  * constant multiples and `% m` (m even) of signed names and literals.
  */
 export function parityPoly(node: Node, nameValue: (name: string, at: Node) => NameValue): Poly | null {
+  const p = parityPolyOf(node, nameValue);
+  // A coefficient beyond 2^53 has lost its low bit.
+  return p && [...p.values()].every((c) => Number.isSafeInteger(c)) ? p : null;
+}
+
+function parityPolyOf(node: Node, nameValue: (name: string, at: Node) => NameValue): Poly | null {
   const n = unparen(node);
   switch (n.type) {
     case 'number_literal': {

@@ -16,10 +16,12 @@ interface Equation {
   odd: boolean;
 }
 
-function equationOf(p: Poly): Equation {
+/** The equation p ≡ 0 (mod 2), or null when a coefficient is too large for its parity to be exact. */
+function equationOf(p: Poly): Equation | null {
   const terms = new Set<string>();
   let odd = false;
   for (const [m, c] of p) {
+    if (!Number.isSafeInteger(c)) return null;
     if (Math.abs(c) % 2 === 0) continue;
     if (m === '') odd = true;
     else terms.add(m);
@@ -29,7 +31,8 @@ function equationOf(p: Poly): Equation {
 
 /** True when the equations `p ≡ 0 (mod 2)` have no common solution (Gaussian elimination over GF(2)). */
 export function parityContradiction(polys: readonly Poly[]): boolean {
-  const rows = polys.map(equationOf);
+  // Leaving an equation out only allows more solutions.
+  const rows = polys.map(equationOf).filter((e): e is Equation => e !== null);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     if (row.terms.size === 0) {
