@@ -47,7 +47,7 @@ const SIGNED = /^(?:(?:signed|short|long|int)\s*)+$|^(?:std::)?(?:ptrdiff_t|ssiz
 
 /** True for signed integer types (plain char, whose signedness the platform picks, excluded). */
 function isSignedInteger(typeText: string): boolean {
-  const t = typeText.replace(/\b(?:const|volatile|static|register|auto)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = typeText.replace(/\b(?:const|static|register)\b/g, ' ').replace(/\s+/g, ' ').trim();
   return SIGNED.test(t) || /^signed char$/.test(t);
 }
 
@@ -156,7 +156,9 @@ export function parityLoops(p: ParityInputs): ParityLoops {
     // Names the start may use: counters of loops around it, and signed names the analysed loop never writes (nor any pointer).
     const strictName = (name: string, at: Node): NameValue => {
       const d = resolver.resolve(name, at);
-      if (d && (d.isPointer || d.isArray || !isSignedInteger(d.typeText) || p.addressTaken(d))) return 'unknown';
+      // A reference names another variable, whose writes the loop's write set shows under that name;
+      // a volatile one may change between the loop's entry and the use.
+      if (d && (d.isPointer || d.isArray || d.isReference || d.isVolatile || !isSignedInteger(d.typeText) || p.addressTaken(d))) return 'unknown';
       const v = p.nameValue(name, at);
       if (typeof v !== 'object') return v;
       if (!d) return 'unknown';

@@ -286,13 +286,16 @@ describe('parity of counters with an even step: red-black sweeps (issue #7 §2)'
     expect(await level(sweep('(i % 2) * 2', 'j += 4', 'A[i - 1][j + 2]'))).not.toBe(2);
   });
 
-  it('verdicts: refused when a name in the start may change between rows (written in the loop, or its address is taken)', async () => {
+  it('verdicts: refused when a name in the start may change between rows (written in the loop, volatile, address taken, made per row)', async () => {
     const written = '  int c = 0;\n  for (int i = 1; i < N - 1; i++) {\n    for (int j = 1 + (i + c) % 2; j < N - 1; j += 2) A[i][j] = A[i - 1][j] + A[i][j + 1];\n    c++;\n  }';
     expect((await verdictOf(written)).verdict).not.toBe('parallel');
     const invariant = written.replace('    c++;\n', '');
     expect((await verdictOf(invariant)).verdict).toBe('parallel');
     const addressed = invariant.replace('  int c = 0;\n', '  int c = 0;\n  int *pc = &c;\n') + '\n  *pc = 1;';
-    expect((await verdictOf(addressed)).verdict).not.toBe('parallel');    // c = i in every row (a private copy): j is always odd, so row i reads u[i-1][j], which row i - 1 wrote.
+    expect((await verdictOf(addressed)).verdict).not.toBe('parallel');
+    // A volatile name may change between the loop's entry and the use.
+    expect((await verdictOf(invariant.replace('int c = 0;', 'volatile int c = 0;'))).verdict).not.toBe('parallel');
+    // c = i in every row (a private copy): j is always odd, so row i reads u[i-1][j], which row i - 1 wrote.
     const perRow = '  for (int i = 1; i < N - 1; i++) {\n    int c = i;\n    for (int j = 1 + (i + c) % 2; j < N - 1; j += 2) A[i][j] = A[i - 1][j] + A[i][j + 1];\n  }';
     expect((await verdictOf(perRow)).verdict).not.toBe('parallel');
   });
