@@ -34,7 +34,7 @@ const LIBM = new Set(['sqrt', 'sqrtf', 'fabs', 'fabsf', 'abs', 'labs', 'exp', 'e
 const BANNED = new Set(['break_statement', 'continue_statement', 'goto_statement', 'return_statement', 'labeled_statement', 'throw_statement', 'try_statement', 'new_expression', 'delete_expression', 'lambda_expression', 'gnu_asm_expression', 'reference_declarator', 'co_await_expression', 'co_return_statement', 'co_yield_statement']);
 
 /** What E and init may be made of: reads, arithmetic and library-pure calls. */
-const PURE_EXPR = new Set(['identifier', 'number_literal', 'char_literal', 'true', 'false', 'parenthesized_expression', 'binary_expression', 'unary_expression', 'conditional_expression', 'cast_expression', 'subscript_expression', 'subscript_argument_list', 'call_expression', 'argument_list', 'qualified_identifier', 'namespace_identifier']);
+const PURE_EXPR = new Set(['identifier', 'number_literal', 'char_literal', 'true', 'false', 'parenthesized_expression', 'binary_expression', 'unary_expression', 'conditional_expression', 'cast_expression', 'subscript_expression', 'subscript_argument_list', 'call_expression', 'argument_list']);
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=']);
 
@@ -67,6 +67,9 @@ function impurity(expr: Node, facts: LoopFacts): string | null {
     const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'qualified_identifier' && /^std::\w+$/.test(fn.text) ? fn.text.slice(5) : null;
     const fact = facts.calls.find((c) => c.range.startOffset === expr.startIndex);
     if (!name || !LIBM.has(name) || fact?.effect !== 'pure') return `\`${expr.text}\` calls a function that is not a pure math library function`;
+    // The callee's name is not a read (a qualified value `ns::g` elsewhere is refused: its reads are not checked).
+    const args = expr.childForFieldName('arguments');
+    return args ? impurity(args, facts) : null;
   }
   for (const c of expr.namedChildren) {
     const why = c ? impurity(c, facts) : null;
@@ -82,7 +85,7 @@ function readsOf(expr: Node): { names: Node[]; arrays: Node[] } {
   for (const id of all(expr, (n) => n.type === 'identifier')) {
     const p = id.parent;
     if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === id.id) continue;
-    if (p?.type === 'qualified_identifier') continue;
+    if (p?.type === 'qualified_identifier' && p.parent?.type === 'call_expression') continue;
     if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === id.id) arrays.push(id);
     else names.push(id);
   }
@@ -98,7 +101,7 @@ function writesOf(body: Node, loopJ: Node, resolver: Resolver): { scalars: Set<s
     if (target.type === 'identifier') {
       const d = resolver.resolve(target.text, target);
       // A scalar declared outside L_j may be memory E reads only through its address or a reference.
-      if (d && !within(d.declNode, loopJ) && (d.kind === 'global' || d.isReference)) return `the loop writes \`${target.text}\`, which other pointers may reach`;
+      if (d && !within(d.declNode, loopJ) && (d.kind === 'global' || d.isReference || addressTaken(target.text, target))) return `the loop writes \`${target.text}\`, which other pointers may reach`;
       scalars.add(target.text);
       continue;
     }
@@ -115,7 +118,7 @@ function addressTaken(name: string, at: Node): boolean {
   let fn: Node | null = at;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   const text = fn?.text ?? '';
-  return /\[\s*[&=]/.test(text) || new RegExp(`(?<![&\\w)\\]])&\\s*${name}\\b`).test(text);
+  return /\[\s*[&=]|\baddressof\b/.test(text) || new RegExp(`(?<![&\\w)\\]])&[\\s(]*${name}\\b`).test(text);
 }
 
 /** Why the value of scalar `id` could change while L_j runs (other than by L_j's own writes); null when stable. */

@@ -150,6 +150,21 @@ describe('column sweep: refusals', () => {
     if (!r.ok) expect(r.reason).toMatch(/`sc` has its address taken/);
   });
 
+  it('refuses a scalar the consumer writes whose address is taken (a pointer the sum reads may reach it)', async () => {
+    const text = kernel(GOOD.replace('c[i * m + j] = s;', 'c[i * m + j] = s;\n      t = s;'), 'int m, int n, const double *restrict x, double *restrict c', '').replace('  for (int i', '  double t = 0;\n  double *q = &(t);\n  q[0] = 1;\n  for (int i');
+    const r = await sweep(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/writes `t`, which other pointers may reach/);
+  });
+
+  it('accepts std::sqrt in the sum and refuses a qualified value (its reads are not checked)', async () => {
+    const withSqrt = await sweep(`#include <cmath>\n${kernel(GOOD.replace('x[k * m + i]', 'std::sqrt(x[k * m + i])'), 'int m, int n, const double *__restrict__ x, double *__restrict__ c')}`, 'cpp');
+    expect(withSqrt.ok).toBe(true);
+    const qualified = await sweep(`namespace ns { double g = 2; }\n${kernel(GOOD.replace('x[k * m + i]', 'ns::g'), 'int m, int n, const double *__restrict__ x, double *__restrict__ c')}`, 'cpp');
+    expect(qualified.ok).toBe(false);
+    if (!qualified.ok) expect(qualified.reason).toMatch(/`ns::g` is not a plain read/);
+  });
+
   it('accepts the plain nest these attacks start from', async () => {
     expect((await sweep(kernel(GOOD))).ok).toBe(true);
   });
