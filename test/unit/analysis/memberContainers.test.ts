@@ -97,6 +97,7 @@ describe('struct members as arrays of their own', () => {
     ['the object passed whole', 'struct S { std::vector<double> x; };\nstatic double at(const S &s, int k) { return s.x[k]; }\nvoid f(S &s, int n) {\n  for (int i = 0; i < n; i++) s.x[i] = at(s, i + 1);\n}\n'],
     ['a method on a member', 'struct S { std::vector<double> x, y; };\nvoid f(S &s, int n) {\n  for (int i = 0; i < n; i++) { s.y[i] = s.x[i]; s.x.push_back(1.0); }\n}\n'],
     ['the object\'s address taken', 'struct S { std::vector<double> x, y; };\nvoid f(S &s, int n) {\n  S *p = &s;\n  for (int i = 0; i < n; i++) s.y[i] = p->y[i + 1];\n}\n'],
+    ['an object whose address is kept (policy: another name may reach it)', 'struct S { std::vector<double> x, y; };\nS *keep;\nvoid f(S &s, int n) {\n  keep = &s;\n  for (int i = 0; i < n; i++) s.y[i] = s.x[i];\n}\n'],
     ['a local reference to the object', 'struct S { std::vector<double> x, y; };\nS all[4];\nvoid f(int k, int n) {\n  S &s = all[k];\n  S &t = all[0];\n  for (int i = 0; i < n; i++) s.y[i] = t.y[i + 1];\n}\n'],
     ['a member of class elements', 'struct C { C &operator=(const C &); double v; };\nstruct S { std::vector<C> x, y; };\nvoid f(S &s, int n) {\n  for (int i = 0; i < n; i++) s.y[i] = s.x[i];\n}\n'],
   ];
