@@ -2,7 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Decl, Resolver } from '../analysis/scope';
 import type { AccessFact, AffineExpr, LanguageId, LoopFacts, LoopVerdict, Reason, TextEdit } from '../model';
 import { nodeRange } from '../parse';
-import { countedHeader, type CountedHeader, forLoopAt } from './interchangeSyntax';
+import { countedHeader, type CountedHeader, forLoopAt, pragmasOn } from './interchangeSyntax';
 
 /**
  * Column sweep (issue #7 §3/§4): in the body of a parallel loop, the nest
@@ -181,6 +181,8 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
   const hj = countedHeader(loopJ);
   if (!hj) return refuse('the loop header is not a counted `for (T j = lo; j < hi; j++)` with plain bounds');
   const banned = all(loopJ, (n) => BANNED.has(n.type) || n.type.startsWith('preproc') || (n.type === 'pointer_expression' && n.child(0)?.text === '&'));
+  // A pragma line on the loop (`#pragma omp simd`, `#pragma GCC ivdep`) would end up on the new block.
+  if (pragmasOn(loopJ).length) return refuse('a pragma or preprocessor line sits on the loop');
   if (banned.length) return refuse(`\`${banned[0].text.split('\n')[0]}\`: a jump, a preprocessor line, a reference or an address-of inside the loop`);
   const body = loopJ.childForFieldName('body');
   if (body?.type !== 'compound_statement') return refuse('the loop body is not a block');

@@ -135,6 +135,7 @@ describe('column sweep: refusals', () => {
     ['a volatile s', kernel(GOOD.replace('double s', 'volatile double s')), /not a plain arithmetic local/],
     ['a side effect in the sum', kernel(GOOD.replace('x[k * m + i]', 'x[k * m + i]++')), /not a plain read or arithmetic/],
     ['a write through a pointer in a consumer', kernel(GOOD.replace('c[i * m + j] = s;', '*(c + i * m + j) = s;')), /writes through `\*\(c \+ i \* m \+ j\)`/],
+    ['a pragma on the j loop', kernel(GOOD.replace('    for (int j', '    #pragma GCC ivdep\n    for (int j')), /a pragma or preprocessor line sits on the loop/],
     ['the sum already reads along k with unit stride', kernel(GOOD.replace('x[k * m + j] * x[k * m + i]', 'x[j * n + k] * x[i * n + k]')), /already good/],
   ];
   it.each(refusals)('%s', async (_name, text, why) => {
