@@ -125,7 +125,8 @@ const OMP = /^#\s*pragma\s+omp\s+/;
 /**
  * The pragma lines the new outer loop gets: the inner loop's own `#pragma omp` lines, or, for the
  * hoisted form `#pragma omp parallel` (outer) + `#pragma omp for` (inner), one combined
- * `#pragma omp parallel for` (the region existed only to host the inner worksharing loop).
+ * `#pragma omp parallel for` (the region existed only to host the inner worksharing loop; its
+ * `nowait`, if any, is dropped).
  */
 function movedPragmas(outerPragmas: readonly Node[], innerPragmas: readonly Node[], outerVar: string): string[] | { reason: string } {
   const inner = innerPragmas.map((p) => p.text.trim());
@@ -134,10 +135,11 @@ function movedPragmas(outerPragmas: readonly Node[], innerPragmas: readonly Node
   const outer = outerPragmas.map((p) => p.text.trim());
   const region = outer.length === 1 ? /^#\s*pragma\s+omp\s+parallel((?:\s+(?:num_threads|proc_bind)\s*\([^()]*\))*)((?:\s+private\s*\(\s*\w+\s*\))?)\s*$/.exec(outer[0]) : null;
   const worksharing = inner.length === 1 ? /^#\s*pragma\s+omp\s+for\b(.*)$/.exec(inner[0]) : null;
-  if (!region || !worksharing || /\bnowait\b/.test(worksharing[1]) || (region[2] && !new RegExp(`\\(\\s*${outerVar}\\s*\\)`).test(region[2]))) {
+  if (!region || !worksharing || (region[2] && !new RegExp(`\\(\\s*${outerVar}\\s*\\)`).test(region[2]))) {
     return { reason: 'the outer loop has a pragma other than a `#pragma omp parallel` region hosting the inner `#pragma omp for`' };
   }
-  return [`#pragma omp parallel for${worksharing[1].trimEnd()}${region[1]}`];
+  // A `nowait` only spared the barrier between steps of the old outer loop; the combined loop ends with its region.
+  return [`#pragma omp parallel for${worksharing[1].replace(/\s+nowait\b/, '').trimEnd()}${region[1]}`];
 }
 
 /**
