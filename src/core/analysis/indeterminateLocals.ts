@@ -17,12 +17,14 @@ export function indeterminateReads(loop: Node, resolver: Resolver, findings: Fin
   const cpp = !!loop.tree.language.idForNodeType('lambda_expression', true);
   const body = loop.childForFieldName('body');
   if (!body) return;
+  // Most loops declare nothing without a value: find those declarations first (one search in the parser).
+  const bare = body.descendantsOfType('declaration').filter((d) => d.parent?.type === 'compound_statement' && d.childrenForFieldName('declarator').some((x) => bareName(x) !== null));
+  if (bare.length === 0) return;
   // A `goto` can skip the write that the statement order shows: then any later use counts as a read.
   const jumps = body.descendantsOfType(['goto_statement', 'labeled_statement', 'case_statement']).length > 0;
-  walk(body, (n) => {
-    if (n.type === 'lambda_expression' || n.type === 'function_definition') return false;
-    if (n.type !== 'declaration' || !n.parent || n.parent.type !== 'compound_statement') return undefined;
-    if (cpp && !mayBeIndeterminate(n)) return false;
+  for (const n of bare) {
+    if (insideNestedFunction(n, body)) continue;
+    if (cpp && !mayBeIndeterminate(n)) continue;
     for (const name of n.childrenForFieldName('declarator')) {
       // Only a bare name (or pointer to one) without `= …`; arrays are a different question.
       const id = bareName(name);
@@ -40,8 +42,13 @@ export function indeterminateReads(loop: Node, resolver: Resolver, findings: Fin
         );
       }
     }
-    return false;
-  });
+  }
+}
+
+/** A lambda or local function between the declaration and the loop body has its own calls. */
+function insideNestedFunction(n: Node, body: Node): boolean {
+  for (let p = n.parent; p && p.id !== body.id; p = p.parent) if (p.type === 'lambda_expression' || p.type === 'function_definition') return true;
+  return false;
 }
 
 /** In C++ a class type is constructed, not indeterminate: only built-in, pointer and typedef'd types can be. */

@@ -49,7 +49,8 @@ const tables = new WeakMap<FileIndex, StructTable>();
 
 /** The members the loop uses as arrays of their own (see the file comment for the rules). */
 export function memberContainers(ctx: AnalysisContext, loop: Node): MemberTable {
-  if (!loop.text.includes('.')) return NONE;
+  // Most loops name no `a.f` at all (a '.' in the text is usually a floating literal): skip the file-wide struct table.
+  if (!loop.descendantsOfType('field_expression').some((fe) => fe.childForFieldName('argument')?.type === 'identifier' && !fe.children.some((c) => c?.type === '->'))) return NONE;
   for (let p = loop.parent; p; p = p.parent) if (p.type === 'template_declaration') return NONE;
   const structs = structTable(ctx.file, loop.tree.rootNode);
   if (structs.size === 0) return NONE;
