@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLoops } from '../../../src/core/analysis';
-import type { LoopVerdict } from '../../../src/core/model';
 import { applyEdits, parallelizeEdits } from '../../../src/core/transform/openmp';
-import { testParserHost } from '../../helpers/paths';
-import { verdictOf } from './snippets';
+import { analyseText as analyse, verdictOf } from './snippets';
 
 /**
  * Issue #7 §2, arg-max/arg-min: `if (v OP best) { best = v; idx = i; }` becomes per-thread pairs
  * and an exact combine (analysis/argReduction, transform/openmp/argReductionEdits). Whether the
  * rewrite prints what the serial program prints is checked by the argm_* adversarial programs.
  */
-const host = testParserHost();
-
-async function analyse(text: string, language: 'c' | 'cpp' = 'c'): Promise<LoopVerdict[]> {
-  const tree = await host.parse(language, text);
-  try {
-    return analyzeLoops(tree, language, text);
-  } finally {
-    tree.delete();
-  }
-}
-
 const loop = (cond: string, assign = '      best = a[i];\n      idx = i;') => `  double best = -1.0;\n  int idx = -1;\n  for (int i = 0; i < N; i++) {\n    if (${cond}) {\n${assign}\n    }\n  }\n  printf("%d %g\\n", idx, best);`;
 
 describe('arg-max/arg-min recognition', () => {

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeLoops } from '../../../src/core/analysis';
 import type { LoopVerdict } from '../../../src/core/model';
 import { parallelizeSource } from '../../../src/core/transform';
-import { ROOT, fixture, testParserHost } from '../../helpers/paths';
+import { ROOT, fixture } from '../../helpers/paths';
 import { analyseFile } from './corpusHelpers';
+import { analyseText as analyse } from './snippets';
 
 /**
  * Issue #7 §3/§4: a time loop whose body is one parallel loop gets one thread team and no barrier
@@ -12,17 +12,6 @@ import { analyseFile } from './corpusHelpers';
  * iteration. The adversarial gate runs these programs through gcc, clang and Archer; here the
  * plan itself is checked: which ones may skip the barrier and which must keep it.
  */
-const host = testParserHost();
-
-async function analyse(text: string): Promise<LoopVerdict[]> {
-  const tree = await host.parse('c', text);
-  try {
-    return analyzeLoops(tree, 'c', text);
-  } finally {
-    tree.delete();
-  }
-}
-
 /** The region plan of the verdict whose nest starts on `line` (1-based). */
 const regionAt = (verdicts: readonly LoopVerdict[], line: number) => verdicts.find((v) => v.nest.root.range.start.line + 1 === line)?.region ?? null;
 

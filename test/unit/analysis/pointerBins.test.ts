@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLoops } from '../../../src/core/analysis';
 import { parsePragma } from '../../../src/core/analysis/existingPragma';
 import type { LanguageId, LoopVerdict } from '../../../src/core/model';
-import { testParserHost } from '../../helpers/paths';
+import { analyseText as analyse } from './snippets';
 
 /**
  * Histograms behind pointer parameters and in containers (issue #7 §2): `reduction(+:h[:K])` only
  * when every subscript is provably in [0, K) and every call passes at least K elements of a
  * separate object; containers are refused by cost (atomics measured slower than serial).
  */
-const host = testParserHost();
-
-async function analyse(text: string, language: LanguageId = 'c'): Promise<LoopVerdict[]> {
-  const tree = await host.parse(language, text);
-  try {
-    return analyzeLoops(tree, language, text);
-  } finally {
-    tree.delete();
-  }
-}
-
 const why = (v: LoopVerdict | undefined) => (v ? `${v.verdict}: ${v.reasons.map((r) => `[${r.code}] ${r.message}`).join(' | ')}` : 'no verdict');
 
 /** A static `count(n, v, h)` with the given parameters and loop body, and a main that declares `setup` and calls `calls`. */

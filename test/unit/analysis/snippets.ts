@@ -1,5 +1,5 @@
 import { analyzeLoops } from '../../../src/core/analysis';
-import type { LoopVerdict } from '../../../src/core/model';
+import type { LanguageId, LoopVerdict } from '../../../src/core/model';
 import { testParserHost } from '../../helpers/paths';
 
 const host = testParserHost();
@@ -13,15 +13,19 @@ double A[N][N], B[N][N];
 unsigned u[N];
 `;
 
-/** Analyses a C function body (wrapped in \`void f(void)\` after the prelude) and returns its verdicts, outermost nest first. */
-export async function analyseBody(body: string): Promise<LoopVerdict[]> {
-  const text = `${PRELUDE}void f(void) {\n${body}\n}\n`;
-  const tree = await host.parse('c', text);
+/** Analyses a whole source text and returns its verdicts, outermost nest first. */
+export async function analyseText(text: string, language: LanguageId = 'c'): Promise<LoopVerdict[]> {
+  const tree = await host.parse(language, text);
   try {
-    return analyzeLoops(tree, 'c', text);
+    return analyzeLoops(tree, language, text);
   } finally {
     tree.delete();
   }
+}
+
+/** Analyses a C function body (wrapped in \`void f(void)\` after the prelude) and returns its verdicts, outermost nest first. */
+export async function analyseBody(body: string): Promise<LoopVerdict[]> {
+  return analyseText(`${PRELUDE}void f(void) {\n${body}\n}\n`);
 }
 
 /** The verdict of the only (or first) loop nest in a body. */

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLoops } from '../../../src/core/analysis';
-import type { LanguageId, LoopVerdict } from '../../../src/core/model';
+import type { LoopVerdict } from '../../../src/core/model';
 import { verifyProgram } from '../../../src/core/runner';
 import { parallelizeSource } from '../../../src/core/transform';
 import { analyseFile } from '../analysis/corpusHelpers';
-import { fixture, testParserHost } from '../../helpers/paths';
-
-const host = testParserHost();
-
-async function analyse(text: string, language: LanguageId = 'c'): Promise<LoopVerdict[]> {
-  const tree = await host.parse(language, text);
-  try {
-    return analyzeLoops(tree, language, text);
-  } finally {
-    tree.delete();
-  }
-}
+import { fixture } from '../../helpers/paths';
+import { analyseText as analyse } from '../analysis/snippets';
 
 const line = (v: LoopVerdict) => v.nest.root.range.start.line + 1;
 

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLoops } from '../../../src/core/analysis';
-import type { LanguageId } from '../../../src/core/model';
 import { applyEdits, openMpCandidates, parallelizeSource } from '../../../src/core/transform';
-import { testParserHost } from '../../helpers/paths';
-
-const host = testParserHost();
-
-async function analyse(text: string, language: LanguageId = 'c') {
-  const tree = await host.parse(language, text);
-  try {
-    return analyzeLoops(tree, language, text);
-  } finally {
-    tree.delete();
-  }
-}
+import { analyseText as analyse } from '../analysis/snippets';
 
 describe('OpenMP rewriter', () => {
   it('inserts the pragma with clauses and the loop indentation, and is idempotent', async () => {
