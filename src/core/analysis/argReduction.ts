@@ -29,6 +29,8 @@ export function argReductions(ctx: AnalysisContext, loop: Node, scan: LoopScan, 
   const plans: ArgReductionPlan[] = [];
   const keys = new Set<string>();
   const refusals = new Map<string, string>();
+  // The pair is updated under an `if`: without one there is nothing to classify twice.
+  if (scan.writes.size === 0 || loop.descendantsOfType('if_statement').length === 0) return { plans, keys, refusals };
   for (const [key, { decl }] of scan.writes) {
     if (scan.declaredInside.has(key) || decl.isArray || skip.has(key)) continue;
     const c = classifyScalar(decl, loop, ctx.facts, innerLoopKeys.has(key));
