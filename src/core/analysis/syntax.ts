@@ -20,7 +20,6 @@ export function operatorOf(node: Node): string {
   return '';
 }
 
-/** Named children without comments, which the grammars place anywhere. */
 /** The `function_declarator` of a function definition (under any pointer or reference declarators), or null. */
 export function functionDeclarator(fn: Node): Node | null {
   let d = fn.childForFieldName('declarator');
@@ -28,6 +27,7 @@ export function functionDeclarator(fn: Node): Node | null {
   return d;
 }
 
+/** Named children without comments, which the grammars place anywhere. */
 export function codeChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }

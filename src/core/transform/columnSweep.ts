@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Decl, Resolver } from '../analysis/scope';
+import { codeChildren, contains, unparen } from '../analysis/syntax';
 import type { AccessFact, AffineExpr, LanguageId, LoopFacts, LoopVerdict, Reason, TextEdit } from '../model';
 import { nodeRange } from '../parse';
 import { countedHeader, type CountedHeader, forLoopAt, pragmasOn } from './interchangeSyntax';
@@ -44,16 +45,6 @@ function all(node: Node, pred: (n: Node) => boolean, out: Node[] = []): Node[] {
   return out;
 }
 
-function unparen(n: Node): Node {
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
-}
-
-const within = (n: Node, outer: Node) => n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
-
-function codeStatements(block: Node): Node[] {
-  return block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
 
 /** Why `expr` is not a side-effect-free expression E or init may be; null when it is. */
 function impurity(expr: Node, facts: LoopFacts): string | null {
@@ -101,7 +92,7 @@ function writesOf(body: Node, loopJ: Node, resolver: Resolver): { scalars: Set<s
     if (target.type === 'identifier') {
       const d = resolver.resolve(target.text, target);
       // A scalar declared outside L_j may be memory E reads only through its address or a reference.
-      if (d && !within(d.declNode, loopJ) && (d.kind === 'global' || d.isReference || addressTaken(target.text, target))) return `the loop writes \`${target.text}\`, which other pointers may reach`;
+      if (d && !contains(loopJ, d.declNode) && (d.kind === 'global' || d.isReference || addressTaken(target.text, target))) return `the loop writes \`${target.text}\`, which other pointers may reach`;
       scalars.add(target.text);
       continue;
     }
@@ -186,7 +177,7 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
   if (banned.length) return refuse(`\`${banned[0].text.split('\n')[0]}\`: a jump, a preprocessor line, a reference or an address-of inside the loop`);
   const body = loopJ.childForFieldName('body');
   if (body?.type !== 'compound_statement') return refuse('the loop body is not a block');
-  const [decl, loopK, ...consumers] = codeStatements(body);
+  const [decl, loopK, ...consumers] = codeChildren(body);
   if (decl?.type !== 'declaration' || loopK?.type !== 'for_statement') return refuse('the body does not start with `T s = init;` followed by a for loop');
   // `T s = init;` with T arithmetic, one declarator, no qualifier or storage class (volatile, static, const).
   const type = decl.childForFieldName('type');
@@ -204,7 +195,7 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
   if (hk.boundNames.includes(j) || hk.boundNames.includes(s)) return refuse(`the \`${k}\` loop's bounds depend on \`${j}\` or \`${s}\` (each \`${j}\` would need its own bounds)`);
   // The k loop's body is exactly one assignment to s: `s OP= E` or `s = f(s, E)`.
   const kBody = loopK.childForFieldName('body');
-  const kStmts = kBody?.type === 'compound_statement' ? codeStatements(kBody) : kBody ? [kBody] : [];
+  const kStmts = kBody?.type === 'compound_statement' ? codeChildren(kBody) : kBody ? [kBody] : [];
   const update = kStmts.length === 1 && kStmts[0].type === 'expression_statement' ? kStmts[0].namedChild(0) : null;
   const left = update?.type === 'assignment_expression' ? update.childForFieldName('left') : null;
   const op = update?.child(1)?.text ?? '';
@@ -223,7 +214,7 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
   // Values E, init and the bounds read: stable scalars the loop never writes.
   const e = readsOf(rhs);
   const i0 = readsOf(init);
-  const boundIds = [hj, hk].flatMap((h: CountedHeader) => all(h.loop, (n) => n.type === 'identifier' && n.text !== h.varName && h.boundNames.includes(n.text) && !within(n, h.loop.childForFieldName('body')!)));
+  const boundIds = [hj, hk].flatMap((h: CountedHeader) => all(h.loop, (n) => n.type === 'identifier' && n.text !== h.varName && h.boundNames.includes(n.text) && !contains(h.loop.childForFieldName('body')!, n)));
   const scalarReads = [...e.names.filter((n) => n.text !== j && n.text !== k && n.text !== s), ...i0.names.filter((n) => n.text !== j), ...boundIds];
   if (i0.names.some((n) => n.text === s)) return refuse(`the initial value reads \`${s}\``);
   for (const id of scalarReads) {
@@ -239,7 +230,7 @@ export function columnSweepLoop(loopJ: Node, text: string, language: LanguageId,
     if (writes.scalars.has(a.text)) return refuse(`the loop writes \`${a.text}\`, which the sum reads`);
     for (const b of writes.arrays) {
       const bd = resolver.resolve(b.text, b);
-      if (bd && within(bd.declNode, loopJ) && bd.isArray && !bd.isPointer) continue;
+      if (bd && contains(loopJ, bd.declNode) && bd.isArray && !bd.isPointer) continue;
       const fact = facts.aliases.find((f) => (f.a === a.text && f.b === b.text) || (f.a === b.text && f.b === a.text));
       const checked = fact?.kind === 'may-alias-params' && isVector(language, d) && isVector(language, bd) && checkedDistinct(runtimeCheck, a.text, b.text);
       if (a.text === b.text || (fact?.kind !== 'distinct' && !checked)) return refuse(`the loop writes \`${b.text}\`, which may be the memory \`${a.text}\` the sum reads`);
@@ -319,7 +310,7 @@ export function withColumnSweeps(verdict: LoopVerdict, tree: Tree, text: string,
   if (body?.type !== 'compound_statement') return verdict;
   const edits: TextEdit[] = [];
   const notes: Reason[] = [];
-  for (const l of codeStatements(body).filter((n) => n.type === 'for_statement')) {
+  for (const l of codeChildren(body).filter((n) => n.type === 'for_statement')) {
     const r = columnSweepLoop(l, text, language, facts, resolver, verdict.runtimeCheck ?? null);
     if (!r.ok) continue;
     edits.push(r.edit);

@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { codeChildren, unparen } from '../analysis/syntax';
 
 /**
  * The loop syntax interchange and tiling read: a counted for-header in a form they can move or
@@ -33,11 +34,6 @@ function plainBoundNames(node: Node): string[] | null {
     return n.namedChildren.every((c) => c === null || visit(c));
   };
   return visit(node) ? names : null;
-}
-
-function unparen(n: Node): Node {
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
 }
 
 /** Reads a counted for-header, or null when the loop is not in that form (the transforms then refuse). */
@@ -87,15 +83,11 @@ export function countedHeader(loop: Node): CountedHeader | null {
   };
 }
 
-function codeStatements(block: Node): Node[] {
-  return block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
-
 /** The only statement of a loop's body when it is a for loop (through one level of braces; pragma lines on it allowed), else null. */
 export function perfectlyNestedLoop(loop: Node): Node | null {
   let body = loop.childForFieldName('body');
   if (body?.type === 'compound_statement') {
-    const stmts = codeStatements(body).filter((c) => c.type !== 'preproc_call');
+    const stmts = codeChildren(body).filter((c) => c.type !== 'preproc_call');
     if (stmts.length !== 1) return null;
     body = stmts[0];
   }
