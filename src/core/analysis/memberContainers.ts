@@ -5,7 +5,7 @@ import { containerElement, isArithmeticType, resolveType } from './reductionType
 import type { NameValue } from './affine';
 import type { Decl, FileIndex, Resolver } from './scope';
 import { soundIndex } from './soundIndex';
-import { unparen, walk } from './syntax';
+import { contains, unparen, walk } from './syntax';
 
 /**
  * Members of struct objects as arrays of their own (issue #7 §2, "C++ as HPC people write it"):
@@ -111,7 +111,7 @@ export function memberContainers(ctx: AnalysisContext, loop: Node): MemberTable 
       return undefined;
     }
     // `const auto &rp = a.rowptr;` before the loop: rp is a.rowptr.
-    if (d.isReference && d.kind === 'local' && d.isConst && d.init && !isInside(loop, d.nameNode)) {
+    if (d.isReference && d.kind === 'local' && d.isConst && d.init && !contains(loop, d.nameNode)) {
       const m = member(unparen(d.init));
       if (!m) return undefined;
       if (usable(n, fieldOf(structs, m.object, m.decl))) members.set(n.id, m.decl);
@@ -207,10 +207,6 @@ function addressed(use: Node): boolean {
   const p = n.parent;
   if (p?.type === 'pointer_expression' && p.text.trimStart().startsWith('&')) return true;
   return p?.type === 'init_declarator' && p.childForFieldName('declarator')?.type === 'reference_declarator';
-}
-
-function isInside(outer: Node, inner: Node): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** Struct and class definitions of the file (see StructTable); a name defined twice, aliased, or a union is null. */

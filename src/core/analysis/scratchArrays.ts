@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ScalarFact } from '../model';
 import { nodeRange } from '../parse';
+import { subscriptIndex } from './accesses';
 import { constantOf, isConstant, type NameValue, parsePoly, type Poly } from './affine';
 import type { MemRef } from './dependence';
 import type { AnalysisContext } from './levelAnalysis';
@@ -175,7 +176,7 @@ function accessOf(arr: Scratch, use: Node): Access {
     while (n.parent?.type === 'parenthesized_expression') n = n.parent;
     const p = n.parent;
     if (p?.type !== 'subscript_expression' || p.childForFieldName('argument')?.id !== n.id) break;
-    const index = subscriptIndexOf(p);
+    const index = subscriptIndex(p);
     if (!index) return { code: 'scratch-escapes', why: `the subscript \`${p.text}\` is not a plain index` };
     indices.push(index);
     n = p;
@@ -194,15 +195,6 @@ function accessOf(arr: Scratch, use: Node): Access {
   }
   if (p?.type === 'lambda_expression' || insideLambda(n)) return escapes('a lambda uses it');
   return { node: n, indices, reads: !plainWriteTarget(n) };
-}
-
-/** The index of `a[i]` (C, or a C++ subscript with one index), or null. */
-function subscriptIndexOf(sub: Node): Node | null {
-  const idx = sub.childForFieldName('index');
-  if (idx) return idx;
-  const list = sub.childForFieldName('indices');
-  const args = list?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-  return args.length === 1 ? args[0] : null;
 }
 
 /** True when `n` is the whole left side of a plain `=` (a write that reads nothing of the array). */
@@ -410,7 +402,7 @@ function elementsWritten(arr: Scratch, s: Node): number[] {
   const indices: Node[] = [];
   let base = target;
   while (base.type === 'subscript_expression') {
-    const index = subscriptIndexOf(base);
+    const index = subscriptIndex(base);
     if (!index) return [];
     indices.unshift(index);
     base = unparen(base.childForFieldName('argument') as Node);
