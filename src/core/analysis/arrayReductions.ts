@@ -6,7 +6,7 @@ import type { MemRef } from './dependence';
 import { dependencesAt } from './loopDependences';
 import type { AnalysisContext } from './levelAnalysis';
 import { binsOverlap, intConstant, paramBins } from './pointerBins';
-import { elementType, isFloatingType, mayBeFloating, resolveType } from './reductionTypes';
+import { elementType, isFloatingType, isUnsignedType, mayBeFloating, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
@@ -121,7 +121,7 @@ function neverNegative(ctx: AnalysisContext, n: Node): boolean {
     return (op === '>>' || op === '%') && neverNegative(ctx, e.childForFieldName('left') as Node);
   }
   const type = indexType(ctx, e);
-  return type !== null && (/\bunsigned\b/.test(type) || /^(?:std::)?(?:size_t|uintptr_t|uintmax_t|uint(?:_fast|_least)?(?:8|16|32|64)_t)$/.test(type));
+  return type !== null && isUnsignedType(type);
 }
 
 /** The type of a name, an element (`v[i]`, `*p`) or a cast, without cv-qualifiers and with typedefs followed; null for other expressions. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
-import { resolveType } from './reductionTypes';
+import { isUnsignedType, resolveType } from './reductionTypes';
 import { functionSites } from './functionSites';
 import type { SoundIndex } from './soundIndex';
 import { operatorOf, unparen } from './syntax';
@@ -73,6 +73,11 @@ export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Nod
     const update = l.childForFieldName('update')?.text.replace(/\s+/g, '') ?? '';
     const startsAtZero = start !== null && /^0[uUlLzZ]*$/.test(unparen(start).text.trim());
     const countsUp = update === `${name}++` || update === `++${name}` || update === `${name}+=1`;
+    const bound = c?.type === 'binary_expression' && ['<', '<=', '>', '>='].includes(operatorOf(c) ?? '') ? otherSide(c, name) : null;
+    // UNSIGNED also matches the signed intN_t (the safe side for the bound and for `!=`); the counter's signedness is asked exactly.
+    if (bound && !isUnsignedType(t) && unsignedBound(ctx, ix, bound) && !(start && nonNegative(ctx, start, l))) {
+      findings.block('mixed-sign-bound', `the signed counter \`${name}\` is compared with the unsigned \`${bound.text}\`: the comparison converts the counter, so a negative start ends the serial loop at once, while OpenMP counts the iterations from the start and runs them`, c as Node);
+    }
     if (c?.type === 'binary_expression' && operatorOf(c) === '!=' && UNSIGNED.test(t) && !(startsAtZero && countsUp)) {
       findings.block('unsigned-ne', `the unsigned counter \`${name}\` is compared with \`!=\`: if it starts past the bound it wraps around instead of stopping, which OpenMP's iteration count does not reproduce`, c);
     }
@@ -91,6 +96,49 @@ export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Nod
     const type = resolveType(n.childForFieldName('type')?.text ?? '', ix);
     if (inIndex && isNarrow(type)) findings.block('narrowing-cast', `\`${n.text}\` narrows the subscript to \`${type}\`: it wraps, so different iterations may touch the same element`, n);
   }
+}
+
+/** The side of comparison `c` that does not name the counter, or null when both or neither do. */
+function otherSide(c: Node, name: string): Node | null {
+  const names = (n: Node | null) => n !== null && (n.type === 'identifier' ? n.text === name : n.descendantsOfType('identifier').some((d) => d?.text === name));
+  const left = c.childForFieldName('left');
+  const right = c.childForFieldName('right');
+  if (names(left) === names(right)) return null;
+  return names(left) ? right : left;
+}
+
+/** True when `bound` may have an unsigned type: an unsigned variable, literal suffix, `sizeof`, or a call such as `.size()` (no cast to a signed type around it). */
+function unsignedBound(ctx: AnalysisContext, ix: SoundIndex, bound: Node): boolean {
+  const b = unparen(bound);
+  if (b.type === 'cast_expression') return UNSIGNED.test(resolveType(b.childForFieldName('type')?.text ?? '', ix));
+  if (b.type === 'number_literal') return /[uU]/.test(b.text);
+  if (b.type === 'sizeof_expression' || b.type === 'call_expression') return true;
+  if (b.type === 'identifier') {
+    const d = ctx.resolver.resolve(b.text, b);
+    return d !== null && UNSIGNED.test(resolveType(d.typeText, ix));
+  }
+  // An arithmetic expression is unsigned when one operand is (the usual conversions).
+  return b.namedChildren.some((k) => k !== null && unsignedBound(ctx, ix, k));
+}
+
+/** True when `e` is provably ≥ 0: a non-negative literal or integer macro, a sum or product of such, or the counter of an enclosing ascending loop that starts so. */
+function nonNegative(ctx: AnalysisContext, e: Node, at: Node): boolean {
+  const x = unparen(e);
+  if (x.type === 'number_literal') return /^\d/.test(x.text) && !/[.eEpP]/.test(x.text.replace(/^0[xX][0-9a-fA-F]+/, '0'));
+  if (x.type === 'binary_expression' && ['+', '*'].includes(operatorOf(x) ?? '')) return nonNegative(ctx, x.childForFieldName('left')!, at) && nonNegative(ctx, x.childForFieldName('right')!, at);
+  if (x.type !== 'identifier') return false;
+  if ((ctx.file.intMacros.get(x.text) ?? -1) >= 0 && !ctx.resolver.resolve(x.text, x)) return true;
+  for (let p = at.parent; p; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const init = p.childForFieldName('initializer');
+    const d = init?.type === 'declaration' ? init.childForFieldName('declarator') : null;
+    if (d?.childForFieldName('declarator')?.text !== x.text) continue;
+    const update = p.childForFieldName('update')?.text.replace(/\s+/g, '') ?? '';
+    const up = update === `${x.text}++` || update === `++${x.text}` || /^\w+\+=\d+$/.test(update);
+    const value = d.childForFieldName('value');
+    return up && value !== null && nonNegative(ctx, value, p);
+  }
+  return false;
 }
 
 function contains(outer: Node, inner: Node): boolean {

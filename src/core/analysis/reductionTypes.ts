@@ -27,6 +27,11 @@ export function isArithmeticType(type: string): boolean {
   return ARITHMETIC.test(type.replace(/\s+/g, ' ').trim());
 }
 
+/** True for unsigned integer types (`unsigned …`, `size_t`, `uint32_t`, …): their arithmetic wraps. */
+export function isUnsignedType(type: string): boolean {
+  return /\bunsigned\b/.test(type) || /^(?:std::)?(?:size_t|uintptr_t|uintmax_t|uint(?:_fast|_least)?(?:8|16|32|64)_t)$/.test(type);
+}
+
 /** True for `float`, `double`, `long double`. */
 export function isFloatingType(type: string): boolean {
   return isArithmeticType(type) && /\b(?:float|double)\b/.test(type);

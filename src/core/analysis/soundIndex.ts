@@ -3,6 +3,7 @@ import { functionSites } from './functionSites';
 import type { MacroInfo } from './preprocessor';
 import { declsOf, definedFunctionName, type Decl, type FileIndex, type Resolver } from './scope';
 import { unparen } from './syntax';
+import { overloadedOperators } from './userOperators';
 
 /**
  * File-wide facts the soundness checks need (macros, every definition of each function name,
@@ -28,6 +29,8 @@ export class SoundIndex {
   readonly usesErrno: boolean;
   /** True when the file changes the locale. */
   readonly usesLocale: boolean;
+  /** The operators the file overloads (C++), and whether it declares a conversion operator. */
+  readonly userOperators: ReturnType<typeof overloadedOperators>;
   /** Names listed in `#pragma omp threadprivate(…)`. */
   readonly threadprivate = new Set<string>();
   private readonly text: string;
@@ -47,6 +50,7 @@ export class SoundIndex {
     // Per-thread state, from the text (comments included: refusing more is the safe side).
     this.usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(this.text);
     this.usesErrno = /\berrno\b/.test(this.text);
+    this.userOperators = this.cxx ? overloadedOperators(this.text) : { tokens: new Set(), conversion: false };
     this.usesLocale = /\b(?:setlocale|uselocale|newlocale)\s*\(|locale::global/.test(this.text);
     for (const m of this.text.matchAll(/#\s*pragma\s+omp\s+threadprivate\s*\(([^)]*)\)/g)) for (const v of m[1].split(',')) this.threadprivate.add(v.trim());
   }

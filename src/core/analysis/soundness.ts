@@ -10,6 +10,7 @@ import { perThreadStateChecks } from './perThreadState';
 import { reductionTypeChecks } from './reductionTypes';
 import type { ScalarUse } from './scalarRoles';
 import { soundIndex } from './soundIndex';
+import { userOperatorChecks } from './userOperators';
 
 // Summaries live as long as the analysis's FileIndex (one analyzeLoops call).
 const summariesByFile = new WeakMap<object, CallSummaries>();
@@ -19,7 +20,7 @@ const summariesByFile = new WeakMap<object, CallSummaries>();
  * scalar passes: they only add reasons (refusals), never remove one. Each class of trap lives in
  * its own file: nameChecks (macros, unknown and ambiguous names), loopHeaders (counter types,
  * narrowing casts), memoryRefs (writes through anything but a plain name), callSummaries (exact
- * callees, recursion), perThreadState (errno, fenv, locale), liveness (lastprivate, hidden later
+ * callees, recursion), perThreadState (errno, fenv, locale), userOperators (overloaded operators), liveness (lastprivate, hidden later
  * uses), reductionTypes (accumulator types, NaN/-0.0).
  */
 export function soundnessChecks(ctx: AnalysisContext, loop: Node, scalars: readonly ScalarUse[], findings: Findings): void {
@@ -34,6 +35,7 @@ export function soundnessChecks(ctx: AnalysisContext, loop: Node, scalars: reado
   memoryChecks(ctx, ix, loop, findings);
   callChecks(ctx, summaries, loop, findings);
   perThreadStateChecks(ctx.resolver, ix, summaries, loop, findings);
+  userOperatorChecks(ctx, ix, loop, findings);
   livenessChecks(ctx, loop, scalars, findings);
   const reductions = scalars.filter((s) => s.role === 'reduction' && s.op).map((s) => ({ name: s.name, op: s.op!, node: s.node }));
   reductionTypeChecks(ctx, ix, loop, reductions, findings);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { analyseText } from './snippets';
+
+/** Loop headers (analysis/loopHeaders.ts): a signed counter against an unsigned bound (mixed-sign-bound). */
+describe('mixed-sign loop headers', () => {
+  const loop = (counter: string, start: string) => `#include <stddef.h>
+#include <stdint.h>
+void f(${counter} lo, size_t nz, double *restrict y) {
+  for (${counter} i = ${start}; i < nz; i++) y[i + 2] = 1.0;
+}
+`;
+  it('refuses a signed counter from a start that may be negative, int32_t included', async () => {
+    for (const counter of ['long', 'int', 'int32_t', 'int64_t']) {
+      const [v] = await analyseText(loop(counter, 'lo'));
+      expect(v.reasons.map((r) => r.code), counter).toContain('mixed-sign-bound');
+      expect(v.verdict, counter).not.toBe('parallel');
+    }
+  });
+
+  it('accepts a start that is provably non-negative, and unsigned counters', async () => {
+    expect((await analyseText(loop('long', '0')))[0].reasons.map((r) => r.code)).not.toContain('mixed-sign-bound');
+    expect((await analyseText(loop('size_t', 'lo')))[0].reasons.map((r) => r.code)).not.toContain('mixed-sign-bound');
+  });
+});
