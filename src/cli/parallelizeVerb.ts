@@ -4,6 +4,7 @@ import { candidateId, createSession, propose, verify } from '../core/pipeline';
 import { formatEvidence, slowdownFactor, type CompilerFamily, type PartEvidence } from '../core/runner';
 import { applyEdits, pragmaText } from '../core/transform';
 import { argReductionSummary } from '../core/transform/openmp/argReductionEdits';
+import { sumNestSummary } from '../core/transform/sumNests';
 import { reasonJson } from './analyzeVerb';
 import { EXIT, UserError } from './errors';
 import { bundledParserHost } from './host';
@@ -161,7 +162,7 @@ export const parallelizeVerb: Verb = {
     const where = written ? `, wrote ${written}${written !== out ? ` instead of ${out}` : ''}` : '';
     const slowNote = slower > 0 ? `; SLOWDOWN: ${slower.toFixed(2)}× slower than the original at best${written && written !== out ? ', so not written as an improvement' : ''}` : '';
     const summary = [`paraforge: ${file}: parallelised ${n} loop${n === 1 ? '' : 's'}, ${status}${where}${slowNote}`];
-    for (const v of rewrite.rewritten) summary.push(`  line ${loopLine(v)}: ${v.nest.functionName ?? '(file scope)'}: ${v.argReductions?.length ? argReductionSummary(v.argReductions) : v.clauses ? pragmaText(v.clauses) : 'parallel'}${v.sweepEdits?.length ? ' + column sweep (exact: each sum keeps its terms and order)' : ''}`);
+    for (const v of rewrite.rewritten) summary.push(`  line ${loopLine(v)}: ${v.nest.functionName ?? '(file scope)'}: ${v.argReductions?.length ? argReductionSummary(v.argReductions) : v.clauses ? pragmaText(v.clauses) : 'parallel'}${sumNestSummary(v) ? ` + ${sumNestSummary(v)} (exact: every result keeps its bits)` : ''}`);
     for (const v of rewrite.skipped) summary.push(`  line ${loopLine(v)}: ${v.verdict}: ${whyNot(v)}`);
     for (const part of verification?.parts ?? []) summary.push(indent(formatEvidence(part.functionName ? `${file} (${part.functionName})` : file, part.evidence)));
     if (!values.json) process.stderr.write(summary.join('\n') + '\n');

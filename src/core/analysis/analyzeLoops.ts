@@ -7,7 +7,7 @@ import { argReductionNotes } from './argReduction';
 import { type AnalysisContext, analyseLevel, childLoops, type LevelResult, perfectChild } from './levelAnalysis';
 import { conditionEdits, counterName, hasCanonicalCondition } from './loopShape';
 import { judgeRegionCount } from '../transform/openmp/costModel';
-import { withColumnSweeps } from '../transform/columnSweep';
+import { withSumNestRewrites } from '../transform/sumNests';
 import { hoistedRegion } from './regions';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
@@ -39,7 +39,7 @@ export function analyzeLoops(tree: Tree, _language: LanguageId, _text: string, w
   const ctx: AnalysisContext = { file, resolver, calls: new CallJudge(file, resolver), facts: new FunctionFacts(resolver) };
   const out: LoopVerdict[] = [];
   for (const root of findLoopNodes(tree, window)) analyseNest(ctx, root, out);
-  return out.map((v) => withColumnSweeps(v, tree, _text, _language, resolver));
+  return out.map((v) => withSumNestRewrites(v, tree, _text, _language, ctx));
 }
 
 function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void {

@@ -150,7 +150,7 @@ export interface LoopVerdict {
   readonly headerEdits?: readonly TextEdit[];
   /**
    * Edits inside the parallel loop's body that keep its result bit for bit but read memory in a
-   * better order (transform/columnSweep: scalar expansion + interchange); applied with the pragma.
+   * better order (transform/sumNests: a column sweep or an unroll-and-jam); applied with the pragma.
    */
   readonly sweepEdits?: readonly TextEdit[];
   /** Arg-max/arg-min pairs the rewrite combines itself (transform/openmp/argReductionEdits); the pragma alone would race on them. */

@@ -5,6 +5,7 @@ import type { ParserHost } from '../parse';
 import { definesMain } from '../runner/staticChecks';
 import { applyEdits, parallelizeAssumingEdits, parallelizeEdits, parallelizeVersionedEdits, pragmaText } from '../transform/openmp';
 import { argReductionSummary } from '../transform/openmp/argReductionEdits';
+import { sumNestSummary } from '../transform/sumNests';
 import { candidateId } from './candidateId';
 
 /** Which part of the document to rewrite. Everything when empty. */
@@ -66,7 +67,7 @@ export async function propose(source: CandidateSource, region: ProposeRegion, op
     const wholeProgram = definesMain(tree);
     const make = (vs: readonly LoopVerdict[], edits: TextEdit[], functionName: string | null, range: SourceRange | null, assumptions: string[], versioned = false): Candidate => {
       const text = applyEdits(source.text, edits);
-      const loops = vs.map((v) => `\`${v.argReductions?.length ? argReductionSummary(v.argReductions) : pragmaText(v.clauses ?? v.ifAssumed!.clauses)}\` on the loop at line ${loopLine(v)}${v.nest.functionName ? ` of ${v.nest.functionName}` : ''}${v.sweepEdits?.length ? ', its inner sum swept column by column (exact: same terms, same order)' : ''}`);
+      const loops = vs.map((v) => `\`${v.argReductions?.length ? argReductionSummary(v.argReductions) : pragmaText(v.clauses ?? v.ifAssumed!.clauses)}\` on the loop at line ${loopLine(v)}${v.nest.functionName ? ` of ${v.nest.functionName}` : ''}${sumNestSummary(v) ? `, with ${sumNestSummary(v)} in its body (exact: every result keeps its bits)` : ''}`);
       const assumed = assumptions.length ? ` assuming ${assumptions.join(' and ')}` : versioned ? ', versioned: parallel only when the buffers do not overlap (checked at run time), the original loop otherwise' : '';
       return {
         id: candidateId(options.target, 'rules', source.text, text, edits),

@@ -66,11 +66,8 @@ describe('column sweep: the text it writes', () => {
         size_t pf_x27 = 0;
         for (int j = i; j < m; j++) pf_s27[pf_x27++] = 0.0;
         for (int k = 0; k < n; k++) {
-          pf_x27 = 0;
-          for (int j = i; j < m; j++) {
-            pf_s27[pf_x27] += data[k * m + i] * data[k * m + j];
-            pf_x27++;
-          }
+          #pragma omp simd
+          for (int j = i; j < m; j++) pf_s27[(long long)j - (long long)(i)] += data[k * m + i] * data[k * m + j];
         }
         pf_x27 = 0;
         for (int j = i; j < m; j++) {
@@ -92,7 +89,7 @@ describe('column sweep: the text it writes', () => {
   it('adds <stdlib.h> in C when it is missing, and is applied once (the rewrite is stable)', async () => {
     const { text: out } = await rewrite(kernel(GOOD, undefined, '#include <stdio.h>\n'));
     expect(out.startsWith('#include <stdlib.h>\n#include <stdio.h>\n')).toBe(true);
-    expect(out).toContain('pf_s4[pf_x4] += x[k * m + j] * x[k * m + i];');
+    expect(out).toContain('pf_s4[(long long)j - (long long)(0)] += x[k * m + j] * x[k * m + i];');
     const again = await rewrite(out);
     expect(again.text).toBe(out);
   });
@@ -112,11 +109,20 @@ describe('column sweep: the text it writes', () => {
     expect(out).toContain('size_t pf_n4__ = 0;');
   });
 
+  it('uses `omp simd` with the slot computed from j only for unit steps over plain arrays; a step of 2 keeps the counter', async () => {
+    const down = await sweep(kernel(GOOD.replace('for (int j = 0; j < m; j++)', 'for (int j = m - 1; j >= 0; j--)')));
+    expect(down.ok && down.edit.newText).toContain('#pragma omp simd');
+    expect(down.ok && down.edit.newText).toContain('pf_s3[(long long)(m - 1) - (long long)j] += ');
+    const by2 = await sweep(kernel(GOOD.replace('j++', 'j += 2')));
+    expect(by2.ok && by2.edit.newText).not.toContain('omp simd');
+    expect(by2.ok && by2.edit.newText).toContain('pf_s3[pf_x3] += ');
+  });
+
   it('rewrites `s = f(s, E)` by replacing every s with the buffer element', async () => {
     const body = GOOD.replace('s += x[k * m + j] * x[k * m + i];', 's = s * 0.5 + x[k * m + j] - s / 3;');
     const r = await sweep(kernel(body));
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.edit.newText).toContain('pf_s3[pf_x3] = pf_s3[pf_x3] * 0.5 + x[k * m + j] - pf_s3[pf_x3] / 3;');
+    if (r.ok) expect(r.edit.newText).toContain('pf_s3[(long long)j - (long long)(0)] = pf_s3[(long long)j - (long long)(0)] * 0.5 + x[k * m + j] - pf_s3[(long long)j - (long long)(0)] / 3;');
   });
 });
 

@@ -20,7 +20,7 @@ export interface OpenMpCandidate {
  * Edits that put `text` before the line of the loop at `range`, on its own line and with the
  * loop's indentation; if code precedes the loop on its line, the loop moves to a new line.
  */
-function insertBeforeLoop(text: string, range: SourceRange, line: string): TextEdit {
+export function insertBeforeLoop(text: string, range: SourceRange, line: string): TextEdit {
   let lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
   // Loop pragmas (`#pragma GCC ivdep`, `#pragma clang loop …`, `#pragma unroll`, `_Pragma(…)`) must
   // stay directly above their loop: the OpenMP pragma goes above them, never in between.
@@ -49,11 +49,11 @@ function insertBeforeLoop(text: string, range: SourceRange, line: string): TextE
  */
 export function parallelizeEdits(verdict: LoopVerdict, text: string, options: OpenMpOptions = {}): TextEdit[] {
   if (verdict.verdict !== 'parallel' || !verdict.clauses || !verdict.parallelRange || verdict.existingPragma) return [];
-  // Loops of a hoisted region are rewritten together, by the region's first loop.
+  // Loops of a hoisted region are rewritten together (inner-loop edits included), by the region's first loop.
   if (verdict.partOfRegion) return [];
   // Arg-max/arg-min pairs: the loop gets its own region with per-thread pairs and a combine.
   if (verdict.argReductions?.length) return argReductionEdits(verdict, text);
-  if (verdict.region) return regionEdits(text, verdict.region, options);
+  if (verdict.region) return [...regionEdits(text, verdict.region, options), ...(verdict.sweepEdits ?? [])].sort((a, b) => a.startOffset - b.startOffset);
   if (verdict.runtimeCheck) {
     // The serial copy in the else branch of an earlier versioned rewrite stays serial.
     if (/#pragma omp[^\n]*\n[\s\S]*\}\s*else\s*\{\s*$/.test(text.slice(Math.max(0, verdict.parallelRange.startOffset - 4000), verdict.parallelRange.startOffset))) return [];
@@ -85,7 +85,7 @@ function codeBefore(text: string, offset: number): string {
  * pragma and the loop: a pragma line is not a statement in every parser's eyes (tree-sitter reads
  * `for (…)\n#pragma omp …\nfor (…)` as broken code).
  */
-function bracedIfBody(text: string, range: SourceRange, edits: TextEdit[]): TextEdit[] {
+export function bracedIfBody(text: string, range: SourceRange, edits: TextEdit[]): TextEdit[] {
   const prev = codeBefore(text, range.startOffset);
   if (!/(\)|\belse|\bdo)$/.test(prev)) return edits;
   const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
