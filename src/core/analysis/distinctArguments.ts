@@ -16,7 +16,10 @@ import { calleeName, codeChildren, functionDeclarator, unparen } from './syntax'
  * it), and its name must appear only as the callee of direct calls: no address taken, no function
  * pointer, no macro mentioning it. At each call, each argument must be an object's name, possibly
  * offset (`a`, `a + k`, `&a[k]`, casts of those), and the two objects must be different
- * declarations, each an array or a local pointer that only ever holds fresh allocations.
+ * declarations, each an array or a local pointer that only ever holds fresh allocations. A call
+ * may also pass its own caller's pointer parameters on, unchanged: they name separate objects
+ * when every call of that caller passes separate objects, by the same rule; and a parameter is
+ * separate from the caller's own fresh allocations and non-static local arrays.
  */
 
 const ALLOCATORS = new Set(['malloc', 'calloc', 'aligned_alloc', 'std::malloc', 'std::calloc', 'std::aligned_alloc']);
@@ -139,25 +142,48 @@ export function everyCall(p: Decl, ctx: AnalysisContext, ix: SoundIndex): EveryC
 
 /**
  * Why two pointer parameters of one function never overlap, from its call sites, or null when
- * that cannot be shown (see the file comment for the rules).
+ * that cannot be shown (see the file comment for the rules). A call may pass its own caller's
+ * parameters on (`main` → `step(a, b)` → `kernel(a, b)`): they are separate when the caller's
+ * parameters are, by the same rule one level up (`visiting`: the callers on the current chain,
+ * so recursion proves nothing).
  */
-export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: SoundIndex): string | null {
+export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: SoundIndex, visiting: Set<string> = new Set()): string | null {
   if (a.kind !== 'param' || b.kind !== 'param') return null;
   const every = everyCall(a, ctx, ix);
-  if ('why' in every) return null;
+  // Four levels of pass-through cover real call chains and bound the work on generated code.
+  if ('why' in every || visiting.has(every.name) || visiting.size >= 4) return null;
   const ia = every.params.findIndex((p) => p.id === a.declNode.id);
   const ib = every.params.findIndex((p) => p.id === b.declNode.id);
   if (ia < 0 || ib < 0) return null;
+  const path = new Set(visiting).add(every.name);
+  const chained: string[] = [];
   for (const { args } of every.calls) {
     const oa = argumentObject(args[ia], ctx, ix);
     const ob = argumentObject(args[ib], ctx, ix);
     if (!oa || !ob || oa.key === ob.key) return null;
+    const params = [oa, ob].filter((o) => o.kind === 'param');
+    if (params.length === 0) continue;
+    // A parameter passed on against a local of the same caller: the local's own object (a non-static
+    // local array, or fresh allocations) did not exist when the caller was called.
+    if (params.length === 1) {
+      const local = oa.kind === 'param' ? ob : oa;
+      if (local.kind !== 'local' || local.isStatic) return null;
+      continue;
+    }
+    const why = distinctAtEveryCall(oa, ob, ctx, ix, path);
+    if (!why) return null;
+    chained.push(why);
   }
   const calls = every.calls.length;
-  return `\`${every.name}\` is static and only called directly, and each of its ${calls} call${calls === 1 ? '' : 's'} passes separate objects as \`${a.name}\` and \`${b.name}\``;
+  const via = chained.length ? ` (${[...new Set(chained)].join('; ')})` : '';
+  return `\`${every.name}\` is static and only called directly, and each of its ${calls} call${calls === 1 ? '' : 's'} passes separate objects as \`${a.name}\` and \`${b.name}\`${via}`;
 }
 
-/** The object an argument points into (`a`, `a + k`, `&a[k]`, casts of those), when it names its own object. */
+/**
+ * The object an argument points into (`a`, `a + k`, `&a[k]`, casts of those), when it names its
+ * own object, or a pointer parameter of the calling function that it never changes (the object
+ * its own callers pass).
+ */
 function argumentObject(arg: Node, ctx: AnalysisContext, ix: SoundIndex): Decl | null {
   let e = unparen(arg);
   for (;;) {
@@ -173,7 +199,26 @@ function argumentObject(arg: Node, ctx: AnalysisContext, ix: SoundIndex): Decl |
   }
   if (e.type !== 'identifier') return null;
   const d = ctx.resolver.resolve(e.text, e);
-  return d && (d.isPointer || d.isArray) && holdsOwnAllocation(d, ctx, ix) ? d : null;
+  if (!d || !(d.isPointer || d.isArray)) return null;
+  if (d.kind === 'param') return unchangedPointerParam(d, ctx, ix) ? d : null;
+  return holdsOwnAllocation(d, ctx, ix) ? d : null;
+}
+
+/** True when a pointer parameter keeps the value its caller passed: never assigned, incremented, bound to a reference, address taken or named by a macro. */
+function unchangedPointerParam(d: Decl, ctx: AnalysisContext, ix: SoundIndex): boolean {
+  if (!d.isPointer || d.isReference || ix.isAddressTaken(d) || ix.macros.has(d.name) || ix.mentionedByDirective(d.name)) return false;
+  let fn: Node | null = d.declNode;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (!fn) return false;
+  for (const use of ctx.facts.occurrences(d, fn)) {
+    if (use.id === d.nameNode.id) continue;
+    const parent = use.parent;
+    if (!parent || parent.type === 'update_expression' || parent.type === 'parenthesized_expression') return false;
+    if (parent.type === 'assignment_expression' && parent.childForFieldName('left')?.id === use.id) return false;
+    if (parent.type === 'argument_list' && ix.cxx && !byValueArgument(parent, use, ix)) return false;
+    if (insideMacroCall(use, ix)) return false;
+  }
+  return true;
 }
 
 /** True when `node` is inside the arguments of a function-like macro's invocation (`M(…)`). */

@@ -83,4 +83,26 @@ describe('pointer parameters proven distinct from every call (issue #7 §3)', ()
       expect(v.reasons.map((r) => r.code)).toContain('may-alias');
     }
   });
+
+  const chain = (step: string, calls: string) =>
+    `#include <stdlib.h>\nstatic void scale(double *y, const double *x, int n) {\n  for (int i = 0; i < n; i++) y[i] = 2.0 * x[i + 1];\n}\n${step}\nint main(void) {\n  double *a = malloc(sizeof(double) * 101), *b = malloc(sizeof(double) * 101);\n${calls}  return 0;\n}\n`;
+
+  it('parameters passed on through a static caller are separate when every call of the caller passes separate objects, and the fact names the chain', async () => {
+    const [v] = await verdicts(chain('static void step(double *p, double *q, int n) { scale(q, p, n); }', '  step(a, b, 100);\n  step(b, a, 100);\n'));
+    expect(v.verdict).toBe('parallel');
+    expect(v.facts?.aliases.find((f) => f.kind === 'distinct')?.why).toMatch(/`scale` is static .* separate objects as `y` and `x` \(`step` is static .* passes separate objects as `q` and `p`\)/);
+  });
+
+  it('a pass-through proves nothing when the caller is not static, changes a parameter, or is itself called with one buffer twice', async () => {
+    for (const [step, calls] of [
+      ['void step(double *p, double *q, int n) { scale(q, p, n); }', '  step(a, b, 100);\n'],
+      ['static void step(double *p, double *q, int n) { q = p + 1; scale(q, p, n); }', '  step(a, b, 100);\n'],
+      ['static void step(double *p, double *q, int n) { scale(q, p, n); }', '  step(a, b, 100);\n  step(a, a, 100);\n'],
+      ['static void step(double *p, double *q, int n) { scale(q, p, n); if (n) step(p, p, n - 1); }', '  step(a, b, 100);\n'],
+    ]) {
+      const [v] = await verdicts(chain(step, calls));
+      expect(v.verdict, step + calls).toBe('not-parallel');
+      expect(v.reasons.map((r) => r.code)).toContain('may-alias');
+    }
+  });
 });
