@@ -6,6 +6,7 @@ import { isContiguousContainer, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
 import { isDeclaratorName } from './loopScan';
 import { memberContainers, objectKey } from './memberContainers';
+import { memoryFill } from './memoryFills';
 import { type NestShapes, rangeKey } from './nestShapes';
 import type { Decl } from './scope';
 import { contains, unparen, walk } from './syntax';
@@ -164,6 +165,27 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       }
       return undefined;
     }
+    if (n.type === 'call_expression') {
+      // memset/memcpy into a named array: writes the whole array, reads the whole object its source points into.
+      const fill = memoryFill(ctx, n);
+      if (fill) {
+        addRef(fill.dest, fill.dest, null, 'write');
+        if (fill.source && fill.sourceBase) addRef(fill.source, fill.sourceBase, null, 'read');
+        fill.offsets.forEach(walkInto);
+        // The value and the size (`sizeof *tmp` reads nothing: its operand is not evaluated).
+        for (const a of fill.call.childForFieldName('arguments')?.namedChildren ?? []) {
+          if (!a || a.id === fill.dest.id || a.id === fill.source?.id) continue;
+          walk(a, (m) => {
+            if (m.type === 'sizeof_expression' && m.childForFieldName('value')) return false;
+            if (m.type !== 'subscript_expression' && m.type !== 'pointer_expression' && m.type !== 'field_expression' && m.type !== 'identifier') return undefined;
+            innerVisit(m);
+            return false;
+          });
+        }
+        return false;
+      }
+      return undefined;
+    }
     if (n.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(n);
       // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
@@ -242,9 +264,19 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     } else if (m.type === 'identifier') {
       const d = resolver.resolve(m.text, m);
       if (d && (d.isArray || d.isPointer)) addRef(m, m, null, 'read');
+    } else if (m.type === 'field_expression' && plainMember(m)) {
+      // `s.cols` / `p->cols` in a subscript reads that object as the loop's own walk does (a symbol there: memberBounds).
+      addRef(m, unparen(m.childForFieldName('argument') as Node), m.children.some((c) => c?.type === '->') ? [0] : [], 'read');
     } else if (m.type === 'pointer_expression' || m.type === 'field_expression') {
       addRef(m, null, null, 'read');
     }
+  }
+  /** `s.x` of a struct object or `p->x` of a pointer, both named: what the loop's own walk reads as element 0 of s or p. */
+  function plainMember(m: Node): boolean {
+    const arg = unparen(m.childForFieldName('argument') as Node);
+    if (arg.type !== 'identifier') return false;
+    const d = resolver.resolve(arg.text, arg);
+    return m.children.some((c) => c?.type === '->') || (d !== null && !d.isPointer);
   }
   return { refs, unknownBaseRefs };
 }

@@ -86,7 +86,7 @@ export function polyText(p: Poly): string {
 
 /**
  * Reads an integer expression as a polynomial, or null when it is not one (a call, a load from
- * memory, a division, a name the caller calls unknown).
+ * memory, a division, a name the caller calls unknown). `callValue` reads calls and member reads.
  */
 export function parsePoly(node: Node, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): Poly | null {
   const n = unparen(node);
@@ -147,8 +147,10 @@ export function parsePoly(node: Node, nameValue: (name: string, node: Node) => N
           return null;
       }
     }
-    case 'call_expression': {
-      // Only calls the caller vouches for (`x.size()` of a container the loop does not resize).
+    case 'call_expression':
+    case 'field_expression': {
+      // Only calls and member reads the caller vouches for (`x.size()` of a container the loop
+      // does not resize, an integer member `a.n` the loop does not change).
       const v = callValue ? callValue(n) : 'unknown';
       if (v === 'unknown') return null;
       return typeof v === 'object' ? varPoly(v.symbol) : constPoly(v);

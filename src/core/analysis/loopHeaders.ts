@@ -3,6 +3,7 @@ import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { isUnsignedType, resolveType } from './reductionTypes';
 import { functionSites } from './functionSites';
+import { memberBoundType } from './memberBounds';
 import type { SoundIndex } from './soundIndex';
 import { operatorOf, unparen } from './syntax';
 
@@ -107,12 +108,17 @@ function otherSide(c: Node, name: string): Node | null {
   return names(left) ? right : left;
 }
 
-/** True when `bound` may have an unsigned type: an unsigned variable, literal suffix, `sizeof`, or a call such as `.size()` (no cast to a signed type around it). */
+/** True when `bound` may have an unsigned type: an unsigned variable or member, literal suffix, `sizeof`, or a call such as `.size()` (no cast to a signed type around it). */
 function unsignedBound(ctx: AnalysisContext, ix: SoundIndex, bound: Node): boolean {
   const b = unparen(bound);
   if (b.type === 'cast_expression') return UNSIGNED.test(resolveType(b.childForFieldName('type')?.text ?? '', ix));
   if (b.type === 'number_literal') return /[uU]/.test(b.text);
   if (b.type === 'sizeof_expression' || b.type === 'call_expression') return true;
+  if (b.type === 'field_expression') {
+    // A struct member (memberBounds): its declared type; any member ParaForge cannot type may be unsigned.
+    const t = memberBoundType(ctx, b);
+    return t === null || UNSIGNED.test(resolveType(t, ix));
+  }
   if (b.type === 'identifier') {
     const d = ctx.resolver.resolve(b.text, b);
     return d !== null && UNSIGNED.test(resolveType(d.typeText, ix));

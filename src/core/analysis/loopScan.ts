@@ -3,6 +3,7 @@ import type { CallFact } from '../model';
 import { nodeRange } from '../parse';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
+import { memoryFill } from './memoryFills';
 import type { Decl } from './scope';
 import { isStreamName } from './sideEffects';
 import { calleeName, contains, unparen, walk } from './syntax';
@@ -100,6 +101,11 @@ export function scanLoop(ctx: AnalysisContext, loop: Node, findings: Findings): 
         break;
       case 'call_expression': {
         hasCalls = true;
+        // memset/memcpy into a named array: its write and read are memory references (accesses.ts).
+        if (memoryFill(ctx, n)) {
+          calls.push({ name: calleeName(n) as string, effect: 'fill', range: nodeRange(n) });
+          break;
+        }
         const c = ctx.calls.classify(n);
         const name = calleeName(n) ?? n.childForFieldName('function')?.text ?? '?';
         if (c.kind === 'macro') findings.unanalysable('macro', c.message, n);

@@ -6,6 +6,7 @@ import { containerSizeValue, isContiguousContainer, sizeSymbol, symbolOwner } fr
 import type { AnalysisContext } from './levelAnalysis';
 import type { LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
+import { memberBoundProblem, memberBoundValue } from './memberBounds';
 import { parityLoops } from './parityLoops';
 import { soundIndex } from './soundIndex';
 import { collectEnumerators, type Decl, type Resolver } from './scope';
@@ -27,7 +28,7 @@ export interface NestShapes {
   readonly variant: ReadonlySet<string>;
   /** How names read as integers: constants, symbols, or unknown (macros). */
   readonly baseNameValue: (name: string, at: Node) => NameValue;
-  /** How calls read as integers: `x.size()` of a container is a symbol, anything else unknown. */
+  /** How calls and member reads read as integers: `x.size()` of a container, or a member bound (memberBounds), is a symbol; anything else unknown. */
   readonly callValue: (call: Node) => NameValue;
   /** The declaration key a shape's induction variable resolves to. */
   readonly loopVarKey: (s: LoopShape) => string;
@@ -77,7 +78,10 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     }
     return constValue(d) ?? { symbol: d.key };
   };
-  const callValue = containerSizeValue(resolver);
+  // `x.size()` of a container, and an integer member the loop does not change (`p->n`).
+  const sizeValue = containerSizeValue(resolver);
+  const memberValue = memberBoundValue(ctx, loop);
+  const callValue = (n: Node): NameValue => (n.type === 'field_expression' ? memberValue(n) : sizeValue(n));
   const shapes = new Map<number, LoopShape>();
   let ownShapeProblem: { problem: string; at: Node; macro?: boolean } | null = null;
   for (const l of scan.innerLoops) {
@@ -88,7 +92,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     }
     const r = loopShape(l, resolver, baseNameValue, callValue);
     if ('shape' in r) shapes.set(l.id, r.shape);
-    else if (l.id === loop.id) ownShapeProblem = r;
+    else if (l.id === loop.id) ownShapeProblem = memberProblem(ctx, loop, r.at) ?? r;
   }
   const loopVarKey = (s: LoopShape): string => {
     if (s.node.type === 'for_range_loop') return rangeKey(s.node);
@@ -162,6 +166,16 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     variant.delete(k);
   }
   return { shapes, shape, loopVars: parity.loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
+}
+
+/** Why a bound that reads a struct member is refused (memberBounds), or null when it reads none or the member is fine. */
+function memberProblem(ctx: AnalysisContext, loop: Node, bound: Node): { problem: string; at: Node } | null {
+  const members = bound.type === 'field_expression' ? [bound] : bound.descendantsOfType('field_expression').filter((n): n is Node => n !== null);
+  for (const fe of members) {
+    const why = memberBoundProblem(ctx, loop, fe);
+    if (why) return { problem: `the bound \`${bound.text}\` reads a struct member ParaForge cannot treat as loop-invariant: ${why}`, at: fe };
+  }
+  return null;
 }
 
 /** The key of a range-for's implicit element index (it has no name in the source). */

@@ -8,6 +8,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { hiddenLaterUse } from './liveness';
 import { dependencesAt } from './loopDependences';
 import { loopShape } from './loopShape';
+import { type MemoryFill, memoryFill } from './memoryFills';
 import { isArithmeticType, resolveType } from './reductionTypes';
 import type { ScalarUse } from './scalarRoles';
 import { type Decl, parseIntLiteral } from './scope';
@@ -46,8 +47,9 @@ export interface ScratchArrays {
  * as a full subscript `tmp[..]..[..]` (no pointer, no `&`, no reference, not passed whole), no
  * `goto` is in the function; every read in the loop is preceded, in the same iteration and on every
  * path, by unconditional writes that cover every element the read can reach (straight-line writes
- * to constant subscripts, or a perfect nest of counted loops with constant bounds whose body is
- * `tmp[k…] = e;`); and every read that can run after the loop is preceded by such writes after it
+ * to constant subscripts, a perfect nest of counted loops with constant bounds whose body is
+ * `tmp[k…] = e;`, or a `memset(tmp, v, size);` / `memcpy(tmp, src, size);` statement whose size is
+ * the whole array's, memoryFills.ts); and every read that can run after the loop is preceded by such writes after it
  * (so the value the loop leaves is dead). `ownCounter` is the analysed loop's counter: an array
  * the loop writes at subscripts free of it is scratch-like, and gets a reason when refused.
  */
@@ -59,7 +61,7 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
   if (ownCounter === null) return { bases, facts, uses, refusals };
   let stack = 0;
   for (const [key, refs] of byBase) {
-    const scratchWrite = refs.find((r) => r.write && plainWriteTarget(r.node) && !mentions(r.node, ownCounter));
+    const scratchWrite = refs.find((r) => r.write && (plainWriteTarget(r.node) || fillOf(ctx, r.node) !== null) && !mentions(r.node, ownCounter));
     if (!scratchWrite || !dependencesAt(new Map([[key, refs]]), 0, false).carried) continue;
     const d = ctx.resolver.resolve(refs[0].baseName, refs[0].node);
     if (!d || contains(loop, d.declNode)) continue;
@@ -72,8 +74,10 @@ export function scratchArrays(ctx: AnalysisContext, loop: Node, ownCounter: stri
       // A parameter or global is the caller's data, and a local the loop reads before writing it is state, not
       // scratch: their dependences say enough.
       const first = refs.reduce((a, b) => (b.node.startIndex < a.node.startIndex ? b : a));
-      if (KIND_CODES.has(checked.code) && (d.kind !== 'local' || !first.write || !plainWriteTarget(first.node))) continue;
-      refusals.push({ code: checked.code, message: `\`${d.name}\` is written at a subscript free of \`${ownCounter}\` (\`${scratchWrite.node.text}\`), as per-iteration scratch is, but ${checked.why}`, node: checked.node ?? scratchWrite.node });
+      if (KIND_CODES.has(checked.code) && (d.kind !== 'local' || !first.write || !(plainWriteTarget(first.node) || fillOf(ctx, first.node)))) continue;
+      const fill = fillOf(ctx, scratchWrite.node);
+      const how = fill ? `whole (\`${fill.call.text}\`)` : `at a subscript free of \`${ownCounter}\` (\`${scratchWrite.node.text}\`)`;
+      refusals.push({ code: checked.code, message: `\`${d.name}\` is written ${how}, as per-iteration scratch is, but ${checked.why}`, node: checked.node ?? scratchWrite.node });
       continue;
     }
     stack += checked.bytes;
@@ -113,7 +117,7 @@ function check(ctx: AnalysisContext, loop: Node, d: Decl): Check {
     if (inLoop) {
       return {
         code: 'scratch-read-before-write',
-        why: `\`${access.node.text}\` (line ${line}) may be read before it is written in the same iteration: it can read \`${element}\`, which no unconditional write earlier in the iteration sets (a counted loop \`for (k = 0; k < K; k++) ${d.name}[k] = …;\` with constant bounds, or a write to a constant subscript; conditional writes and writes after the read do not count)`,
+        why: `\`${access.node.text}\` (line ${line}) may be read before it is written in the same iteration: it can read \`${element}\`, which no unconditional write earlier in the iteration sets (a counted loop \`for (k = 0; k < K; k++) ${d.name}[k] = …;\` with constant bounds, a write to a constant subscript, or a \`memset\`/\`memcpy\` statement of the whole array such as \`memset(${d.name}, 0, sizeof ${d.name});\`; conditional writes, partial sizes and writes after the read do not count)`,
         node: access.node,
       };
     }
@@ -182,6 +186,8 @@ function accessOf(arr: Scratch, use: Node): Access {
     n = p;
   }
   if (insideUnevaluated(n)) return { node: n, indices, reads: false };
+  // `memset(tmp, 0, size);` / `memcpy(tmp, src, size);`: a write, of every element when size covers the array (elementsWritten).
+  if (indices.length === 0 && !insideLambda(n) && fillOf(arr.ctx, n)) return { node: n, indices, reads: false };
   const p = n.parent;
   const escapes = (what: string): Access => ({ code: 'scratch-escapes', why: `${what} (\`${(p ?? n).text}\`): the thread's private copy and the name's other views of the array would not be the same memory` });
   if (indices.length !== arr.dims.length) return escapes('its name is used other than as a full subscript');
@@ -382,11 +388,13 @@ function writtenBy(arr: Scratch, s: Node): readonly number[] {
 }
 
 /**
- * The elements statement `s` always writes: `tmp[c…] = e;` with constant subscripts, or a perfect
+ * The elements statement `s` always writes: `tmp[c…] = e;` with constant subscripts, a perfect
  * nest of counted loops with constant bounds around a single `tmp[…] = e;` whose subscripts are
- * affine in their counters.
+ * affine in their counters, or all of them for a memset/memcpy statement covering the array.
  */
 function elementsWritten(arr: Scratch, s: Node): number[] {
+  const fill = s.type === 'expression_statement' && s.namedChild(0)?.type === 'call_expression' ? memoryFill(arr.ctx, s.namedChild(0) as Node) : null;
+  if (fill) return fill.destDecl.key === arr.d.key && coversArray(arr, fill.size) ? [...Array(arr.dims.reduce((a, b) => a * b, 1)).keys()] : [];
   const loops: { counter: Decl; values: number[] }[] = [];
   let stmt: Node | null = s;
   while (stmt?.type === 'for_statement') {
@@ -439,6 +447,63 @@ function evaluate(p: Poly, at: ReadonlyMap<string, number>): number {
   let v = 0;
   for (const [name, c] of p) v += name === '' ? c : c * (at.get(name) ?? NaN);
   return v;
+}
+
+/** The fill statement (memoryFills) whose destination is the array name `n`, or null. */
+function fillOf(ctx: AnalysisContext, n: Node): MemoryFill | null {
+  let x = n;
+  while (x.parent?.type === 'parenthesized_expression') x = x.parent;
+  const call = x.parent?.type === 'argument_list' ? x.parent.parent : null;
+  const fill = call ? memoryFill(ctx, call) : null;
+  return fill && fill.dest.id === n.id ? fill : null;
+}
+
+/**
+ * True when a fill's byte count is the whole array's: `sizeof tmp`, or a product of constants and
+ * one `sizeof` whose element count times theirs is the array's (`N * sizeof(double)`,
+ * `sizeof tmp[0] * N`, `sizeof *tmp * N`) with the array's own element type. Anything else (a part,
+ * `sizeof` of a pointer or of another type) covers nothing here.
+ */
+function coversArray(arr: Scratch, size: Node): boolean {
+  const total = arr.dims.reduce((a, b) => a * b, 1);
+  const factors: Node[] = [];
+  const split = (n: Node): void => {
+    const u = unparen(n);
+    if (u.type === 'binary_expression' && operatorOf(u) === '*') {
+      split(u.childForFieldName('left') as Node);
+      split(u.childForFieldName('right') as Node);
+    } else factors.push(u);
+  };
+  split(size);
+  const sizes = factors.filter((f) => f.type === 'sizeof_expression');
+  if (sizes.length !== 1) return false;
+  const unit = sizeofElements(arr, sizes[0]);
+  let count = 1;
+  for (const f of factors) {
+    if (f === sizes[0]) continue;
+    const p = parsePoly(f, (name, at) => (arr.ctx.resolver.resolve(name, at) ? 'unknown' : constantName(arr, name)));
+    if (!p || !isConstant(p)) return false;
+    count *= constantOf(p);
+  }
+  return unit !== null && unit * count === total;
+}
+
+/** How many of the array's elements `sizeof x` spans: the array or a sub-array of it, or its element type; null otherwise. */
+function sizeofElements(arr: Scratch, s: Node): number | null {
+  const type = s.childForFieldName('type');
+  if (type) {
+    const norm = (t: string) => resolveType(t.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim(), arr.ix);
+    return norm(type.text) === norm(arr.d.typeText) ? 1 : null;
+  }
+  let x = unparen(s.childForFieldName('value') as Node);
+  let levels = 0;
+  // `tmp[0]`, `*tmp`: a row (or element) of the array; the subscript is not evaluated.
+  while (x.type === 'subscript_expression' || (x.type === 'pointer_expression' && x.text.trimStart().startsWith('*'))) {
+    x = unparen(x.childForFieldName('argument') as Node);
+    levels++;
+  }
+  if (x.type !== 'identifier' || arr.ctx.resolver.resolve(x.text, x)?.key !== arr.d.key || levels > arr.dims.length) return null;
+  return arr.dims.slice(levels).reduce((a, b) => a * b, 1);
 }
 
 /** The single statement of a loop body (`stmt;` or `{ stmt; }`), or null. */

@@ -110,8 +110,8 @@ export interface ScalarFact {
 /** A call made in the loop and what it may do. */
 export interface CallFact {
   readonly name: string;
-  /** pure: no side effects (libm, std::min, size()); user-pure: a function of this file that only reads; unsafe; macro. */
-  readonly effect: 'pure' | 'user-pure' | 'unsafe' | 'macro';
+  /** pure: no side effects (libm, std::min, size()); user-pure: a function of this file that only reads; fill: memset/memcpy into a named array (a memory write the loop's facts hold); unsafe; macro. */
+  readonly effect: 'pure' | 'user-pure' | 'fill' | 'unsafe' | 'macro';
   /** For unsafe calls: the reason code (io-call, hidden-state-call, unknown-call, …). */
   readonly code?: string;
   /** Globals a user-pure callee reads. */
