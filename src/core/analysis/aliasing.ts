@@ -138,16 +138,19 @@ function independentEvenIfSame(rx: readonly MemRef[], ry: readonly MemRef[]): bo
 }
 
 /**
- * `(a + hiA < b + loB || b + hiB < a + loA)`: the element ranges the loop touches through two
- * pointer parameters do not overlap. Each range comes from the affine subscripts and the loop
- * bounds (all subscripts of one pointer must share their symbolic part); null when unknown.
+ * `(a + hiA + 1 <= b + loB || b + hiB + 1 <= a + loA)`: the element ranges the loop touches through
+ * two pointer parameters do not overlap. Each range comes from the affine subscripts and the loop
+ * bounds (all subscripts of one pointer must share their symbolic part); null when unknown. The
+ * ends are compared, not the starts: the element types may differ (`p->b` of a struct and an
+ * `int *` pointing at that member start at different addresses yet overlap).
  */
 function overlapCheck(a: string, ra: readonly MemRef[], b: string, rb: readonly MemRef[]): string | null {
   const ea = extent(ra);
   const eb = extent(rb);
   if (!ea || !eb) return null;
   const at = (p: string, off: string) => `(const char *)(${p} + (${off}))`;
-  return `(${at(a, ea[1])} < ${at(b, eb[0])} || ${at(b, eb[1])} < ${at(a, ea[0])})`;
+  const end = (p: string, off: string) => `(const char *)(${p} + (${off}) + 1)`;
+  return `(${end(a, ea[1])} <= ${at(b, eb[0])} || ${end(b, eb[1])} <= ${at(a, ea[0])})`;
 }
 
 /** The lowest and highest element index the references touch, as C text, or null. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LanguageId, LoopVerdict } from '../../../src/core/model';
+import { verifyProgram } from '../../../src/core/runner';
+import { applyEdits, openMpCandidates } from '../../../src/core/transform';
 import { analyseText } from './snippets';
 
 /** Loop bounds that are integer struct members (memberBounds.ts): accepted only when the loop cannot change them. */
@@ -96,4 +98,33 @@ describe('struct member loop bounds', () => {
     const tmpl = await verdict('template <class T> void f(T s) { for (int i = 0; i < s.n; i++) out[i] = i; }', 'cpp');
     expect(tmpl.verdict).not.toBe('parallel');
   });
+
+  it('the run-time overlap check compares ends, not starts: a struct pointer and a pointer to its second member overlap', async () => {
+    // cnt = &h->b: h + 0 < cnt + 0, yet cnt[0] is h->b, which every iteration reads.
+    const src = `#include <stdio.h>
+#include <stdlib.h>
+struct P { int a; int b; };
+static struct P s[600];
+static void f(const struct P *h, int *cnt, int m) {
+  for (int i = 0; i < m; i++) cnt[i] = h->b + i + 1;
+}
+int main(int argc, char **argv) {
+  int m = argc > 1 ? atoi(argv[1]) : 500;
+  for (int k = 0; k < 600; k++) { s[k].a = k; s[k].b = -k - 5; }
+  f(&s[0], &s[0].b, m);
+  long h = 0;
+  for (int k = 0; k < 600; k++) h = (h * 31 + s[k].a * 7 + s[k].b) % 1000003;
+  printf("%ld\\n", h);
+  return 0;
+}
+`;
+    const [v] = await analyseText(src);
+    expect(v.verdict).not.toBe('parallel');
+    expect(v.ifAssumed?.overlapCheck).toContain(' + 1) <= (const char *)(');
+    const versioned = openMpCandidates(v, src, 'c').find((c) => !c.assumes);
+    expect(versioned).toBeDefined();
+    const text = applyEdits(src, versioned!.edits);
+    const evidence = await verifyProgram({ original: { text: src }, candidate: { text }, language: 'c', target: 'openmp', threads: [1, 3, 4], timingThreads: [1], repeats: 1 });
+    expect(evidence.verdict, `${evidence.summary}\n${evidence.log.slice(0, 2000)}`).toBe('verified');
+  }, 240_000);
 });
