@@ -11,6 +11,7 @@ import { withSumNestRewrites } from '../transform/sumNests';
 import { hoistedRegion } from './regions';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
+import { vectorBinsNotes } from './vectorBins';
 
 /** Outermost loop statements, in source order; with a window, only those overlapping its lines. */
 export function findLoopNodes(tree: Tree, window?: LineWindow): Node[] {
@@ -86,10 +87,11 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
       const header = headerPlan(loop, result);
       if (result.aliasing.length === 0) {
         const runtimeCheck = result.runtimeChecks.length ? result.runtimeChecks.join(' && ') : null;
-        const checked: Reason[] = runtimeCheck
-          ? [{ code: 'runtime-check', message: `the same container may be passed twice: the rewrite runs the loop in parallel only when \`${runtimeCheck}\` (checked at run time) and keeps the serial loop otherwise`, range: nodeRange(loop) }]
+        const sameContainer = result.runtimeChecks.filter((c) => c.startsWith('&'));
+        const checked: Reason[] = sameContainer.length
+          ? [{ code: 'runtime-check', message: `the same container may be passed twice: the rewrite runs the loop in parallel only when \`${sameContainer.join(' && ')}\` (checked at run time) and keeps the serial loop otherwise`, range: nodeRange(loop) }]
           : [];
-        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: header.clauses, reasons: [...reasons, independence(result, level), ...argReductionNotes(result.argReductions), ...checked], parallelRange: range, facts: result.facts, runtimeCheck, ...header.edits, ...(result.argReductions.length ? { argReductions: result.argReductions } : {}) };
+        const verdict: LoopVerdict = { ...base, existingPragma, verdict: 'parallel', parallelLevel: level, clauses: header.clauses, reasons: [...reasons, independence(result, level), ...argReductionNotes(result.argReductions), ...vectorBinsNotes(result.vectorBins, range), ...checked], parallelRange: range, facts: result.facts, runtimeCheck, ...header.edits, ...(result.argReductions.length ? { argReductions: result.argReductions } : {}), ...(result.vectorBins.length ? { vectorBins: result.vectorBins } : {}) };
         // A parallel loop alone in a sequential (time) loop: one thread team for all its steps
         // (region plans carry no header rewrite: a loop that needs one keeps its own region).
         const region = parent && !pragma && !verdict.headerEdits ? hoistedRegion(ctx, parent, [verdict]) : null;
@@ -110,7 +112,8 @@ function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void
           clauses: null,
           reasons: [...reasons, ...result.aliasing],
           assumptions: result.aliasPairs.map(([a, b], i) => ({ code: 'no-overlap', message: `safe if ${a} and ${b} do not overlap`, range: result.aliasing[i].range })),
-          ifAssumed: { parallelLevel: level, clauses: header.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange), overlapCheck: result.overlapCheck },
+          // Vector bins need their pointer declared before the loop, which only the proven rewrite writes.
+          ifAssumed: result.vectorBins.length ? null : { parallelLevel: level, clauses: header.clauses, parallelRange: range, restrictTargets: result.restrictTargets.map(nodeRange), overlapCheck: result.overlapCheck },
           ...header.edits,
         });
       }

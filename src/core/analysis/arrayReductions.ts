@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { ScalarFact } from '../model';
+import type { ScalarFact, VectorBinsPlan } from '../model';
 import { nodeRange } from '../parse';
 import { subscriptIndex } from './accesses';
 import type { MemRef } from './dependence';
@@ -10,6 +10,7 @@ import { elementType, isFloatingType, isUnsignedType, mayBeFloating, resolveType
 import type { Decl } from './scope';
 import { enclosingFunction, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
+import { isLengthQuery, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
 
 /** Largest array (elements) privatised per thread by `reduction(+:h)`: each thread gets a copy on its stack. */
 const MAX_ELEMENTS = 65536;
@@ -23,20 +24,43 @@ const MAX_ELEMENTS = 65536;
  * exact in any order, so the result is the serial one. A pointer parameter `h` is
  * `reduction(+:h[:K])` when every subscript is provably in [0, K) (subscriptBound) and every
  * caller passes at least K elements that no other object of the loop overlaps (pointerBins.ts):
- * the section reduction touches all K bins. A base updated that way that fails a
+ * the section reduction touches all K bins. A `std::vector<T>` of arithmetic T is reduced as the
+ * section `p[:n]` of a pointer to its data, under a run-time check of its size (vectorBins.ts):
+ * its plan and check are returned too. A base updated that way that fails a
  * condition with a scattered subscript (not affine) gets a reason saying which, for the caller to
  * add after the dependence reasons. Returns the bases, their facts and those reasons.
  */
-export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: ReadonlyMap<string, readonly MemRef[]>): { bases: Set<string>; facts: ScalarFact[]; refusals: Refusal[] } {
+export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: ReadonlyMap<string, readonly MemRef[]>): { bases: Set<string>; facts: ScalarFact[]; refusals: Refusal[]; vectorBins: VectorBinsPlan[]; checks: string[] } {
   const bases = new Set<string>();
   const facts: ScalarFact[] = [];
   const refusals: Refusal[] = [];
+  const vectorBins: VectorBinsPlan[] = [];
+  const checks: string[] = [];
+  const taken = new Set<string>();
   for (const [key, refs] of byBase) {
     const updates = refs.map((r) => updateOf(r.node));
     // Only a base the dependence test finds carried needs a reduction (or a reason why not).
     if (!updates.some((u) => u !== null) || !dependencesAt(new Map([[key, refs]]), 0, false).carried) continue;
     const d = ctx.resolver.resolve(refs[0].baseName, refs[0].node);
     if (!d || contains(loop, d.declNode)) continue;
+    // A std::vector's bins: reduced through a pointer to its data (vectorBins.ts), checked at run time.
+    const ix = soundIndex(ctx.file, ctx.resolver, loop);
+    const element = vectorElement(d, ix);
+    if (element !== null) {
+      // `h.size()` reads the vector's length, which the loop keeps (vectorRefusal checks).
+      const bins = refs.map((r, i) => ({ r, u: updates[i] })).filter(({ r }) => !isLengthQuery(r.node));
+      const why = updateRefusal(bins.map((b) => b.r), bins.map((b) => b.u)) ?? vectorRefusal(ctx, loop, d, element, updates.map((u) => u?.value ?? null), ix);
+      if (why) {
+        if (refs.some((r, i) => updates[i] !== null && (r.dims === null || r.dims.some((x) => x === null)))) refusals.push({ code: why.code, message: `\`${d.name}\` is updated like a histogram, but ${why.message}`, node: why.node ?? refs[0].node });
+        continue;
+      }
+      const plan = vectorBinsPlan(d, element, bins.map((b) => b.r.node), loop.tree.rootNode.text, taken);
+      bases.add(key);
+      vectorBins.push(plan);
+      checks.push(vectorBinsCheck(d.name));
+      facts.push({ name: `${plan.pointer}[:${plan.count}]`, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : d.kind === 'param' ? 'param' : 'function', liveAfter: true, type: `${element}[]`, range: nodeRange(refs[0].node) });
+      continue;
+    }
     const param = isPointerParam(d);
     const size = d.isArray && !d.isPointer && d.kind !== 'param' ? arraySize(ctx, d.nameNode) : param ? sectionSize(ctx, d, refs) : null;
     const others = [...byBase.entries()].filter(([k]) => k !== key).map(([, rs]) => ctx.resolver.resolve(rs[0].baseName, rs[0].node)).filter((o): o is Decl => o !== null);
@@ -53,7 +77,7 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
     const name = param ? `${d.name}[:${total}]` : d.name;
     facts.push({ name, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : param ? 'param' : 'function', liveAfter: true, type: `${d.typeText}[${total}]`, range: nodeRange(refs[0].node) });
   }
-  return { bases, facts, refusals };
+  return { bases, facts, refusals, vectorBins, checks };
 }
 
 /** Elements and dimensions of the bins a reduction privatises. */
@@ -161,10 +185,8 @@ interface Update {
 
 /** Why the updates of `d` are not an array reduction, or null when they are. */
 function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRef[], updates: readonly (Update | null)[], size: Size | { why: string; node: Node } | null, others: readonly Decl[]): { code: string; message: string; node?: Node } | null {
-  const readAt = refs.find((_, i) => updates[i] === null);
-  if (readAt) return { code: 'histogram-read', message: `the loop also reads or writes it otherwise (\`${readAt.node.text}\`): only \`h[e] += x\`, \`h[e] -= x\`, \`h[e]++\` and \`h[e]--\` make an array reduction`, node: readAt.node };
-  const other = updates.find((u) => u !== null && u.op !== '+=' && u.op !== '-=' && u.op !== '+');
-  if (other) return { code: 'histogram-operator', message: `it is also updated with \`${other.op}\`: only additions (\`+=\`, \`-=\`, \`++\`, \`--\`) are combined` };
+  const update = updateRefusal(refs, updates);
+  if (update) return update;
   const ix = soundIndex(ctx.file, ctx.resolver, loop);
   const type = resolveType(d.typeText, ix);
   const param = isPointerParam(d);
@@ -195,6 +217,21 @@ function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRe
     if (bad) return { code: 'histogram-index-range', message: `the subscript \`${bad.text}\` can reach ${bad.reach}, outside its extent`, node: r.node };
   }
   return null;
+}
+
+/** Why the loop's references to a base are not all additions to a bin, or null when they are. */
+function updateRefusal(refs: readonly MemRef[], updates: readonly (Update | null)[]): { code: string; message: string; node?: Node } | null {
+  const readAt = refs.find((_, i) => updates[i] === null);
+  if (readAt) return { code: 'histogram-read', message: `the loop also reads or writes it otherwise (\`${readAt.node.text}\`): only \`h[e] += x\`, \`h[e] -= x\`, \`h[e]++\` and \`h[e]--\` make an array reduction`, node: readAt.node };
+  const other = updates.find((u) => u !== null && u.op !== '+=' && u.op !== '-=' && u.op !== '+');
+  if (other) return { code: 'histogram-operator', message: `it is also updated with \`${other.op}\`: only additions (\`+=\`, \`-=\`, \`++\`, \`--\`) are combined` };
+  return null;
+}
+
+/** True for `h[e]++`, `h[e]--`, `h[e] += x` or `h[e] -= x` as a statement of its own. */
+export function isBinUpdate(ref: Node): boolean {
+  const u = updateOf(ref);
+  return u !== null && (u.op === '+' || u.op === '+=' || u.op === '-=');
 }
 
 /** `h[e]++`, `--h[e]`, `h[e] += x`, `h[e] *= x` as a statement of its own; null for any other use. */

@@ -5,6 +5,8 @@ import type { LevelResult } from './levelAnalysis';
 import { dependencesAt } from './loopDependences';
 import { exclusiveUpdates, onlyProtectedUpdates, protectedUpdates } from './protectedUpdates';
 import { threadLocalNames } from './regionLocals';
+import { isBinUpdate } from './arrayReductions';
+import { vectorSections } from './vectorBins';
 
 /** The clauses of an `#pragma omp …` line that matter for races. */
 export interface PragmaClauses {
@@ -113,6 +115,11 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
   // With protected updates, the array dependences are tested again without the pairs they protect.
   const arrayRaces =
     updates.size === 0 ? result.races.filter((r) => !scalarCodes.has(r.code)) : result.shape ? dependencesAt(result.depBases, 0, true, (w, o) => exclusiveUpdates(w.node, o.node, updates)).reasons : [];
-  for (const r of arrayRaces) races.push({ code: 'pragma-carried-dependence', message: `likely data race: ${r.message}`, range: r.range });
+  // Bins of a vector reduced through a pointer to its data (the vector-bins rewrite): covered when the loop only adds to them.
+  const sections = vectorSections(pragma, result.loop);
+  const binRefs = [...result.depBases.values()].flat().filter((r) => sections.has(r.baseName));
+  const coveredBins = new Set([...sections.keys()].filter((p) => binRefs.filter((r) => r.baseName === p).every((r) => isBinUpdate(r.node))));
+  const inBins = (range: Reason['range']) => binRefs.some((r) => coveredBins.has(r.baseName) && r.node.startIndex <= range.startOffset && range.endOffset <= r.node.endIndex);
+  for (const r of arrayRaces) if (!inBins(r.range)) races.push({ code: 'pragma-carried-dependence', message: `likely data race: ${r.message}`, range: r.range });
   return { text, range: nodeRange(pragma), races, missingClauses: missing };
 }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { ArgReductionPlan, DependenceFact, LoopFacts, OmpClauses, Reason } from '../model';
+import type { ArgReductionPlan, DependenceFact, LoopFacts, OmpClauses, Reason, VectorBinsPlan } from '../model';
 import type { MemRef } from './dependence';
 import { judgeCost } from '../transform/openmp/costModel';
 import { planClauses } from '../transform/openmp/planClauses';
@@ -69,6 +69,8 @@ export interface LevelResult {
   readonly overlapCheck: string | null;
   /** Arg-max/arg-min pairs the rewrite combines itself (analysis/argReduction). */
   readonly argReductions: readonly ArgReductionPlan[];
+  /** Vector bins reduced through a pointer to their data (analysis/vectorBins); their size checks are in runtimeChecks. */
+  readonly vectorBins: readonly VectorBinsPlan[];
 }
 
 /** How a scalar written in the loop must be treated. */
@@ -166,7 +168,7 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
   // ---- Scalars: the analysed loop's counter is an induction variable; inner counters are private.
   const inductionKeys = new Set<string>(nest.ownKey && shape ? [nest.ownKey] : []);
   const scalars = scalarRoles(ctx, loop, scan, refs, inductionKeys, nest.loopVarKeys, findings, shape, nest.ownKey);
-  const argPlans = usableArgReductions(scalars.argReductions, alias.aliasing.length > 0 || alias.runtimeChecks.length > 0, findings);
+  const argPlans = usableArgReductions(scalars.argReductions, alias.aliasing.length > 0 || alias.runtimeChecks.length > 0 || histograms.checks.length > 0, findings);
   // Issue #7 §1: traps the passes above do not see (macros, names, calls, liveness, reduction types).
   soundnessChecks(ctx, loop, scalars.uses, findings);
 
@@ -201,8 +203,9 @@ export function analyseLevel(ctx: AnalysisContext, loop: Node, maxCollapse = 8, 
     races: findings.races,
     depBases,
     facts,
-    runtimeChecks: alias.runtimeChecks,
+    runtimeChecks: [...alias.runtimeChecks, ...histograms.checks],
     overlapCheck: alias.overlapCheck,
     argReductions: argPlans,
+    vectorBins: histograms.vectorBins,
   };
 }

@@ -53,7 +53,8 @@ export function containerElement(type: string, depth: number): string | null {
   return t;
 }
 
-function isNegativeZeroOrUnknown(value: Node): boolean {
+/** True unless `value` is a number literal (or its negation) that is not -0.0. */
+export function isNegativeZeroOrUnknown(value: Node): boolean {
   const v = unparen(value);
   // The C grammar reads `-0.0` as one number literal.
   if (v.type === 'number_literal') return v.text.trim().startsWith('-') && !/[1-9]/.test(v.text.replace(/^-\s*0[xX]/, '').replace(/[eEpP][-+]?\d+$/, ''));

@@ -112,6 +112,23 @@ export interface ArgReductionPlan {
   readonly updateEnd: number;
 }
 
+/**
+ * Bins in a `std::vector` of an arithmetic type reduced through a pointer to its data: before the
+ * loop `T *const pointer = vector.data(); const std::size_t count = vector.size();`, every
+ * `vector` in the loop's updates becomes `pointer`, and the pragma says `reduction(+:pointer[:count])`.
+ */
+export interface VectorBinsPlan {
+  /** The vector's name. */
+  readonly vector: string;
+  /** Its element type T, a built-in arithmetic type (typedefs followed). */
+  readonly elementType: string;
+  /** Fresh names for the pointer to its elements and their count (the section in the clause). */
+  readonly pointer: string;
+  readonly count: string;
+  /** Every occurrence of the vector's name in the loop's bin updates, renamed to `pointer`. */
+  readonly uses: readonly SourceRange[];
+}
+
 /** The analysis of one loop nest. */
 export interface LoopVerdict {
   readonly nest: LoopNest;
@@ -155,4 +172,6 @@ export interface LoopVerdict {
   readonly sweepEdits?: readonly TextEdit[];
   /** Arg-max/arg-min pairs the rewrite combines itself (transform/openmp/argReductionEdits); the pragma alone would race on them. */
   readonly argReductions?: readonly ArgReductionPlan[];
+  /** Vector bins reduced through a pointer to their data (transform/openmp/edits declares it before the loop). */
+  readonly vectorBins?: readonly VectorBinsPlan[];
 }

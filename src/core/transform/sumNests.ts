@@ -33,7 +33,7 @@ export function withSumNestRewrites(verdict: LoopVerdict, tree: Tree, text: stri
   const facts = verdict.facts;
   const c = verdict.clauses;
   if ((language !== 'c' && language !== 'cpp') || verdict.verdict !== 'parallel' || !facts || !c || c.collapse !== 1 || c.simd) return verdict;
-  if (verdict.argReductions?.length || verdict.existingPragma || verdict.partOfRegion) return verdict;
+  if (verdict.argReductions?.length || verdict.vectorBins?.length || verdict.existingPragma || verdict.partOfRegion) return verdict;
   const loop = verdict.parallelRange ? forLoopAt(tree, verdict.parallelRange.startOffset) : null;
   const body = loop?.childForFieldName('body');
   if (!loop || !body) return verdict;

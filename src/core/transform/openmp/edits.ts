@@ -1,5 +1,6 @@
 import type { LanguageId, LoopVerdict, ParallelRegionPlan, SourceRange, TextEdit } from '../../model';
 import { argReductionEdits } from './argReductionEdits';
+import { vectorBinsEdits } from './vectorBinsEdits';
 import { pragmaText } from './pragma';
 
 /** Options for the OpenMP rewrite. */
@@ -53,6 +54,8 @@ export function parallelizeEdits(verdict: LoopVerdict, text: string, options: Op
   if (verdict.partOfRegion) return [];
   // Arg-max/arg-min pairs: the loop gets its own region with per-thread pairs and a combine.
   if (verdict.argReductions?.length) return argReductionEdits(verdict, text);
+  // Vector bins: a pointer to their data is declared before the loop, in a versioned copy.
+  if (verdict.vectorBins?.length) return vectorBinsEdits(verdict, text, options);
   if (verdict.region) return [...regionEdits(text, verdict.region, options), ...(verdict.sweepEdits ?? [])].sort((a, b) => a.startOffset - b.startOffset);
   if (verdict.runtimeCheck) {
     // The serial copy in the else branch of an earlier versioned rewrite stays serial.
@@ -118,10 +121,11 @@ export function regionEdits(text: string, region: ParallelRegionPlan, options: O
 }
 
 /**
- * `if (check) { pragma; loop } else { loop }`: the parallel loop runs only when the run-time check
- * holds, the original otherwise. Replaces the loop statement in place, keeping its indentation.
+ * `if (check) { prelude; pragma; loop } else { loop }`: the parallel loop runs only when the
+ * run-time check holds, the original otherwise. Replaces the loop statement in place, keeping its
+ * indentation; `headerEdits` apply to the parallel copy only, `prelude` lines precede its pragma.
  */
-export function versionedLoop(text: string, range: SourceRange, check: string, pragma: string, headerEdits: readonly TextEdit[] = []): TextEdit {
+export function versionedLoop(text: string, range: SourceRange, check: string, pragma: string, headerEdits: readonly TextEdit[] = [], prelude: readonly string[] = []): TextEdit {
   const lineStart = text.lastIndexOf('\n', range.startOffset - 1) + 1;
   const before = text.slice(lineStart, range.startOffset);
   const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
@@ -132,7 +136,8 @@ export function versionedLoop(text: string, range: SourceRange, check: string, p
   const shifted = headerEdits.map((e) => ({ ...e, startOffset: e.startOffset - range.startOffset, endOffset: e.endOffset - range.startOffset }));
   const parallel = applyEdits(loop, shifted).replace(/\r?\n/g, `${eol}  `);
   const lead = before.trim() === '' ? '' : `${eol}${indent}`;
-  const newText = `${lead}if (${check}) {${eol}${indent}  ${pragma}${eol}${indent}  ${parallel}${eol}${indent}} else {${eol}${indent}  ${inner}${eol}${indent}}`;
+  const lines = prelude.map((l) => `${indent}  ${l}${eol}`).join('');
+  const newText = `${lead}if (${check}) {${eol}${lines}${indent}  ${pragma}${eol}${indent}  ${parallel}${eol}${indent}} else {${eol}${indent}  ${inner}${eol}${indent}}`;
   return { startOffset: range.startOffset, endOffset: range.endOffset, newText };
 }
 

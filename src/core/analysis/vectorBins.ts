@@ -1,0 +1,261 @@
+import type { Node } from 'web-tree-sitter';
+import type { Reason, SourceRange, VectorBinsPlan } from '../model';
+import { nodeRange } from '../parse';
+import { everyCall } from './distinctArguments';
+import type { AnalysisContext } from './levelAnalysis';
+import { isArithmeticType, isFloatingType, isNegativeZeroOrUnknown, mayBeFloating, resolveType } from './reductionTypes';
+import { type Decl, declsOf } from './scope';
+import { enclosingFunction, type SoundIndex } from './soundIndex';
+import { calleeName, codeChildren, functionDeclarator, isIntegerType, operatorOf, unparen } from './syntax';
+
+/**
+ * Histograms in a `std::vector<T>` (T a plain arithmetic type): the rewrite takes `h.data()` and
+ * `h.size()` right before the loop and reduces the array section `reduction(+:p[:n])`, so each
+ * thread counts into its own copy of all n bins. Sound when, in the loop, nothing but `h[e] += x`,
+ * `h[e] -= x`, `h[e]++`, `h[e]--` (and `h.size()`) touches the vector, no call other than a pure
+ * one runs (a callee could resize it or reach its elements by another name), and no other name
+ * the loop uses may be the same vector (aliasing.ts compares them, with `&g != &h` checked at run
+ * time for two references to vectors of one type). The copies live on the thread stacks, so the
+ * rewrite runs in parallel only for 1 to MAX_BINS bins (checked at run time; an empty vector has
+ * no data to reduce), the serial loop otherwise.
+ */
+
+/** Most bins reduced per thread: each thread's private copy is on its stack (as for arrays). */
+export const MAX_BINS = 65536;
+
+/** A refusal for vector bins, as arrayReductions reports it. */
+export interface VectorRefusal {
+  readonly code: string;
+  readonly message: string;
+  readonly node?: Node;
+}
+
+/** The element type of a (reference to a) `std::vector<T>`, `bool` included; null for anything else. */
+export function vectorElement(d: Decl, ix: SoundIndex): string | null {
+  if (d.isPointer || d.isArray) return null;
+  const m = /^(?:std::)?vector\s*<\s*(.+?)\s*(?:,\s*[^<>,]+)?>$/.exec(resolveType(d.typeText, ix).replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim());
+  return m ? resolveType(m[1].replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim(), ix) : null;
+}
+
+/** Why vector bins `d` (element type `element`) cannot be reduced through their data, or null when they can. */
+export function vectorRefusal(ctx: AnalysisContext, loop: Node, d: Decl, element: string, values: readonly (Node | null)[], ix: SoundIndex): VectorRefusal | null {
+  if (/^(?:bool|_Bool)$/.test(element)) return { code: 'histogram-type', message: `it is a \`std::vector<bool>\`: its elements are bits packed into shared words, with no data() to reduce` };
+  if (!isArithmeticType(element) || d.isVolatile || /\bvolatile\b/.test(d.typeText)) return { code: 'histogram-type', message: `its element type \`${element}\` is not a plain arithmetic type: \`std::complex\` and classes would need a declared reduction, which ParaForge does not write` };
+  if (d.isReference && d.kind !== 'param') return { code: 'histogram-aliased', message: `it is a reference declared in the function: ParaForge does not follow which vector it names, or what else names it` };
+  if (d.isConst) return { code: 'histogram-type', message: `it is \`const\`` };
+  const use = otherUseInLoop(ctx, loop, d);
+  if (use) return { code: 'histogram-aliased', message: `the loop uses it other than as \`${d.name}[e] += x\` and \`${d.name}.size()\` (\`${use.text}\`): that may resize or reallocate the vector, or reach its elements by another name, while each thread counts into its own copy of the bins`, node: use };
+  const call = loop.descendantsOfType('call_expression').find((c): c is Node => c !== null && ctx.calls.classify(c).kind !== 'pure');
+  if (call) return { code: 'histogram-aliased', message: `the loop calls \`${call.text}\`, which might resize the vector or reach its bins by another name while each thread counts into its own copy`, node: call };
+  if (isFloatingType(element)) {
+    const start = negativeZeroStart(ctx, d, ix, new Set());
+    if (start) return { code: 'histogram-start', message: `its elements are \`${element}\` and ${start.why}: a bin holding -0.0 that no thread adds to would become +0.0 (each thread's copy starts at +0.0), unlike the serial loop`, node: start.node };
+    return null;
+  }
+  if (!isIntegerType(element)) return { code: 'histogram-type', message: `its element type \`${element}\` is not a plain integer or floating type` };
+  const floating = values.find((v) => v !== null && mayBeFloating(v, ctx, ix));
+  if (floating) return { code: 'histogram-truncates', message: `\`${floating.text}\` may not be an integer: every serial step truncates, so partial bins would give a different result`, node: floating };
+  return null;
+}
+
+/** The plan of the rewrite for vector bins `d` of `element`s updated by `refs` in the loop, with names fresh in `text` and `taken`. */
+export function vectorBinsPlan(d: Decl, element: string, refs: readonly Node[], text: string, taken: Set<string>): VectorBinsPlan {
+  const fresh = (base: string): string => {
+    let name = base;
+    while (taken.has(name) || new RegExp(`\\b${name}\\b`).test(text)) name += '_';
+    taken.add(name);
+    return name;
+  };
+  const uses = refs.map((r) => nodeRange(unparen(r.childForFieldName('argument') as Node)));
+  return { vector: d.name, elementType: element, pointer: fresh(`pf_${d.name}`), count: fresh(`pf_${d.name}_n`), uses };
+}
+
+/** The run-time condition under which the bins of vector `name` are reduced in parallel. */
+export function vectorBinsCheck(name: string): string {
+  return `0 < ${name}.size() && ${name}.size() <= ${MAX_BINS}`;
+}
+
+/** A sentence for the verdict per vector: how the rewrite reduces its bins, and when. */
+export function vectorBinsNotes(plans: readonly VectorBinsPlan[], range: SourceRange): Reason[] {
+  return plans.map((p) => ({
+    code: 'vector-bins',
+    message: `the bins of \`${p.vector}\` are reduced through a pointer to its data, \`reduction(+:${p.pointer}[:${p.count}])\`, when \`${vectorBinsCheck(p.vector)}\` (checked at run time: each thread's copy of the bins is on its stack); the serial loop runs otherwise`,
+    range,
+  }));
+}
+
+/** An occurrence of `d` in the loop other than as the vector of a subscript or `d.size()`/`d.empty()`, or null. */
+function otherUseInLoop(ctx: AnalysisContext, loop: Node, d: Decl): Node | null {
+  for (const o of ctx.facts.occurrences(d, loop)) {
+    const n = outerParens(o);
+    const p = n.parent;
+    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id) continue;
+    if (isConstMethodCall(n)) continue;
+    return p ?? o;
+  }
+  return null;
+}
+
+/** `h.size` or `h.empty` called with no arguments: a reference the accesses may record on `h` that reads no bin. */
+export function isLengthQuery(ref: Node): boolean {
+  const arg = ref.type === 'field_expression' ? ref.childForFieldName('argument') : null;
+  return arg !== null && isConstMethodCall(outerParens(arg));
+}
+
+/** `x.size()` or `x.empty()` with `x` the node itself. */
+function isConstMethodCall(n: Node): boolean {
+  const p = n.parent;
+  if (p?.type !== 'field_expression' || p.childForFieldName('argument')?.id !== n.id || p.text.includes('->')) return false;
+  const call = p.parent;
+  return /^(?:size|empty)$/.test(p.childForFieldName('field')?.text ?? '') && call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id && codeChildren(call.childForFieldName('arguments') as Node).length === 0;
+}
+
+function outerParens(n: Node): Node {
+  let x = n;
+  while (x.parent?.type === 'parenthesized_expression') x = x.parent;
+  return x;
+}
+
+/**
+ * Why floating bins may hold -0.0 when the loop starts, or null when they cannot. The vector must
+ * be a local made empty, of value-initialised elements or of copies of a literal other than -0.0,
+ * or a reference parameter of a `static` function every call of which passes such a vector (or
+ * its own such parameter on). Every use of the vector, in its function and in every function of
+ * this file it is passed to by reference, must be a bin update (`+=`, `-=`, `++`, `--`), a bin set
+ * to a literal other than -0.0, a bin read, or `size()`/`empty()`: in round-to-nearest a sum is
+ * -0.0 only when both terms are, so no bin ever becomes -0.0.
+ */
+function negativeZeroStart(ctx: AnalysisContext, d: Decl, ix: SoundIndex, visiting: Set<string>): { why: string; node?: Node } | null {
+  if (d.kind === 'global') return { why: `\`${d.name}\` is a global, whose bins any function may have set to -0.0` };
+  const fn = enclosingFunction(d.declNode);
+  if (!fn) return { why: `\`${d.name}\` is not declared in a function` };
+  if (d.kind === 'local') {
+    if (d.isReference || d.isStatic) return { why: `\`${d.name}\` is a ${d.isStatic ? 'static local, kept from earlier calls' : 'reference ParaForge does not follow'}` };
+    return initialValues(ctx, d, ix) ?? signKeepingUses(ctx, d, fn, ix, new Set());
+  }
+  if (!d.isReference) return { why: `\`${d.name}\` is a parameter copied from the caller's vector` };
+  // A recursive call passes on what the other calls passed: nothing new.
+  if (visiting.has(d.key)) return null;
+  visiting.add(d.key);
+  const every = everyCall(d, ctx, ix);
+  if ('why' in every) return { why: `the bins come from the callers, and ${every.why}` };
+  const at = every.params.findIndex((p) => p.id === d.declNode.id);
+  for (const { call, args } of every.calls) {
+    const arg = at >= 0 ? unparen(args[at]) : null;
+    const a = arg?.type === 'identifier' ? ctx.resolver.resolve(arg.text, arg) : null;
+    if (!a || !arg) return { why: `the call \`${call.text}\` (line ${call.startPosition.row + 1}) does not pass a vector by its name`, node: call };
+    const why = negativeZeroStart(ctx, a, ix, visiting);
+    if (why) return { why: `the call \`${call.text}\` (line ${call.startPosition.row + 1}) passes \`${a.name}\`: ${why.why}`, node: why.node ?? arg };
+  }
+  return null;
+}
+
+/** Why the elements a local vector is constructed with may be -0.0, or null when it is empty, value-initialised or filled with a literal other than -0.0. */
+function initialValues(ctx: AnalysisContext, d: Decl, ix: SoundIndex): { why: string; node?: Node } | null {
+  const unknown = { why: `ParaForge cannot tell that \`${d.name}\` is constructed without -0.0 (only \`std::vector<T> h;\`, \`h(n)\` and \`h(n, c)\` with c a literal other than -0.0 are read)`, node: d.declNode };
+  const isCount = (n: Node) => !mayBeFloating(n, ctx, ix);
+  const p = d.nameNode.parent;
+  // `std::vector<double> h(n)` in a function body parses as a function declarator (the vexing parse).
+  if (p?.type === 'function_declarator') {
+    const params = codeChildren(p.childForFieldName('parameters') as Node);
+    const only = params.length === 1 ? params[0] : null;
+    const name = only?.type === 'parameter_declaration' && !only.childForFieldName('declarator') ? only.childForFieldName('type') : null;
+    const count = name ? ctx.resolver.resolve(name.text, name) : null;
+    const isInt = count ? !count.isPointer && !count.isArray && isIntegerType(resolveType(count.typeText, ix)) : name ? ctx.file.intMacros.has(name.text) : false;
+    return isInt ? null : unknown;
+  }
+  if (!d.init) return p?.type === 'declaration' ? null : unknown;
+  if (d.init.type !== 'argument_list') return unknown;
+  const args = codeChildren(d.init);
+  if (args.length === 1 && isCount(args[0])) return null;
+  if (args.length === 2 && isCount(args[0]) && !isNegativeZeroOrUnknown(args[1])) return null;
+  return unknown;
+}
+
+/**
+ * The first use of vector `d` in `fn` that could store -0.0 in a bin or let other code reach the
+ * bins, or null; a vector passed by reference to a function of this file is followed into it
+ * (`checked`: parameters already followed, on this chain or before).
+ */
+function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex, checked: Set<string>): { why: string; node?: Node } | null {
+  checked.add(d.key);
+  for (const o of ctx.facts.occurrences(d, fn)) {
+    if (o.id === d.nameNode.id) continue;
+    const n = outerParens(o);
+    const p = n.parent;
+    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && keepsSign(outerParens(p))) continue;
+    if (isConstMethodCall(n)) continue;
+    const call = p?.type === 'argument_list' ? (p.parent as Node) : null;
+    const param = call ? parameterBound(ctx, call, n, ix) : null;
+    if (call && param) {
+      if (checked.has(param.decl.key)) continue;
+      const inner = signKeepingUses(ctx, param.decl, param.fn, ix, checked);
+      if (!inner) continue;
+      return { why: `\`${call.text}\` (line ${call.startPosition.row + 1}) passes it on, and there ${inner.why}`, node: inner.node };
+    }
+    const at = call ?? (p?.type === 'subscript_expression' ? (outerParens(p).parent ?? p) : (p ?? o));
+    return { why: `\`${at.text}\` (line ${o.startPosition.row + 1}) may put -0.0 in a bin or let other code reach them`, node: at };
+  }
+  return null;
+}
+
+/** True for a bin use that cannot store -0.0: an addition update, a read, or a store of a literal other than -0.0. */
+function keepsSign(sub: Node): boolean {
+  const p = sub.parent;
+  if (!p) return false;
+  if (p.type === 'update_expression') return true;
+  if (p.type === 'assignment_expression') {
+    if (p.childForFieldName('right')?.id === sub.id) return true;
+    const op = operatorOf(p);
+    if (op === '+=' || op === '-=') return true;
+    return op === '=' && !isNegativeZeroOrUnknown(p.childForFieldName('right') as Node);
+  }
+  if (p.type === 'binary_expression' || p.type === 'unary_expression' || p.type === 'cast_expression' || p.type === 'condition_clause') return true;
+  if (p.type === 'init_declarator') return p.childForFieldName('value')?.id === sub.id && p.childForFieldName('declarator')?.type === 'identifier';
+  // printf-style varargs take values, never references.
+  if (p.type === 'argument_list') return /^(?:std::)?f?printf$/.test(calleeName(p.parent as Node) ?? '');
+  return false;
+}
+
+/** The reference parameter (and its function) that argument `arg` of a direct call to a function defined once in this file binds, or null. */
+function parameterBound(ctx: AnalysisContext, call: Node, arg: Node, ix: SoundIndex): { decl: Decl; fn: Node } | null {
+  const f = call.childForFieldName('function');
+  if (call.type !== 'call_expression' || f?.type !== 'identifier' || ctx.resolver.resolve(f.text, f) !== null || ix.functionDefs.get(f.text)?.length !== 1 || ix.mentionedByDirective(f.text)) return null;
+  const def = ctx.file.functions.get(f.text);
+  const params = def ? functionDeclarator(def)?.childForFieldName('parameters') : null;
+  if (!def || !params) return null;
+  const args = codeChildren(call.childForFieldName('arguments') as Node);
+  const at = args.findIndex((a) => a.id === arg.id);
+  const ps = codeChildren(params);
+  if (at < 0 || ps.length !== args.length || ps[at].type !== 'parameter_declaration') return null;
+  const [decl] = declsOf(ps[at], 'param');
+  return decl && decl.isReference && !decl.isPointer ? { decl, fn: def } : null;
+}
+
+/**
+ * The names `p` that an existing pragma reduces as `p[:n]` (or `p[0:n]`) where the statements
+ * right before the pragma, in its block, are `T *const p = v.data();` and `const std::size_t n =
+ * v.size();` (the rewrite's own prelude): the section is then every element of vector v, so the
+ * reduction covers every bin the loop may update (an index outside v is undefined behaviour in the
+ * serial loop too). `v` must not appear in the loop; checkPragma still requires every reference to
+ * `p` there to be a bin update.
+ */
+export function vectorSections(pragma: Node, loop: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  const prelude: string[] = [];
+  for (let s = pragma.previousNamedSibling; s && (s.type === 'declaration' || s.type === 'comment'); s = s.previousNamedSibling) if (s.type === 'declaration') prelude.push(s.text.replace(/\s+/g, ' ').trim());
+  const names = new Set(loop.descendantsOfType('identifier').map((n) => n?.text));
+  for (const m of pragma.text.matchAll(/\breduction\s*\(\s*\+\s*:([^)]*)\)/g)) {
+    for (const item of m[1].split(',')) {
+      const sec = /^\s*([A-Za-z_]\w*)\s*\[\s*(?:0\s*)?:\s*([A-Za-z_]\w*)\s*\]\s*$/.exec(item);
+      if (!sec) continue;
+      const [, p, n] = sec;
+      const ptr = prelude.map((d) => new RegExp(`^[\\w:\\s]+ \\*\\s*const ${p} = ([A-Za-z_]\\w*)\\.data\\(\\);$`).exec(d)).find((x) => x !== null);
+      const v = ptr?.[1];
+      if (!v || names.has(v) || !prelude.includes(`const std::size_t ${n} = ${v}.size();`)) continue;
+      out.set(p, v);
+    }
+  }
+  return out;
+}
+
