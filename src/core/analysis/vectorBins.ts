@@ -237,14 +237,15 @@ function parameterBound(ctx: AnalysisContext, call: Node, arg: Node, ix: SoundIn
  * right before the pragma, in its block, are `T *const p = v.data();` and `const std::size_t n =
  * v.size();` (the rewrite's own prelude): the section is then every element of vector v, so the
  * reduction covers every bin the loop may update (an index outside v is undefined behaviour in the
- * serial loop too). `v` must not appear in the loop; checkPragma still requires every reference to
+ * serial loop too). `v` may appear in the loop only as `v.size()`/`v.empty()`; checkPragma still requires every reference to
  * `p` there to be a bin update.
  */
 export function vectorSections(pragma: Node, loop: Node): Map<string, string> {
   const out = new Map<string, string>();
   const prelude: string[] = [];
   for (let s = pragma.previousNamedSibling; s && (s.type === 'declaration' || s.type === 'comment'); s = s.previousNamedSibling) if (s.type === 'declaration') prelude.push(s.text.replace(/\s+/g, ' ').trim());
-  const names = new Set(loop.descendantsOfType('identifier').map((n) => n?.text));
+  // Names the loop uses other than in `v.size()` / `v.empty()`.
+  const names = new Set(loop.descendantsOfType('identifier').filter((n): n is Node => n !== null && !isConstMethodCall(outerParens(n))).map((n) => n.text));
   for (const m of pragma.text.matchAll(/\breduction\s*\(\s*\+\s*:([^)]*)\)/g)) {
     for (const item of m[1].split(',')) {
       const sec = /^\s*([A-Za-z_]\w*)\s*\[\s*(?:0\s*)?:\s*([A-Za-z_]\w*)\s*\]\s*$/.exec(item);

@@ -68,9 +68,13 @@ describe('vector bins: the rule', () => {
     const out = applyEdits(BINCOUNT, parallelizeEdits(await firstLoop(BINCOUNT), BINCOUNT));
     const again = (await analyse(out, 'cpp')).find((v) => v.existingPragma);
     expect(again?.existingPragma?.races, why(again)).toEqual([]);
+    const sized = '#include <vector>\nvoid f(int n, std::vector<long> &h) {\n  for (int i = 0; i < n; i++) h[(unsigned)i % h.size()] += 1;\n}\n';
+    const sizedOut = applyEdits(sized, parallelizeEdits(await firstLoop(sized), sized));
+    expect(sizedOut).toContain('pf_h[(unsigned)i % h.size()] += 1;');
+    expect((await analyse(sizedOut, 'cpp')).find((v) => v.existingPragma)?.existingPragma?.races).toEqual([]);
     const reads = out.replace('pf_hist[key[i]] += w[i];', 'pf_hist[key[i]] += w[i] + pf_hist[0];');
     expect((await analyse(reads, 'cpp')).find((v) => v.existingPragma)?.existingPragma?.races.length).toBeGreaterThan(0);
-    const usesVector = out.replace('pf_hist[key[i]] += w[i];', 'pf_hist[key[i]] += w[i] + (double)hist.size();');
+    const usesVector = out.replace('pf_hist[key[i]] += w[i];', 'pf_hist[key[i]] += w[i] + hist[0];');
     expect((await analyse(usesVector, 'cpp')).find((v) => v.existingPragma)?.existingPragma?.races.length).toBeGreaterThan(0);
   });
 
