@@ -116,6 +116,8 @@ async function build(pragmasOnly = false): Promise<KernelBuild[]> {
   const info = {
     date: new Date().toISOString(),
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
+    // Edits to tracked files under src/ change what ParaForge wrote; say so beside the commit.
+    dirty: execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim() !== '',
     dist: distNote,
     compilers: {
       gcc: execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0],
@@ -232,12 +234,12 @@ async function main(): Promise<void> {
     const model = /Model name:\s*(.*)/.exec(machine)?.[1]?.trim() ?? 'unknown CPU';
     const cores = /^(\d+)$/m.exec(machine)?.[1] ?? '16';
     const date = /^(\w{3} \w{3} +\d+ [\d:]+ (?:[AP]M )?\w+ \d{4})$/m.exec(machine)?.[1] ?? 'see machine.txt';
-    const devBuild = existsSync(path.join(dir, 'build.json')) ? (JSON.parse(readFileSync(path.join(dir, 'build.json'), 'utf8')) as { commit: string; date: string }) : null;
+    const devBuild = existsSync(path.join(dir, 'build.json')) ? (JSON.parse(readFileSync(path.join(dir, 'build.json'), 'utf8')) as { commit: string; date: string; dirty?: boolean }) : null;
     const sizes = threads === 16 ? 'large sizes' : 'the local sizes (the same as the 2-core table below)';
     const pinned = new RegExp(`== ${threads} threads[^\\n]*\\n\\s*pinned: (taskset[^\\n]*)`).exec(machine)?.[1];
     if (!parts.includes('<!-- measured-elsewhere -->')) parts.unshift('<!-- measured-elsewhere -->');
     parts.push(section(`${threads} threads, GPU machine's CPU`, readFileSync(path.join(dir, 'raw.tsv'), 'utf8'), threads === 16 ? 'compilers-16.svg' : `compilers-${threads}-h200.svg`,
-      `Measured on the GPU machine's CPU (${model}, ${cores} cores, nothing else running; ${date}) by \`bench/compilers-device.sh\` (\`OMP_PROC_BIND=close OMP_PLACES=cores\`${pinned ? `, every method under \`${pinned}\`` : ''}, ${sizes}) on binaries built here${devBuild ? ` (ParaForge at commit ${devBuild.commit} plus the shared working tree's edits, built ${devBuild.date.slice(0, 16).replace('T', ' ')} UTC)` : ''}. Raw runs: \`bench/results/compilers-h200-${threads}/\`.`), '');
+      `Measured on the GPU machine's CPU (${model}, ${cores} cores, nothing else running; ${date}) by \`bench/compilers-device.sh\` (\`OMP_PROC_BIND=close OMP_PLACES=cores\`${pinned ? `, every method under \`${pinned}\`` : ''}, ${sizes}) on binaries built here${devBuild ? ` (ParaForge at commit ${devBuild.commit}${devBuild.dirty === false ? ', a clean checkout' : ' plus the shared working tree\'s edits'}, built ${devBuild.date.slice(0, 16).replace('T', ' ')} UTC)` : ''}. Raw runs: \`bench/results/compilers-h200-${threads}/\`.`), '');
   }
   parts.push(section('2 threads, 2-core development machine', readFileSync(path.join(localDir, 'raw.tsv'), 'utf8'), 'compilers-2-local.svg',
     `Measured here (${machineLine()}; ParaForge at commit ${localBuild.commit}, ${localBuild.date.slice(0, 16)} UTC), local sizes, no thread binding, \`OMP_WAIT_POLICY=passive\` (the cores are shared with other work: with spinning waits a preempted thread stalls every barrier), so expect noise of several % or more. Raw runs: \`bench/results/compilers-local-2/\`.`), '');
