@@ -5,11 +5,13 @@ import { subscriptIndex } from './accesses';
 import type { MemRef } from './dependence';
 import { dependencesAt } from './loopDependences';
 import type { AnalysisContext } from './levelAnalysis';
+import { floatBinsStart } from './floatBinsStart';
 import { binsOverlap, intConstant, paramBins } from './pointerBins';
 import { elementType, isFloatingType, isUnsignedType, mayBeFloating, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
-import { enclosingFunction, soundIndex } from './soundIndex';
+import { enclosingFunction, type SoundIndex, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
+import { memoryFill } from './memoryFills';
 import { isLengthQuery, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
 
 /** Largest array (elements) privatised per thread by `reduction(+:h)`: each thread gets a copy on its stack. */
@@ -19,9 +21,11 @@ const MAX_ELEMENTS = 65536;
  * Histograms: an integer array of known, modest size declared outside the loop (`int h[256]`,
  * `long h[NB]`) that the loop only updates with `h[e]++`, `h[e]--`, `h[e] += x` or `h[e] -= x`
  * (x an integer expression; e and x never read h), whose name is used in its function (the whole
- * file for a global) only as `h[...]` (no pointer to it, no element address), is an array
- * reduction, `reduction(+:h)` (gcc 12 and clang 14 accept whole arrays). Integer additions are
- * exact in any order, so the result is the serial one. A pointer parameter `h` is
+ * file for a global) only as `h[...]` (no pointer to it, no element address; `sizeof` and memset/
+ * memcpy statements are fine), is an array reduction, `reduction(+:h)` (gcc 12 and clang 14 accept
+ * whole arrays). Integer additions are exact in any order, so the result is the serial one.
+ * Floating bins (any increment) follow the scalar `reduction(+:s)` policy: reassociation, judged
+ * by the gate's tolerance, when no bin can hold -0.0 at the start (floatBinsStart.ts). A pointer parameter `h` is
  * `reduction(+:h[:K])` when every subscript is provably in [0, K) (subscriptBound) and every
  * caller passes at least K elements that no other object of the loop overlaps (pointerBins.ts):
  * the section reduction touches all K bins. A `std::vector<T>` of arithmetic T is reduced as the
@@ -192,13 +196,13 @@ function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRe
   const param = isPointerParam(d);
   if (d.isPointer && !param) return { code: 'histogram-extent', message: `it is a pointer to \`${d.typeText}\` that is not a parameter, so the number of bins it reaches is not known: only parameters get their extent from the calls` };
   if (!param && (!d.isArray || d.isReference)) return { code: 'histogram-atomic-cost', message: `it has type \`${d.typeText}\`${d.isReference ? ' (a reference)' : ''}: OpenMP reduces only arrays and built-in types without a declared reduction, which ParaForge does not write, and an \`omp atomic\` on each update measured 3-8x slower than the serial loop for 256-1000 bins at 2 threads (contended atomics), so it stays serial` };
-  if (isFloatingType(type)) return { code: 'histogram-float', message: `its elements are \`${d.typeText}\`: per-thread partial bins add in another order, and floating-point addition is not associative, so the result could differ from the serial one` };
-  if (!isIntegerType(type) || d.isVolatile) return { code: 'histogram-type', message: `its element type \`${d.typeText}\` is not a plain integer type` };
+  const floating = isFloatingType(type);
+  if ((!floating && !isIntegerType(type)) || d.isVolatile) return { code: 'histogram-type', message: `its element type \`${d.typeText}\` is not a plain integer or floating type` };
   if (size !== null && 'why' in size) return { code: 'histogram-extent', message: size.why, node: size.node };
   if (size === null) return { code: 'histogram-extent', message: 'its size is not a constant ParaForge can read, so each thread\'s private copy cannot be sized' };
   if (size.total > MAX_ELEMENTS) return { code: 'histogram-size', message: `it has ${size.total} elements: a private copy per thread (more than ${MAX_ELEMENTS} elements) could overflow thread stacks` };
-  const floating = updates.find((u) => u?.value && mayBeFloating(u.value, ctx, ix));
-  if (floating?.value) return { code: 'histogram-truncates', message: `\`${floating.value.text}\` may not be an integer: every serial step truncates, so partial bins would give a different result`, node: floating.value };
+  const fractional = floating ? undefined : updates.find((u) => u?.value && mayBeFloating(u.value, ctx, ix));
+  if (fractional?.value) return { code: 'histogram-truncates', message: `\`${fractional.value.text}\` may not be an integer: every serial step truncates, so partial bins would give a different result`, node: fractional.value };
   const escape = escapingUse(ctx, d, size.dims);
   if (escape) return { code: 'histogram-aliased', message: `its name is used other than as \`${d.name}[...]\` (\`${(escape.parent ?? escape).text}\`): a pointer to it could reach memory the loop touches another way`, node: escape };
   if (param) {
@@ -210,13 +214,19 @@ function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRe
     if (call) return { code: 'histogram-aliased', message: `the loop calls \`${call.text}\`, which might reach the caller's bins by another name while each thread counts into its own copy`, node: call };
     const overlap = binsOverlap(d, others, ctx, ix);
     if (overlap) return { code: 'histogram-aliased', message: overlap };
-    return null;
+    return floating ? negativeZeroStart(ctx, d, type, ix) : null;
   }
   for (const r of refs) {
     const bad = outOfRange(ctx, r.node, d);
     if (bad) return { code: 'histogram-index-range', message: `the subscript \`${bad.text}\` can reach ${bad.reach}, outside its extent`, node: r.node };
   }
-  return null;
+  return floating ? negativeZeroStart(ctx, d, type, ix) : null;
+}
+
+/** Floating bins follow the scalar `reduction(+:s)` policy (reassociation within the gate's tolerance) but must not start as -0.0 (floatBinsStart.ts). */
+function negativeZeroStart(ctx: AnalysisContext, d: Decl, type: string, ix: SoundIndex): { code: string; message: string; node?: Node } | null {
+  const start = floatBinsStart(ctx, d, ix);
+  return start ? { code: 'histogram-start', message: `its elements are \`${type}\` and ${start.why}: a bin holding -0.0 that no thread adds to would become +0.0 (each thread's copy starts at +0.0), unlike the serial loop`, node: start.node } : null;
 }
 
 /** Why the loop's references to a base are not all additions to a bin, or null when they are. */
@@ -246,7 +256,7 @@ function updateOf(ref: Node): Update | null {
   return op === '=' ? null : { op, value: p.childForFieldName('right') };
 }
 
-/** An occurrence of `d` that is not the full subscript `h[..]..[..]` of its `dims` dimensions (or `sizeof`), or null. */
+/** An occurrence of `d` that is not the full subscript `h[..]..[..]` of its `dims` dimensions (or `sizeof`, or the destination of a `memset`/`memcpy` statement), or null. */
 function escapingUse(ctx: AnalysisContext, d: Decl, dims: number): Node | null {
   const scope = d.kind === 'global' ? d.nameNode.tree.rootNode : enclosingFunction(d.declNode) ?? d.nameNode.tree.rootNode;
   for (const use of ctx.facts.occurrences(d, scope)) {
@@ -262,6 +272,8 @@ function escapingUse(ctx: AnalysisContext, d: Decl, dims: number): Node | null {
     }
     const p = n.parent;
     if (depth === 0 && p && (p.type === 'sizeof_expression' || p.type === 'alignof_expression')) continue;
+    // `memset(h, c, n);` / `memcpy(h, src, n);` write bytes of h and keep no pointer to it (memoryFills.ts).
+    if (depth === 0 && p?.type === 'argument_list' && memoryFill(ctx, p.parent as Node)?.dest.id === n.id) continue;
     if (depth < dims || (p?.type === 'pointer_expression' && p.text.trimStart().startsWith('&'))) return use;
   }
   return null;

@@ -53,16 +53,24 @@ export function containerElement(type: string, depth: number): string | null {
   return t;
 }
 
-/** True unless `value` is a number literal (or its negation) that is not -0.0. */
+/** True unless `value` is a number literal (or its negation) that is not -0.0, even once rounded to `float`. */
 export function isNegativeZeroOrUnknown(value: Node): boolean {
   const v = unparen(value);
   // The C grammar reads `-0.0` as one number literal.
-  if (v.type === 'number_literal') return v.text.trim().startsWith('-') && !/[1-9]/.test(v.text.replace(/^-\s*0[xX]/, '').replace(/[eEpP][-+]?\d+$/, ''));
+  if (v.type === 'number_literal') return v.text.trim().startsWith('-') && !clearOfZero(v.text);
   if (v.type === 'unary_expression' && operatorOf(v) === '-') {
     const arg = unparen(v.childForFieldName('argument') as Node);
-    return !(arg.type === 'number_literal' && /[1-9]/.test(arg.text.replace(/^0[xX]/, '').replace(/[eEpP][-+]?\d+$/, '')));
+    return !(arg.type === 'number_literal' && clearOfZero(arg.text));
   }
   return true;
+}
+
+/** True when a number literal's magnitude is surely non-zero in every floating type: `-1e-50` is -0.0 as a `float`, `-1e-400` even as a `double`. */
+function clearOfZero(literal: string): boolean {
+  const t = literal.trim().replace(/^[-+]\s*/, '').replace(/'/g, '');
+  // Hexadecimal floats (`0x1p-200`) are not read here: unknown.
+  const m = /^0[xX]/.test(t) ? (/[pP.]/.test(t) ? NaN : Number.parseInt(t.replace(/[uUlL]+$/, ''), 16)) : Number(t.replace(/[fFlLuU]+$/, ''));
+  return m >= 1e-37;
 }
 
 /** The value a float accumulator holds when the loop starts, if it is set right before it in straight-line code. */

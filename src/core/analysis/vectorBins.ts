@@ -200,7 +200,7 @@ function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex
 }
 
 /** True for a bin use that cannot store -0.0: an addition update, a read, or a store of a literal other than -0.0. */
-function keepsSign(sub: Node): boolean {
+export function keepsSign(sub: Node): boolean {
   const p = sub.parent;
   if (!p) return false;
   if (p.type === 'update_expression') return true;
@@ -217,8 +217,8 @@ function keepsSign(sub: Node): boolean {
   return false;
 }
 
-/** The reference parameter (and its function) that argument `arg` of a direct call to a function defined once in this file binds, or null. */
-function parameterBound(ctx: AnalysisContext, call: Node, arg: Node, ix: SoundIndex): { decl: Decl; fn: Node } | null {
+/** The reference parameter (a pointer or array one when `pointer`) and its function that argument `arg` of a direct call to a function defined once in this file binds, or null. */
+export function parameterBound(ctx: AnalysisContext, call: Node, arg: Node, ix: SoundIndex, pointer = false): { decl: Decl; fn: Node } | null {
   const f = call.childForFieldName('function');
   if (call.type !== 'call_expression' || f?.type !== 'identifier' || ctx.resolver.resolve(f.text, f) !== null || ix.functionDefs.get(f.text)?.length !== 1 || ix.mentionedByDirective(f.text)) return null;
   const def = ctx.file.functions.get(f.text);
@@ -229,7 +229,8 @@ function parameterBound(ctx: AnalysisContext, call: Node, arg: Node, ix: SoundIn
   const ps = codeChildren(params);
   if (at < 0 || ps.length !== args.length || ps[at].type !== 'parameter_declaration') return null;
   const [decl] = declsOf(ps[at], 'param');
-  return decl && decl.isReference && !decl.isPointer ? { decl, fn: def } : null;
+  const kind = pointer ? decl && (decl.isPointer || decl.isArray) && !decl.isReference : decl && decl.isReference && !decl.isPointer;
+  return decl && kind ? { decl, fn: def } : null;
 }
 
 /**

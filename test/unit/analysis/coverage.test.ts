@@ -110,9 +110,13 @@ describe('C++ as HPC people write it (issue #7 §2)', () => {
     const racy = src.replace('  for (int i = 0; i < n; i++) h', '  #pragma omp parallel for\n  for (int i = 0; i < n; i++) h');
     const [r] = await cpp(racy);
     expect(r.existingPragma?.missingClauses).toEqual(['reduction(+:h)']);
-    // Weighted (floating) updates are not exact in another order: still refused.
-    const [w] = await cpp('double x[1000], wt[1000];\nvoid f(double *out) {\n  double h[16] = {0};\n  for (int i = 0; i < 1000; i++) h[(int)x[i] & 15] += wt[i];\n  for (int b = 0; b < 16; b++) out[b] = h[b];\n}\n');
-    expect(w.verdict).not.toBe('parallel');
+    // Weighted (floating) bins follow the scalar float-sum policy (the gate compares within its
+    // tolerance) when no bin can start as -0.0 (floatBinsStart): zero-initialised here, then read.
+    const weighted = 'double x[1000], wt[1000];\nvoid f(double *out) {\n  double h[16] = {0};\n  for (int i = 0; i < 1000; i++) h[(int)x[i] & 15] += wt[i];\n  for (int b = 0; b < 16; b++) out[b] = h[b];\n}\n';
+    const [w] = await cpp(weighted);
+    expect(w.clauses?.reduction, why(w)).toEqual([{ op: '+', var: 'h' }]);
+    const [z] = await cpp(weighted.replace('{0};', '{0};\n  h[3] = -0.0;'));
+    expect(z.reasons.map((r) => r.code), why(z)).toContain('histogram-start');
   });
 });
 

@@ -359,6 +359,18 @@ function declaredType(variable: string, at: Node, root: Node): string | null {
   return fileVariables(root).get(variable)?.ctype ?? null;
 }
 
+/** A type name with the file's typedefs followed (`real` → `float`); the name itself when it has no single plain typedef. */
+function followTypedefs(ctype: string | null, root: Node): string | null {
+  let t = ctype;
+  for (let i = 0; i < 8 && t !== null && /^[A-Za-z_]\w*$/.test(t); i++) {
+    const name = t;
+    const targets = new Set(root.descendantsOfType('type_definition').filter((d): d is Node => d !== null && d.childrenForFieldName('declarator').some((x) => x.type === 'type_identifier' && x.text === name)).map((d) => d.childForFieldName('type')?.text.replace(/\s+/g, ' ').trim() ?? ''));
+    if (targets.size !== 1) break;
+    t = [...targets][0];
+  }
+  return t;
+}
+
 function floatType(ctype: string | null): Reassociation['type'] | null {
   if (ctype === null) return 'unknown';
   const t = ctype.replace(/\b(const|volatile|static|register)\b/g, '').replace(/\s+/g, ' ').trim();
@@ -387,7 +399,7 @@ export function readCandidateFacts(root: Node, name: string | null): CandidateFa
         if (!/^\s*omp\b/.test(arg)) return false;
         for (const [variable, op] of parsePragma(arg).reduction) {
           if (!['+', '-', '*'].includes(op)) continue;
-          const type = floatType(declaredType(variable.replace(/\[.*$/, ''), n, root));
+          const type = floatType(followTypedefs(declaredType(variable.replace(/\[.*$/, ''), n, root), root));
           if (type) reassociation.push({ variable, op, type, line: n.startPosition.row + 1, via: `reduction(${op}:${variable})` });
         }
         return false;
