@@ -3,7 +3,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { type Decl, definedFunctionName } from './scope';
 import { permutedByRun } from './pointerRotation';
 import type { SoundIndex } from './soundIndex';
-import { calleeName, codeChildren, functionDeclarator, unparen } from './syntax';
+import { calleeName, codeChildren, functionDeclarator, unparen, walk } from './syntax';
 
 /**
  * Interprocedural distinctness (issue #7 §3): two pointer parameters of a function that only this
@@ -14,9 +14,12 @@ import { calleeName, codeChildren, functionDeclarator, unparen } from './syntax'
  * The function must be `static` (not `inline`: header helpers are compiled into other files),
  * defined once at file scope in a file that defines `main` (the program's other files cannot name
  * it), and its name must appear only as the callee of direct calls: no address taken, no function
- * pointer, no macro mentioning it. At each call, each argument must be an object's name, possibly
- * offset (`a`, `a + k`, `&a[k]`, casts of those), and the two objects must be different
- * declarations, each an array or a local pointer that only ever holds fresh allocations. A call
+ * pointer, no macro mentioning it, no macro that pastes tokens (`f##_impl` forms names no text
+ * spells), no string naming it (`__attribute__((alias("f")))`, an asm label). At each call, each
+ * argument must be an object's name, possibly offset by an integer that uses no pointer's value
+ * (`a`, `a + k`, `&a[k]`, casts to pointer types of those), and the two objects must be different
+ * declarations, each an array that no macro names or a local pointer that only ever holds fresh
+ * allocations. A call
  * may also pass its own caller's pointer parameters on, unchanged: they name separate objects
  * when every call of that caller passes separate objects, by the same rule; and a parameter is
  * separate from the caller's own fresh allocations and non-static local arrays.
@@ -24,11 +27,12 @@ import { calleeName, codeChildren, functionDeclarator, unparen } from './syntax'
 
 const ALLOCATORS = new Set(['malloc', 'calloc', 'aligned_alloc', 'std::malloc', 'std::calloc', 'std::aligned_alloc']);
 
-/** True when `expr` is a call of the C library's allocator (or `new`), which returns memory no other live pointer reaches. */
+/** True when `expr` is a call of the C library's allocator (or `new`: not placement new, nor in a file that defines an `operator new`), which returns memory no other live pointer reaches. */
 export function isFreshAllocation(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {
   let e = unparen(expr);
   while (e.type === 'cast_expression') e = unparen(e.childForFieldName('value') as Node);
-  if (e.type === 'new_expression') return true;
+  // Placement new (`new (buf) T`) returns buf; a file's own `operator new` may return any memory.
+  if (e.type === 'new_expression') return !e.childForFieldName('placement') && !ix.definesNew;
   const callee = e.type === 'call_expression' ? calleeName(e) : null;
   if (!callee || !ALLOCATORS.has(callee)) return false;
   // A file may define its own `malloc` (a function, a macro or a variable): then it is not libc's.
@@ -46,8 +50,9 @@ export function isFreshAllocation(expr: Node, ctx: AnalysisContext, ix: SoundInd
  */
 export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex, checking: Set<string> = new Set()): boolean {
   if (d.isReference) return false;
-  // `extern double g[];` in a block is another declaration of a global array: the same object.
-  if (d.isArray) return !d.isPointer && d.kind !== 'param' && !d.declNode.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'extern');
+  // `extern double g[];` in a block is another declaration of a global array: the same object; and
+  // `#define B A` makes the name B the array A.
+  if (d.isArray) return !d.isPointer && d.kind !== 'param' && !d.declNode.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'extern') && !ix.mentionedByDirective(d.name);
   if (!d.isPointer || d.kind !== 'local' || d.isStatic || ix.isAddressTaken(d) || ix.macros.has(d.name)) return false;
   if (d.init && !isFreshAllocation(d.init, ctx, ix)) return false;
   let fn: Node | null = d.declNode;
@@ -122,6 +127,11 @@ export function everyCall(p: Decl, ctx: AnalysisContext, ix: SoundIndex): EveryC
   // Code included after the definition is not parsed here and could call it.
   const include = root.descendantsOfType('preproc_include').find((i) => i !== null && i.startIndex > fn!.startIndex);
   if (include) return { why: `\`${include.text.trim()}\` comes after ${called}, and the code it includes could call it unseen` };
+  // `f##_impl` in a macro forms a call no text of the file spells out.
+  if (ix.pastesTokens()) return { why: `a macro of this file pastes tokens (\`##\`), so a call of ${called} may be formed that no text spells out` };
+  // `__attribute__((alias("f")))` or an asm label `__asm__("f")` gives the function another name.
+  const named = root.descendantsOfType('string_literal').find((s) => s !== null && s.text === `"${name}"`);
+  if (named) return { why: `the string \`${named.text}\` may give ${called} another name (an \`alias\` attribute or an asm label), under which it may be called unseen` };
   const params = parametersOf(fn);
   if (params.some((q) => q.type !== 'parameter_declaration')) return { why: `${called} takes variadic or unnamed parameters` };
   const calls: { call: Node; args: Node[] }[] = [];
@@ -180,16 +190,21 @@ export function distinctAtEveryCall(a: Decl, b: Decl, ctx: AnalysisContext, ix: 
 }
 
 /**
- * The object an argument points into (`a`, `a + k`, `&a[k]`, casts of those), when it names its
- * own object, or a pointer parameter of the calling function that it never changes (the object
- * its own callers pass).
+ * The object an argument points into (`a`, `a + k`, `&a[k]`, casts to pointer types of those), when
+ * it names its own object, or a pointer parameter of the calling function that it never changes
+ * (the object its own callers pass). An offset that uses a pointer's value (`a + (b - a)`) or a
+ * round trip through an integer (`(double *)((uintptr_t)a + d)`) may point anywhere: null.
  */
 function argumentObject(arg: Node, ctx: AnalysisContext, ix: SoundIndex): Decl | null {
   let e = unparen(arg);
   for (;;) {
-    if (e.type === 'cast_expression') e = unparen(e.childForFieldName('value') as Node);
-    else if (e.type === 'binary_expression' && ['+', '-'].includes(e.childForFieldName('operator')?.type ?? '')) e = unparen(e.childForFieldName('left') as Node);
-    else if (e.type === 'pointer_expression' && e.text.trimStart().startsWith('&')) {
+    if (e.type === 'cast_expression') {
+      if (!isPointerCast(e)) return null;
+      e = unparen(e.childForFieldName('value') as Node);
+    } else if (e.type === 'binary_expression' && ['+', '-'].includes(e.childForFieldName('operator')?.type ?? '')) {
+      if (usesPointerValue(e.childForFieldName('right') as Node, ctx)) return null;
+      e = unparen(e.childForFieldName('left') as Node);
+    } else if (e.type === 'pointer_expression' && e.text.trimStart().startsWith('&')) {
       const target = unparen(e.childForFieldName('argument') as Node);
       if (target.type !== 'subscript_expression') return null;
       e = unparen(target.childForFieldName('argument') as Node);
@@ -202,6 +217,31 @@ function argumentObject(arg: Node, ctx: AnalysisContext, ix: SoundIndex): Decl |
   if (!d || !(d.isPointer || d.isArray)) return null;
   if (d.kind === 'param') return unchangedPointerParam(d, ctx, ix) ? d : null;
   return holdsOwnAllocation(d, ctx, ix) ? d : null;
+}
+
+/** True when a cast converts to a pointer type (`(double *)x`, `(void *)x`), which keeps the address. */
+function isPointerCast(cast: Node): boolean {
+  const type = cast.childForFieldName('type');
+  return type !== null && type.descendantsOfType('abstract_pointer_declarator').length > 0;
+}
+
+/** True when an offset expression uses the value of a pointer or array, or an address (`b - a`, `(long)p`, `&x`), not only elements read through one. */
+function usesPointerValue(offset: Node, ctx: AnalysisContext): boolean {
+  let found = false;
+  walk(offset, (n) => {
+    if (found) return false;
+    if (n.type === 'sizeof_expression') return false;
+    if (n.type === 'pointer_expression' && n.text.trimStart().startsWith('&')) found = true;
+    if (n.type === 'identifier') {
+      const d = ctx.resolver.resolve(n.text, n);
+      // `x[k]`, `*x`, `x->f` read an element: an integer, not the address.
+      const p = n.parent;
+      const element = p !== null && ((p.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id) || (p.type === 'pointer_expression' && p.text.trimStart().startsWith('*')) || (p.type === 'field_expression' && p.childForFieldName('argument')?.id === n.id));
+      if (d !== null && (d.isPointer || d.isArray) && !element) found = true;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** True when a pointer parameter keeps the value its caller passed: never assigned, incremented, bound to a reference, address taken or named by a macro. */

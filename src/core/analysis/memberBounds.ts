@@ -4,7 +4,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { declaratorLevels } from './memoryRefs';
 import { resolveType } from './reductionTypes';
 import type { Decl, FileIndex } from './scope';
-import { soundIndex } from './soundIndex';
+import { type SoundIndex, soundIndex } from './soundIndex';
 import { contains, isIntegerType, unparen, walk } from './syntax';
 
 /**
@@ -24,8 +24,11 @@ import { contains, isIntegerType, unparen, walk } from './syntax';
  * pointer the loop writes through, and a call the loop keeps writes nothing its caller can see.
  */
 
-/** A struct body, or null when the name may not be followed (defined twice, a union, a base class, methods). */
-type StructBodies = ReadonlyMap<string, Node | null>;
+/** Struct bodies by name (null when the name may not be followed: defined twice, a union, a base class, methods), and typedef names that add `volatile` or `_Atomic`. */
+interface StructBodies {
+  readonly bodies: ReadonlyMap<string, Node | null>;
+  readonly qualified: ReadonlySet<string>;
+}
 
 // One table per FileIndex (one per analyzeLoops call); dropped with it.
 const tables = new WeakMap<FileIndex, StructBodies>();
@@ -90,11 +93,12 @@ function memberOf(ctx: AnalysisContext, fe: Node): Member | string {
   if (arrow ? !(object.isPointer && !object.isReference && levels.length === 1 && levels[0] === 'pointer') : object.isPointer || object.isArray || levels.length > 0 || (object.isReference && object.kind !== 'param')) {
     return `\`${arg.text}\` is not ${arrow ? 'a plain pointer to a struct' : 'a plain struct object'}`;
   }
+  const ix = soundIndex(ctx.file, ctx.resolver, fe);
+  if (qualifiedTypedef(ctx, ix, object.typeText.replace(/\b(?:struct|class)\b/g, ' '), fe)) return `\`${arg.text}\` is volatile (its type \`${object.typeText}\` is declared so)`;
   const body = structBody(ctx, object.typeText, fe);
   if (!body) return `the type of \`${arg.text}\` (\`${object.typeText}\`) is not a struct defined once in this file with plain data members only`;
   const type = fieldType(body, field);
-  const ix = soundIndex(ctx.file, ctx.resolver, fe);
-  if (type === null || /\bvolatile\b/.test(type) || !isIntegerType(resolveType(type, ix))) return `the member \`${field}\` is not a plain (non-volatile, non-bit-field) integer member`;
+  if (type === null || /\bvolatile\b/.test(type) || qualifiedTypedef(ctx, ix, type, fe) || !isIntegerType(resolveType(type, ix))) return `the member \`${field}\` is not a plain (non-volatile, non-bit-field) integer member`;
   return { node: fe, object, field, type, elsewhere: arrow || object.isReference };
 }
 
@@ -156,12 +160,25 @@ function rootName(n: Node): Node | null {
   return x.type === 'identifier' ? x : null;
 }
 
+/** True when `type` names, through typedefs, one declared `volatile` or `_Atomic` (`typedef volatile int vint;`). */
+function qualifiedTypedef(ctx: AnalysisContext, ix: SoundIndex, type: string, at: Node): boolean {
+  const { qualified } = structBodies(ctx.file, at.tree.rootNode);
+  let t = type.replace(/\bconst\b/g, ' ').trim();
+  for (let i = 0; i < 8; i++) {
+    if (qualified.has(t)) return true;
+    const def = ix.typedefs.get(t);
+    if (!def) return false;
+    t = def.type.replace(/\bconst\b/g, ' ').trim();
+  }
+  return true;
+}
+
 /** The struct body a declared type names (`struct S`, `S` by typedef, or a C++ class name), or null. */
 function structBody(ctx: AnalysisContext, typeText: string, at: Node): Node | null {
   const t = typeText.replace(/\b(?:const|struct|class)\b/g, ' ').replace(/\s+/g, ' ').trim();
   if (!/^[A-Za-z_]\w*$/.test(t)) return null;
   const tagged = /\b(?:struct|class)\b/.test(typeText);
-  return structBodies(ctx.file, at.tree.rootNode).get(tagged ? `struct ${t}` : t) ?? null;
+  return structBodies(ctx.file, at.tree.rootNode).bodies.get(tagged ? `struct ${t}` : t) ?? null;
 }
 
 /** The type text of a plain data member (`T name;` with no pointer, array, reference, bit-field, volatile or _Atomic), or null. */
@@ -185,6 +202,7 @@ function structBodies(file: FileIndex, root: Node): StructBodies {
   const known = tables.get(file);
   if (known) return known;
   const table = new Map<string, Node | null>();
+  const qualified = new Set<string>();
   const cxx = !!root.tree.language.idForNodeType('lambda_expression', true);
   const set = (name: string, body: Node | null) => table.set(name, table.has(name) && table.get(name)?.id !== body?.id ? null : body);
   const usable = (spec: Node, body: Node): Node | null => {
@@ -203,10 +221,14 @@ function structBodies(file: FileIndex, root: Node): StructBodies {
       const spec = n.childForFieldName('type');
       const specBody = spec?.childForFieldName('body');
       const tag = spec?.childForFieldName('name')?.text;
+      // `typedef volatile struct S VS;`: objects of VS are volatile, and their members with them.
+      const volatileType = n.namedChildren.some((c) => c?.type === 'type_qualifier' && /volatile|_Atomic/.test(c.text));
       for (const d of n.childrenForFieldName('declarator')) {
         if (!d) continue;
-        const plain = d.type === 'type_identifier';
-        const name = d.text.replace(/[*&\s()[\]\d]/g, '');
+        const plain = d.type === 'type_identifier' && !volatileType;
+        if (volatileType && d.type === 'type_identifier') qualified.add(d.text);
+        // A plain declarator is the name (`Vec3`); others lose their `*`, `&` and array extents.
+        const name = d.type === 'type_identifier' ? d.text : d.text.replace(/[*&\s()[\]\d]/g, '');
         if (!plain || !spec || (spec.type !== 'struct_specifier' && spec.type !== 'class_specifier')) table.set(name, null);
         else if (specBody) set(name, usable(spec, specBody));
         // `typedef struct S T;`: T is the tag's body (looked up once every tag is known).
@@ -221,6 +243,7 @@ function structBodies(file: FileIndex, root: Node): StructBodies {
     set(`struct ${name}`, b);
     if (cxx) set(name, b);
   }
-  tables.set(file, table);
-  return table;
+  const result = { bodies: table, qualified };
+  tables.set(file, result);
+  return result;
 }

@@ -9,6 +9,7 @@ import type { LoopScan } from './loopScan';
 import type { LoopShape } from './loopShape';
 import { reinitialisedBeforeEveryUse } from './reinitialised';
 import { indeterminateReads } from './indeterminateLocals';
+import { indeterminateArrayRead } from './scratchArrays';
 import { indexReduction } from './searchLoops';
 import { classifyScalar } from './scalars';
 import type { Decl } from './scope';
@@ -61,6 +62,8 @@ export function scalarRoles(
     });
   };
   indeterminateReads(loop, ctx.resolver, findings);
+  const arrayRead = indeterminateArrayRead(ctx, loop);
+  if (arrayRead) findings.block('indeterminate-read', arrayRead.why, arrayRead.node);
   const args = argReductions(ctx, loop, scan, inductionKeys, innerLoopKeys, shape);
   for (const [key, { decl, nodes }] of scan.writes) {
     if (scan.declaredInside.has(key)) continue;

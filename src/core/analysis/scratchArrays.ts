@@ -539,3 +539,56 @@ function elementBytes(type: string): number {
   if (/^long double$/.test(t)) return 16;
   return 8;
 }
+
+/**
+ * Arrays declared in the loop without a value (`double tmp[8];`) are private by scope, but their
+ * elements are indeterminate until written, and a serial build often reads the previous
+ * iteration's values from the same stack slot, which a parallel one would not reproduce. For such
+ * an array of arithmetic elements that a memset/memcpy statement fills (memoryFills: before, the
+ * call refused the loop), each full-subscript read must follow, in the same iteration,
+ * unconditional writes that cover every element it can reach (as for scratch arrays: counted
+ * fill loops, constant subscripts, a fill of the whole array); a variable-length array's reads
+ * cannot be checked. Arrays filled only by loops with variable bounds are not checked here (their
+ * coverage is symbolic). The first read that may see an indeterminate element, and why; or null.
+ */
+export function indeterminateArrayRead(ctx: AnalysisContext, loop: Node): { node: Node; why: string } | null {
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+  const ix = soundIndex(ctx.file, ctx.resolver, loop);
+  for (const decl of body.descendantsOfType('declaration')) {
+    // `T tmp[N] = {…}` is an init_declarator: initialised. Only bare array declarators are indeterminate.
+    for (const dn of decl?.childrenForFieldName('declarator') ?? []) {
+      if (dn?.type !== 'array_declarator') continue;
+      let name: Node = dn;
+      while (name.type === 'array_declarator') name = name.childForFieldName('declarator') as Node;
+      const d = name.type === 'identifier' ? ctx.resolver.resolve(name.text, name) : null;
+      // Static and thread-local arrays start zeroed; pointers and class types are left to other checks.
+      if (!d || d.isPointer || d.isStatic || /\b(?:static|extern|thread_local|_Thread_local|__thread)\b/.test(storagePrefix(d)) || !isArithmeticType(resolveType(d.typeText, ix))) continue;
+      const uses = ctx.facts.occurrences(d, loop);
+      if (!uses.some((u) => fillOf(ctx, u) !== null)) continue;
+      const dims = arrayDims(ctx, name);
+      const levels = countLevels(name);
+      const arr: Scratch = { ctx, ix, d, dims: dims ?? Array<number>(levels).fill(1), loop, writes: new Map() };
+      for (const use of uses) {
+        if (use.id === d.nameNode.id) continue;
+        const access = accessOf(arr, use);
+        if ('why' in access || !access.reads) continue;
+        const line = access.node.startPosition.row + 1;
+        const declared = `\`${d.name}\` is declared in the loop without an initial value`;
+        if (!dims) return { node: access.node, why: `${declared} and its size is not a constant, so ParaForge cannot check that \`${access.node.text}\` (line ${line}) reads only elements this iteration wrote: an indeterminate element often holds the previous iteration's value in a serial build, which a parallel one would not reproduce` };
+        const missing = unwrittenBefore(arr, access.node, reach(arr, access), true);
+        if (missing === null) continue;
+        const element = `${d.name}${missing.map((v) => `[${v}]`).join('')}`;
+        return { node: access.node, why: `${declared}, and \`${access.node.text}\` (line ${line}) may read \`${element}\` before this iteration writes it (partial or conditional writes and writes after the read do not count): its indeterminate value often is the previous iteration's in a serial build, which a parallel one would not reproduce` };
+      }
+    }
+  }
+  return null;
+}
+
+/** How many array declarators surround a declared name (`tmp[4][8]`: 2). */
+function countLevels(name: Node): number {
+  let n = 0;
+  for (let p = name.parent; p && p.type === 'array_declarator'; p = p.parent) n++;
+  return n;
+}

@@ -31,6 +31,8 @@ export class SoundIndex {
   readonly usesLocale: boolean;
   /** The operators the file overloads (C++), and whether it declares a conversion operator. */
   readonly userOperators: ReturnType<typeof overloadedOperators>;
+  /** True when the file declares an `operator new` (C++): then `new` may hand out memory that is not fresh. */
+  readonly definesNew: boolean;
   /** Names listed in `#pragma omp threadprivate(…)`. */
   readonly threadprivate = new Set<string>();
   private readonly text: string;
@@ -51,6 +53,7 @@ export class SoundIndex {
     this.usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(this.text);
     this.usesErrno = /\berrno\b/.test(this.text);
     this.userOperators = this.cxx ? overloadedOperators(this.text) : { tokens: new Set(), conversion: false };
+    this.definesNew = this.cxx && /\boperator\s*new\b/.test(this.text);
     this.usesLocale = /\b(?:setlocale|uselocale|newlocale)\s*\(|locale::global/.test(this.text);
     for (const m of this.text.matchAll(/#\s*pragma\s+omp\s+threadprivate\s*\(([^)]*)\)/g)) for (const v of m[1].split(',')) this.threadprivate.add(v.trim());
   }
@@ -76,15 +79,26 @@ export class SoundIndex {
 
   /** True when a preprocessor line of the file names `name` (a macro may use it in any way). */
   mentionedByDirective(name: string): boolean {
+    const word = new RegExp(`\\b${name}\\b`);
+    return this.directiveLines().some((line) => word.test(line));
+  }
+
+  /** True when a macro pastes tokens (`##`): it can form any name (`f##_impl`) that no text of the file spells out. */
+  pastesTokens(): boolean {
+    return this.directiveLines().some((line) => line.includes('##'));
+  }
+
+  /** The file's preprocessor lines, continuations joined (no `#include` and no OpenMP pragma). */
+  private directiveLines(): string[] {
     // Joined and split once per file, not once per question (the distinctness proof asks per pointer).
+    // A backslash-newline joins with nothing, as the compiler splices it (`shift_im\` at a line's end, then `pl`, names shift_impl).
     this.directives ??= this.text
-      .replace(/\\\r?\n/g, ' ')
+      .replace(/\\\r?\n/g, '')
       .split(/\r?\n/)
       // `#include <stdlib.h>` names a header, not `h`: an include line defines no macro; nor does an
       // OpenMP pragma (`private(tmp)` in a candidate the gate re-analyses), whose clauses the pragma checks read.
       .filter((line) => /^\s*#/.test(line) && !/^\s*#\s*include\s*[<"][^>"]*[>"]\s*(?:\/[/*].*)?$/.test(line) && !/^\s*#\s*pragma\s+omp\b/.test(line));
-    const word = new RegExp(`\\b${name}\\b`);
-    return this.directives.some((line) => word.test(line));
+    return this.directives;
   }
 
   /** True when the variable's address is taken (`&x`) or it is bound to a reference (`T &r = x`): in its function, or anywhere for globals. */

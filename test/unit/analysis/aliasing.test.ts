@@ -105,4 +105,44 @@ describe('pointer parameters proven distinct from every call (issue #7 §3)', ()
       expect(v.reasons.map((r) => r.code)).toContain('may-alias');
     }
   });
+
+  it('an argument whose offset uses another pointer, or that goes through an integer, names no object', async () => {
+    for (const call of ['scale(a + (b - a), b, n);', 'scale((double *)((unsigned long)a + ((unsigned long)b - (unsigned long)a)), b, n);']) {
+      const [v] = await verdicts(program('static', `  ${call}\n`));
+      expect(v.verdict, call).toBe('not-parallel');
+      expect(v.reasons.map((r) => r.code)).toContain('may-alias');
+    }
+    const [ok] = await verdicts(program('static', '  scale((double *)a + 1, (const double *)b, n - 1);\n'));
+    expect(ok.verdict).toBe('parallel');
+  });
+
+  it('a macro that pastes tokens or splices a line, or an alias attribute, may form a call no text names; `#define B A` makes two arrays one', async () => {
+    const pasted = program('#define CALL(f, x, n) f##_impl(x, x, n)\nstatic', '  scale(a, b, n);\n');
+    const spliced = program('#define CALL(x, n) sca\\\nle(x, x, n)\nstatic', '  scale(a, b, n);\n');
+    for (const text of [pasted, spliced]) {
+      const [v] = await verdicts(text);
+      expect(v.verdict, text).toBe('not-parallel');
+    }
+    const aliased = program('static', '  scale(a, b, n);\n').replace('int main', 'static void again(double *y, const double *x, int n) __attribute__((alias("scale")));\nint main');
+    expect((await verdicts(aliased))[0].verdict).toBe('not-parallel');
+    const renamed = `#define M 101\nstatic double A[M], B[M];\n#define B A\nstatic void scale(double *y, const double *x, int n) {\n  for (int i = 0; i < n; i++) y[i] = 2.0 * x[i + 1];\n}\nint main(void) {\n  scale(A, B, 100);\n  return 0;\n}\n`;
+    const [v] = await verdicts(renamed);
+    expect(v.verdict).toBe('not-parallel');
+  });
+
+  it('C++: placement new and a file that defines operator new do not hand out fresh memory', async () => {
+    const cpp = (prelude: string, alloc: string) =>
+      `#include <new>\n${prelude}\nstatic void scale(double *y, const double *x, int n) {\n  for (int i = 0; i < n; i++) y[i] = 2.0 * x[i + 1];\n}\nint main() {\n  double *a = new double[101];\n  double *b = ${alloc};\n  scale(b, a, 100);\n  return 0;\n}\n`;
+    const parse = async (text: string) => {
+      const tree = await host.parse('cpp', text);
+      try {
+        return analyzeLoops(tree, 'cpp', text)[0];
+      } finally {
+        tree.delete();
+      }
+    };
+    expect((await parse(cpp('', 'new double[101]'))).verdict).toBe('parallel');
+    expect((await parse(cpp('', 'new ((void *)a) double[101]'))).verdict).toBe('not-parallel');
+    expect((await parse(cpp('static double pool[256];\nvoid *operator new[](std::size_t) { return pool; }', 'new double[101]'))).verdict).toBe('not-parallel');
+  });
 });

@@ -15,6 +15,9 @@ union W { int n; float f; };
 struct B { int n : 8; };
 struct F { double n; };
 struct Vol { volatile int n; };
+typedef volatile int vint;
+struct TVol { vint n; };
+typedef volatile struct V VV;
 double out[4096], in[4096];
 `;
 
@@ -72,6 +75,8 @@ describe('struct member loop bounds', () => {
     ['a bit-field', 'void f(struct B b) { for (int i = 0; i < b.n; i++) out[i] = i; }'],
     ['a floating member', 'void f(struct F s) { for (int i = 0; i < s.n; i++) out[i] = i; }'],
     ['a volatile member', 'void f(struct Vol s) { for (int i = 0; i < s.n; i++) out[i] = i; }'],
+    ['a member whose typedef is volatile', 'void f(struct TVol s) { for (int i = 0; i < s.n; i++) out[i] = i; }'],
+    ['a member of an object whose typedef is volatile', 'void f(int n) { VV a = {n}; for (int i = 0; i < a.n; i++) out[i] = i; }'],
     ['a member of a struct defined elsewhere', 'struct X; void f(struct X *x) { for (int i = 0; i < x->n; i++) out[i] = i; }'],
     ['a member of a member', 'struct H { struct V v; }; void f(struct H h) { for (int i = 0; i < h.v.n; i++) out[i] = i; }'],
   ])('%s is not read as a bound', async (_, fn) => {

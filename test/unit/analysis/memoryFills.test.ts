@@ -83,6 +83,17 @@ describe('memset and memcpy as scratch fills', () => {
     expect(own[0].verdict).not.toBe('parallel');
   });
 
+  it('an array declared in the loop without a value: a full fill before the reads is parallel; a partial one, or a variable length, reads indeterminate elements', async () => {
+    const inLoop = (decl: string, fill: string) => `  for (int i = 0; i < 500; i++) {\n    ${decl}\n    ${fill}\n    for (int k = 0; k < 16; k++) tmp[k] += a[i + k];\n    c[i] = tmp[3] + tmp[15];\n  }`;
+    const full = await verdictOf(inLoop('double tmp[16];', 'memset(tmp, 0, sizeof tmp);'));
+    expect(full.verdict, why(full)).toBe('parallel');
+    const half = await verdictOf(inLoop('double tmp[16];', 'memset(tmp, 0, 8 * sizeof(double));'));
+    expect(half.verdict).not.toBe('parallel');
+    expect(why(half)).toContain('[indeterminate-read] `tmp` is declared in the loop without an initial value');
+    const vla = await verdictOf(`  int m = 16;\n${inLoop('double tmp[m];', 'memset(tmp, 0, sizeof tmp);')}`);
+    expect(codes(vla)).toContain('indeterminate-read');
+  });
+
   it('memset of a shared array (a global) is a whole-array write, a dependence, never a race', async () => {
     const v = await analyseText('#include <string.h>\ndouble g[16], c[600];\nvoid f(void) {\n  for (int i = 0; i < 500; i++) { memset(g, 0, sizeof g); g[i % 16] = i; c[i] = g[3]; }\n}\n');
     expect(v[0].verdict).not.toBe('parallel');
