@@ -569,14 +569,20 @@ export function indeterminateArrayRead(ctx: AnalysisContext, loop: Node): { node
       const dims = arrayDims(ctx, name);
       const levels = countLevels(name);
       const arr: Scratch = { ctx, ix, d, dims: dims ?? Array<number>(levels).fill(1), loop, writes: new Map() };
+      const declared = `\`${d.name}\` is declared in the loop without an initial value`;
       for (const use of uses) {
         if (use.id === d.nameNode.id) continue;
-        const access = accessOf(arr, use);
-        if ('why' in access || !access.reads) continue;
+        const found = accessOf(arr, use);
+        // memcpy's source reads the whole array (or a part, counted as the whole); any other use of
+        // the name but a full subscript (a pointer, a call) may read elements nothing here tracks.
+        const source = 'why' in found && sourceOfFill(ctx, use);
+        if ('why' in found && !source) return { node: use, why: `${declared}, and it is used other than by a full subscript (\`${(use.parent ?? use).text}\`), so ParaForge cannot check that only elements this iteration wrote are read: an indeterminate element often holds the previous iteration's value in a serial build, which a parallel one would not reproduce` };
+        const access = 'why' in found ? { node: use, indices: [] as Node[], reads: true } : found;
+        if (!access.reads) continue;
         const line = access.node.startPosition.row + 1;
-        const declared = `\`${d.name}\` is declared in the loop without an initial value`;
         if (!dims) return { node: access.node, why: `${declared} and its size is not a constant, so ParaForge cannot check that \`${access.node.text}\` (line ${line}) reads only elements this iteration wrote: an indeterminate element often holds the previous iteration's value in a serial build, which a parallel one would not reproduce` };
-        const missing = unwrittenBefore(arr, access.node, reach(arr, access), true);
+        const need: Box = source ? dims.map((n): [number, number] => [0, n - 1]) : reach(arr, access);
+        const missing = unwrittenBefore(arr, access.node, need, true);
         if (missing === null) continue;
         const element = `${d.name}${missing.map((v) => `[${v}]`).join('')}`;
         return { node: access.node, why: `${declared}, and \`${access.node.text}\` (line ${line}) may read \`${element}\` before this iteration writes it (partial or conditional writes and writes after the read do not count): its indeterminate value often is the previous iteration's in a serial build, which a parallel one would not reproduce` };
@@ -584,6 +590,15 @@ export function indeterminateArrayRead(ctx: AnalysisContext, loop: Node): { node
     }
   }
   return null;
+}
+
+/** True when the array name `n` is the source a memset/memcpy statement reads (`memcpy(row, tmp, …)`). */
+function sourceOfFill(ctx: AnalysisContext, n: Node): boolean {
+  let x = n;
+  while (x.parent && (x.parent.type === 'parenthesized_expression' || x.parent.type === 'cast_expression' || x.parent.type === 'binary_expression')) x = x.parent;
+  const call = x.parent?.type === 'argument_list' ? x.parent.parent : null;
+  const fill = call ? memoryFill(ctx, call) : null;
+  return fill !== null && fill.sourceBase?.id === n.id;
 }
 
 /** How many array declarators surround a declared name (`tmp[4][8]`: 2). */

@@ -92,6 +92,10 @@ describe('memset and memcpy as scratch fills', () => {
     expect(why(half)).toContain('[indeterminate-read] `tmp` is declared in the loop without an initial value');
     const vla = await verdictOf(`  int m = 16;\n${inLoop('double tmp[m];', 'memset(tmp, 0, sizeof tmp);')}`);
     expect(codes(vla)).toContain('indeterminate-read');
+    // memcpy's source reads the whole array.
+    const copied = (size: string) => `  for (int i = 0; i < 500; i++) {\n    double tmp[16], row[16];\n    memset(tmp, 0, ${size});\n    memcpy(row, tmp, sizeof row);\n    c[i] = row[15] + a[i];\n  }`;
+    expect((await verdictOf(copied('sizeof tmp'))).verdict).toBe('parallel');
+    expect(codes(await verdictOf(copied('8 * sizeof(double)')))).toContain('indeterminate-read');
   });
 
   it('memset of a shared array (a global) is a whole-array write, a dependence, never a race', async () => {
