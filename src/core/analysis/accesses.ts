@@ -7,6 +7,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { isDeclaratorName } from './loopScan';
 import { memberContainers, objectKey } from './memberContainers';
 import { memoryFill } from './memoryFills';
+import { pointerMembers } from './pointerMembers';
 import { type NestShapes, rangeKey } from './nestShapes';
 import type { Decl } from './scope';
 import { contains, unparen, walk } from './syntax';
@@ -48,6 +49,8 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   const unknownBaseRefs: UnknownRef[] = [];
   // `a.val[p]`: a struct's vector or array member read as an array of its own (memberContainers.ts).
   const members = memberContainers(ctx, loop);
+  // `A->val[k]`: a struct's pointer member the loop leaves unchanged, read as a pointer of its own (pointerMembers.ts).
+  const pointers = pointerMembers(ctx, loop);
   const enclosingLoops = (n: Node): LoopVar[] => {
     const out: LoopVar[] = [];
     for (let p: Node | null = n; p; p = resolver.parentOf(p)) {
@@ -97,7 +100,11 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   const addRef = (node: Node, baseNode: Node | null, dimNodes: (Node | number | Poly)[] | null, mode: Mode) => {
     const write = mode === 'write' || mode === 'readwrite';
     const read = mode !== 'write';
-    const member = baseNode ? members.memberAt(baseNode) : null;
+    const member = baseNode ? (members.memberAt(baseNode) ?? pointers.memberAt(baseNode)) : null;
+    if (member?.isPointer && write) {
+      unknownBaseRefs.push({ node, write, why: `\`${node.text}\` writes through the pointer member \`${member.name}\`, which may point into memory the loop also uses through another name` });
+      return;
+    }
     if (!member && (!baseNode || baseNode.type !== 'identifier')) {
       unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through an expression ParaForge cannot resolve to an array` });
       return;
@@ -121,7 +128,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       if (d.isPointer) unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, a pointer set inside the loop` });
       return;
     }
-    if (variant.has(d.key) || variant.has(objectKey(d.key))) {
+    if (variant.has(d.key) || variant.has(objectKey(d.key)) || variant.has(d.key.split('->')[0])) {
       unknownBaseRefs.push({ node, write, why: `\`${node.text}\` goes through \`${d.name}\`, which changes inside the loop` });
       return;
     }
@@ -188,8 +195,14 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     if (n.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(n);
+      const viaMember = b.type === 'field_expression' && !members.memberAt(b) ? throughMember(n, b, accessMode(n)) : 'no';
+      if (viaMember === 'unknown') {
+        for (const d of dims) walkInto(d);
+        walkInto(b);
+        return false;
+      }
       // `s.v[i]`: an array inside a struct; the struct is the object, the subscripts unknown.
-      const inStruct = b.type === 'field_expression' && !members.memberAt(b);
+      const inStruct = viaMember === 'array';
       addRef(n, inStruct ? rootOf(b) : b, unknown || inStruct ? null : dims, accessMode(n));
       for (const d of dims) walkInto(d);
       if (inStruct || b.type === 'call_expression' || b.type === 'pointer_expression') walkInto(b);
@@ -257,7 +270,9 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
   function innerVisit(m: Node) {
     if (m.type === 'subscript_expression') {
       const { base: b, dims, unknown } = subscriptChain(m);
-      addRef(m, b.type === 'identifier' || members.memberAt(b) ? b : null, unknown ? null : dims, 'read');
+      const viaMember = b.type === 'field_expression' && !members.memberAt(b) ? throughMember(m, b, 'read') : 'no';
+      if (viaMember === 'unknown') walkInto(b);
+      else addRef(m, b.type === 'identifier' || members.memberAt(b) || viaMember === 'pointer' ? b : null, unknown ? null : dims, 'read');
       for (const d of dims) walkInto(d);
     } else if (members.memberAt(m)) {
       if (m.parent?.type !== 'field_expression') addRef(m, m, [], 'read');
@@ -270,6 +285,23 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     } else if (m.type === 'pointer_expression' || m.type === 'field_expression') {
       addRef(m, null, null, 'read');
     }
+  }
+  /**
+   * `X.f[..]` / `X->f[..]` (`b` is the member): 'array' for an array member (part of the struct),
+   * 'pointer' for a pointer member read as a base of its own (its own read of X is recorded here),
+   * else 'unknown', recorded as such: the elements lie wherever the member points.
+   */
+  function throughMember(sub: Node, b: Node, mode: Mode): 'array' | 'pointer' | 'unknown' {
+    if (pointers.isArrayMember(b)) return 'array';
+    const m = pointers.memberAt(b);
+    if (m && mode === 'read') {
+      const arrow = b.children.some((c) => c?.type === '->');
+      addRef(b, unparen(b.childForFieldName('argument') as Node), arrow ? [0] : [], 'read');
+      return 'pointer';
+    }
+    const write = mode !== 'read';
+    unknownBaseRefs.push({ node: sub, write, why: m ? `\`${sub.text}\` writes through the pointer member \`${m.name}\`, which may point into memory the loop also uses through another name` : `\`${sub.text}\` goes through the member \`${b.text}\`, which ParaForge cannot show to be an array inside the struct, or a pointer member that the loop leaves unchanged` });
+    return 'unknown';
   }
   /** `s.x` of a struct object or `p->x` of a pointer, both named: what the loop's own walk reads as element 0 of s or p. */
   function plainMember(m: Node): boolean {

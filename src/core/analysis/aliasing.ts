@@ -11,10 +11,11 @@ import { isContiguousContainer } from './containers';
 import type { Decl } from './scope';
 import { distinctAtEveryCall, holdsOwnAllocation } from './distinctArguments';
 import { distinctMembers, memberDeclOf } from './memberContainers';
+import { confinedLocal, isPointerMemberKey, memberOrigin, pointerMemberDeclOf } from './pointerMembers';
 import { type SoundIndex, soundIndex } from './soundIndex';
 
 /** How a memory object may be reached, for the aliasing check. */
-export type Provenance = 'distinct' | 'param-pointer' | 'param-ref' | 'unknown';
+export type Provenance = 'distinct' | 'param-pointer' | 'param-ref' | 'param-member' | 'unknown';
 
 /** What the aliasing check found: reasons that hold only if pointers overlap, and how to rule that out. */
 export interface AliasResult {
@@ -59,7 +60,7 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
   const bases = [...byBase.keys()];
   const ix = refs.length ? soundIndex(ctx.file, resolver, refs[0].node) : null;
   const declOf = new Map<string, Decl>();
-  for (const r of refs) if (!declOf.has(r.base)) declOf.set(r.base, (resolver.resolve(r.baseName, r.node) ?? memberDeclOf(resolver, r.base, r.node)) as Decl);
+  for (const r of refs) if (!declOf.has(r.base)) declOf.set(r.base, (pointerMemberDeclOf(ctx, r.base, r.node) ?? resolver.resolve(r.baseName, r.node) ?? memberDeclOf(resolver, r.base, r.node)) as Decl);
   for (let x = 0; x < bases.length; x++) {
     for (let y = x + 1; y < bases.length; y++) {
       const rx = byBase.get(bases[x]) as MemRef[];
@@ -76,6 +77,12 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
       const py = provenance(dy, ctx, ix as SoundIndex);
       if (!mayAlias(dx, px, dy, py)) {
         facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: distinctWhy(dx, px, dy, py) });
+        continue;
+      }
+      // A pointer member (`A->val`) may hold any address the program made, except that of a local whose name is only ever subscripted.
+      const member = isPointerMemberKey(dx.key) ? { m: dx, p: px, other: dy } : isPointerMemberKey(dy.key) ? { m: dy, p: py, other: dx } : null;
+      if (member && confinedLocal(ctx, member.other, ix as SoundIndex)) {
+        facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: `\`${member.other.name}\` is a local whose address never leaves its subscripts, so no struct member can point into it` });
         continue;
       }
       // Both come from the caller: every call in this file may pass separate objects.
@@ -100,14 +107,16 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
       }
       const at = (rx.find((r) => r.write) ?? ry.find((r) => r.write) ?? rx[0]).node;
       const fixable = [[dx, px], [dy, py]].filter(([, p]) => p === 'param-pointer').map(([d]) => (d as Decl).nameNode);
-      if (fixable.length > 0 || (px === 'param-ref' && py === 'param-ref')) {
+      if (member?.p !== 'unknown' && (fixable.length > 0 || (px === 'param-ref' && py === 'param-ref'))) {
         aliasing.push(reason('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory: the loop is parallel only if they do not overlap`, at));
         aliasPairs.push([dx.name, dy.name]);
         for (const f of fixable) if (!restrictTargets.includes(f)) restrictTargets.push(f);
-        const check = px === 'param-pointer' && py === 'param-pointer' ? overlapCheck(dx.name, rx, dy.name, ry) : null;
+        // A pointer member is evaluated once, before the loop that leaves it unchanged: a base like a parameter.
+        const fromCaller = (p: Provenance) => p === 'param-pointer' || p === 'param-member';
+        const check = fromCaller(px) && fromCaller(py) ? overlapCheck(dx.name, rx, dy.name, ry) : null;
         if (check) overlapChecks.push(check);
         else overlapUnknown = true;
-        facts.push({ a: dx.name, b: dy.name, kind: 'may-alias-params', why: 'both come from the caller: they may overlap unless the caller passes separate buffers' });
+        facts.push({ a: dx.name, b: dy.name, kind: 'may-alias-params', why: member ? `\`${member.m.name}\` is a pointer member of a struct the caller passed: it may point into \`${member.other.name}\`` : 'both come from the caller: they may overlap unless the caller passes separate buffers' });
       } else {
         findings.block('may-alias', `\`${dx.name}\` and \`${dy.name}\` may point into the same memory, and ParaForge cannot tell whether they overlap`, at);
         facts.push({ a: dx.name, b: dy.name, kind: 'may-alias', why: 'ParaForge cannot tell where one of them points' });
@@ -199,6 +208,7 @@ function distinctWhy(a: Decl, pa: Provenance, b: Decl, pb: Provenance): string {
 
 /** Where a memory object can come from, for the aliasing check. */
 export function provenance(d: Decl, ctx: AnalysisContext, ix: SoundIndex): Provenance {
+  if (isPointerMemberKey(d.key)) return memberOrigin(ctx, d);
   if (d.kind === 'param') {
     if (d.isReference) return 'param-ref';
     if (d.isPointer || d.isArray) return ctx.facts.writtenInFunction(d) ? 'unknown' : 'param-pointer';

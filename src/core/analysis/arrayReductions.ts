@@ -13,6 +13,7 @@ import { enclosingFunction, type SoundIndex, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
 import { memoryFill } from './memoryFills';
 import { isLengthQuery, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
+import { pointerMemberDeclOf } from './pointerMembers';
 
 /** Largest array (elements) privatised per thread by `reduction(+:h)`: each thread gets a copy on its stack. */
 const MAX_ELEMENTS = 65536;
@@ -67,7 +68,7 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
     }
     const param = isPointerParam(d);
     const size = d.isArray && !d.isPointer && d.kind !== 'param' ? arraySize(ctx, d.nameNode) : param ? sectionSize(ctx, d, refs) : null;
-    const others = [...byBase.entries()].filter(([k]) => k !== key).map(([, rs]) => ctx.resolver.resolve(rs[0].baseName, rs[0].node)).filter((o): o is Decl => o !== null);
+    const others = [...byBase.entries()].filter(([k]) => k !== key).map(([k, rs]) => pointerMemberDeclOf(ctx, k, rs[0].node) ?? ctx.resolver.resolve(rs[0].baseName, rs[0].node)).filter((o): o is Decl => o !== null);
     const why = refusal(ctx, loop, d, refs, updates, size, others);
     if (why) {
       // An affine update (`p[i] += p[i - 1]`) is no histogram: its dependence reason says it all.
