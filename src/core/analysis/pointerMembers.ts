@@ -17,7 +17,7 @@ import { contains, unparen, walk } from './syntax';
  *  - the loop writes no member named `val` of anything, takes no address of one, and writes no
  *    pointer variable that is global, static or address-taken;
  *  - neither the struct nor the member is volatile, the struct is no union and has no base class
- *    or function members.
+ *    or function members, and no macro carries the object's or the member's name.
  * Writes through the struct itself (`A->n = ...`) still meet the member's read, because the access
  * collector also records the member's own read as a read of `A` (element 0) or `a`: the aliasing
  * check compares that with every pointer the loop writes through. Only reads use these bases;
@@ -127,7 +127,9 @@ function resolveMember(ctx: AnalysisContext, loop: Node, fe: Node): { decl: Decl
   const object = ctx.resolver.resolve(found.decl.nameNode.text, found.decl.nameNode) as Decl;
   const ix = soundIndex(ctx.file, ctx.resolver, loop);
   const field = found.decl.key.slice(found.decl.key.indexOf('->') + 2);
-  return ix.isAddressTaken(object) || ix.macros.has(object.name) || ix.mentionedByDirective(object.name) || !invariantIn(ctx, loop, object, field, ix) ? { decl: null, array: false } : found;
+  // A macro may rename the member (`#define val out`): then `s.out = ...` moves `s.val` unseen.
+  const renamed = (name: string) => ix.macros.has(name) || ix.mentionedByDirective(name);
+  return ix.isAddressTaken(object) || renamed(object.name) || renamed(field) || !invariantIn(ctx, loop, object, field, ix) ? { decl: null, array: false } : found;
 }
 
 /** The member `fe` names as a pointer declaration of its own (its struct and field checked, not the loop), or whether it is an array member. */
