@@ -544,12 +544,12 @@ function elementBytes(type: string): number {
  * Arrays declared in the loop without a value (`double tmp[8];`) are private by scope, but their
  * elements are indeterminate until written, and a serial build often reads the previous
  * iteration's values from the same stack slot, which a parallel one would not reproduce. For such
- * an array of arithmetic elements that a memset/memcpy statement fills (memoryFills: before, the
- * call refused the loop), each full-subscript read must follow, in the same iteration,
+ * an array of arithmetic elements, each full-subscript read must follow, in the same iteration,
  * unconditional writes that cover every element it can reach (as for scratch arrays: counted
- * fill loops, constant subscripts, a fill of the whole array); a variable-length array's reads
- * cannot be checked. Arrays filled only by loops with variable bounds are not checked here (their
- * coverage is symbolic). The first read that may see an indeterminate element, and why; or null.
+ * fill loops, constant subscripts, a memset/memcpy of the whole array); a variable-length array's
+ * reads cannot be checked. Writes by loops with variable bounds cover nothing here (their coverage
+ * is symbolic), so such arrays are refused. The first read that may see an indeterminate element,
+ * and why; or null.
  */
 export function indeterminateArrayRead(ctx: AnalysisContext, loop: Node): { node: Node; why: string } | null {
   const body = loop.childForFieldName('body');
@@ -565,7 +565,6 @@ export function indeterminateArrayRead(ctx: AnalysisContext, loop: Node): { node
       // Static and thread-local arrays start zeroed; pointers and class types are left to other checks.
       if (!d || d.isPointer || d.isStatic || /\b(?:static|extern|thread_local|_Thread_local|__thread)\b/.test(storagePrefix(d)) || !isArithmeticType(resolveType(d.typeText, ix))) continue;
       const uses = ctx.facts.occurrences(d, loop);
-      if (!uses.some((u) => fillOf(ctx, u) !== null)) continue;
       const dims = arrayDims(ctx, name);
       const levels = countLevels(name);
       const arr: Scratch = { ctx, ix, d, dims: dims ?? Array<number>(levels).fill(1), loop, writes: new Map() };
