@@ -177,9 +177,11 @@ function extent(refs: readonly MemRef[]): [string, string] | null {
   }
   if (!lo || !hi) return null;
   const text = (p: Poly): string | null => {
-    if ([...p.keys()].some((m) => m.includes('#'))) return null;
+    // A struct member bound (`A@40#->n`, memberBounds: invariant in the loop) reads the same before it; other symbols are refused.
+    const source = (v: string) => v.replace(/^([A-Za-z_]\w*)@\d+#(->|\.)([A-Za-z_]\w*)$/, '$1$2$3').replace(/@\d+$/, '');
+    if ([...p.keys()].some((m) => m.split('*').some((v) => source(v).includes('#')))) return null;
     const named = new Map<string, number>();
-    for (const [m, c] of p) named.set(m.split('*').map((v) => v.replace(/@\d+$/, '')).join('*'), c);
+    for (const [m, c] of p) named.set(m.split('*').map(source).join('*'), c);
     return polyText(named);
   };
   const l = text(lo);

@@ -91,4 +91,36 @@ int main(int argc, char **argv) {
     const evidence = await verifyProgram({ original: { text: src }, candidate: { text }, language: 'c', target: 'openmp', threads: [1, 3, 4], timingThreads: [1], repeats: 1 });
     expect(evidence.verdict, `${evidence.summary}\n${evidence.log.slice(0, 2000)}`).toBe('verified');
   }, 240_000);
+
+  it('a struct member bound in the run-time overlap check is written as the member (A->n), evaluated before the loop', async () => {
+    const src = `#include <stdio.h>
+#include <stdlib.h>
+struct csr { int n; double *val; };
+static double buf[1200], other[1200];
+static void scale(const struct csr *A, double *y) {
+  for (int i = 0; i < A->n; i++) y[i] = 2.0 * A->val[i] + 1.0;
+}
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 500;
+  if (n > 1000) n = 1000;
+  for (int i = 0; i < 1200; i++) buf[i] = i % 7 - 3;
+  struct csr a = {n, buf + 1};
+  scale(&a, buf);
+  struct csr b = {n, buf + 3};
+  scale(&b, other);
+  double s = 0;
+  for (int i = 0; i < 1200; i++) s = s * 0.5 + buf[i] + other[i];
+  printf("%.17g\\n", s);
+  return 0;
+}
+`;
+    const [v] = await analyseText(src);
+    expect(v.verdict).not.toBe('parallel');
+    expect(v.ifAssumed?.overlapCheck).toContain('(const char *)(A->val + (A->n - 1) + 1)');
+    const versioned = openMpCandidates(v, src, 'c').find((c) => !c.assumes);
+    expect(versioned).toBeDefined();
+    const text = applyEdits(src, versioned!.edits);
+    const evidence = await verifyProgram({ original: { text: src }, candidate: { text }, language: 'c', target: 'openmp', threads: [1, 3, 4], timingThreads: [1], repeats: 1 });
+    expect(evidence.verdict, `${evidence.summary}\n${evidence.log.slice(0, 2000)}`).toBe('verified');
+  }, 240_000);
 });
