@@ -212,6 +212,8 @@ async function main(): Promise<void> {
     copyFileSync(path.join(work, 'build.json'), path.join(localDir, 'build.json'));
     copyFileSync(path.join(work, 'paraforge.md'), path.join(localDir, 'paraforge.md'));
   }
+  // The machine the local run was measured on (machine.txt), not the one rendering it now.
+  const localMachine = existsSync(path.join(localDir, 'machine.txt')) ? readFileSync(path.join(localDir, 'machine.txt'), 'utf8').split('\n')[0] : machineLine();
   const localBuild = JSON.parse(readFileSync(path.join(localDir, 'build.json'), 'utf8')) as { date: string; commit: string; compilers: Record<string, string> };
   const parts: string[] = [
     '## ParaForge side by side with the compilers (issue #7 §4)',
@@ -242,7 +244,7 @@ async function main(): Promise<void> {
       `Measured on the GPU machine's CPU (${model}, ${cores} cores, nothing else running; ${date}) by \`bench/compilers-device.sh\` (\`OMP_PROC_BIND=close OMP_PLACES=cores\`${pinned ? `, every method under \`${pinned}\`` : ''}, ${sizes}) on binaries built here${devBuild ? ` (ParaForge at commit ${devBuild.commit}${devBuild.dirty === false ? ', a clean checkout' : ' plus the shared working tree\'s edits'}, built ${devBuild.date.slice(0, 16).replace('T', ' ')} UTC)` : ''}. Raw runs: \`bench/results/compilers-h200-${threads}/\`.`), '');
   }
   parts.push(section('2 threads, 2-core development machine', readFileSync(path.join(localDir, 'raw.tsv'), 'utf8'), 'compilers-2-local.svg',
-    `Measured here (${machineLine()}; ParaForge at commit ${localBuild.commit}, ${localBuild.date.slice(0, 16)} UTC), local sizes, no thread binding, \`OMP_WAIT_POLICY=passive\` (the cores are shared with other work: with spinning waits a preempted thread stalls every barrier), so expect noise of several % or more. Raw runs: \`bench/results/compilers-local-2/\`.`), '');
+    `Measured here (${localMachine}; ParaForge at commit ${localBuild.commit}, ${localBuild.date.slice(0, 16)} UTC), local sizes, no thread binding, \`OMP_WAIT_POLICY=passive\` (the cores are shared with other work: with spinning waits a preempted thread stalls every barrier), so expect noise of several % or more. Raw runs: \`bench/results/compilers-local-2/\`.`), '');
   const notes = path.join(root, 'bench/compilers-notes.md');
   if (existsSync(notes)) parts.push(readFileSync(notes, 'utf8').trim(), '');
   parts.push('Reproduce: `node bench/run.mjs compilers` (builds, packs `.carry/compilers.tar.gz`, measures at 2 threads, renders); on the GPU machine: `bash bench/compilers-device.sh` with `carry: [".carry"]`, then copy its `$OUT` (raw-16.tsv, raw-2.tsv, machine.txt, build.json, paraforge.md) into `bench/results/compilers-h200-16/` and `-2/` (raw-N.tsv as raw.tsv) and re-render with `COMPILERS_LOCAL=reuse node bench/run.mjs compilers`.');
