@@ -76,8 +76,10 @@ export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Nod
     const countsUp = update === `${name}++` || update === `++${name}` || update === `${name}+=1`;
     const bound = c?.type === 'binary_expression' && ['<', '<=', '>', '>='].includes(operatorOf(c) ?? '') ? otherSide(c, name) : null;
     // UNSIGNED also matches the signed intN_t (the safe side for the bound and for `!=`); the counter's signedness is asked exactly.
-    if (bound && !isUnsignedType(t) && unsignedBound(ctx, ix, bound) && !(start && nonNegative(ctx, start, l))) {
-      findings.block('mixed-sign-bound', `the signed counter \`${name}\` is compared with the unsigned \`${bound.text}\`: the comparison converts the counter, so a negative start ends the serial loop at once, while OpenMP counts the iterations from the start and runs them`, c as Node);
+    const sign = bound && !isUnsignedType(t) ? boundSignedness(ctx, ix, bound) : 'signed';
+    if (bound && sign !== 'signed' && !(start && nonNegative(ctx, start, l))) {
+      const what = sign === 'unsigned' ? `the unsigned \`${bound.text}\`: the comparison converts` : `\`${bound.text}\`, whose type ParaForge cannot tell (it may be unsigned, and then the comparison converts`;
+      findings.block('mixed-sign-bound', `the signed counter \`${name}\` is compared with ${what} the counter${sign === 'unsigned' ? '' : ')'}, so a negative start ends the serial loop at once, while OpenMP counts the iterations from the start and runs them`, c as Node);
     }
     if (c?.type === 'binary_expression' && operatorOf(c) === '!=' && UNSIGNED.test(t) && !(startsAtZero && countsUp)) {
       findings.block('unsigned-ne', `the unsigned counter \`${name}\` is compared with \`!=\`: if it starts past the bound it wraps around instead of stopping, which OpenMP's iteration count does not reproduce`, c);
@@ -108,23 +110,27 @@ function otherSide(c: Node, name: string): Node | null {
   return names(left) ? right : left;
 }
 
-/** True when `bound` may have an unsigned type: an unsigned variable or member, literal suffix, `sizeof`, or a call such as `.size()` (no cast to a signed type around it). */
-function unsignedBound(ctx: AnalysisContext, ix: SoundIndex, bound: Node): boolean {
+/** Whether a bound has an unsigned type, a signed one, or one ParaForge cannot tell (which may be unsigned: treated like unsigned, but said so). */
+function boundSignedness(ctx: AnalysisContext, ix: SoundIndex, bound: Node): 'unsigned' | 'signed' | 'unknown' {
   const b = unparen(bound);
-  if (b.type === 'cast_expression') return UNSIGNED.test(resolveType(b.childForFieldName('type')?.text ?? '', ix));
-  if (b.type === 'number_literal') return /[uU]/.test(b.text);
-  if (b.type === 'sizeof_expression' || b.type === 'call_expression') return true;
+  const of = (unsigned: boolean) => (unsigned ? 'unsigned' : 'signed');
+  if (b.type === 'cast_expression') return of(UNSIGNED.test(resolveType(b.childForFieldName('type')?.text ?? '', ix)));
+  if (b.type === 'number_literal') return of(/[uU]/.test(b.text));
+  if (b.type === 'sizeof_expression') return 'unsigned';
+  // `.size()`, `std::size` and `strlen` return size_t; what other calls return is not looked up.
+  if (b.type === 'call_expression') return /(?:[.>]size|^(?:std::)?size|^(?:std::)?strlen)$/.test(b.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '') ? 'unsigned' : 'unknown';
   if (b.type === 'field_expression') {
     // A struct member (memberBounds): its declared type; any member ParaForge cannot type may be unsigned.
     const t = memberBoundType(ctx, b);
-    return t === null || UNSIGNED.test(resolveType(t, ix));
+    return t === null ? 'unknown' : of(UNSIGNED.test(resolveType(t, ix)));
   }
   if (b.type === 'identifier') {
     const d = ctx.resolver.resolve(b.text, b);
-    return d !== null && UNSIGNED.test(resolveType(d.typeText, ix));
+    return of(d !== null && UNSIGNED.test(resolveType(d.typeText, ix)));
   }
   // An arithmetic expression is unsigned when one operand is (the usual conversions).
-  return b.namedChildren.some((k) => k !== null && unsignedBound(ctx, ix, k));
+  const kinds = b.namedChildren.map((k) => (k === null ? 'signed' : boundSignedness(ctx, ix, k)));
+  return kinds.includes('unsigned') ? 'unsigned' : kinds.includes('unknown') ? 'unknown' : 'signed';
 }
 
 /** True when `e` is provably ≥ 0: a non-negative literal or integer macro, a sum or product of such, or the counter of an enclosing ascending loop that starts so. */

@@ -21,4 +21,13 @@ void f(${counter} lo, size_t nz, double *restrict y) {
     expect((await analyseText(loop('long', '0')))[0].reasons.map((r) => r.code)).not.toContain('mixed-sign-bound');
     expect((await analyseText(loop('size_t', 'lo')))[0].reasons.map((r) => r.code)).not.toContain('mixed-sign-bound');
   });
+
+  it('says unsigned only for a bound it knows is unsigned; a bound of unknown type is refused as one that may be', async () => {
+    const [known] = await analyseText(loop('int', 'lo'));
+    expect(known.reasons.find((r) => r.code === 'mixed-sign-bound')?.message).toMatch(/compared with the unsigned `nz`/);
+    const [unknown] = await analyseText('int count(void);\nvoid g(int lo, double *restrict y) {\n  for (int i = lo; i < (count)(); i++) y[i] = 1.0;\n}\n');
+    const message = unknown.reasons.find((r) => r.code === 'mixed-sign-bound')?.message ?? '';
+    expect(message).toMatch(/whose type ParaForge cannot tell \(it may be unsigned/);
+    expect(message).not.toMatch(/the unsigned/);
+  });
 });
