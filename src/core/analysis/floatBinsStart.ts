@@ -6,7 +6,7 @@ import { isNegativeZeroOrUnknown } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, operatorOf, unparen } from './syntax';
-import { keepsSign, parameterBound } from './vectorBins';
+import { keepsSign, macroReachesBins, parameterBound } from './vectorBins';
 
 /**
  * Floating histogram bins in an array or behind a pointer parameter, reduced as `reduction(+:h)` /
@@ -179,9 +179,8 @@ function isWholeFillLoop(ctx: AnalysisContext, stmt: Node, d: Decl): boolean {
  */
 function signKeepingUses(ctx: AnalysisContext, d: Decl, scope: Node, ix: SoundIndex, checked: Set<string>): StartRefusal | null {
   checked.add(d.key);
-  // A macro may store into the bins where the tree shows only its name (`#define RESET h[2] = -0.0`), or form the name by pasting (`##`).
-  const pastes = d.nameNode.tree.rootNode.descendantsOfType(['preproc_def', 'preproc_function_def']).some((m) => m !== null && m.text.includes('##'));
-  if (ix.mentionedByDirective(d.name) || pastes) return { why: `a preprocessor line ${pastes ? 'pastes tokens (`##`), which can form' : 'names'} \`${d.name}\`: a macro may store -0.0 in a bin` };
+  const macro = macroReachesBins(d, ix);
+  if (macro) return macro;
   for (const o of ctx.facts.occurrences(d, scope)) {
     if (o.id === d.nameNode.id) continue;
     const n = outerParens(o);

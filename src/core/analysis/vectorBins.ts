@@ -179,6 +179,8 @@ function initialValues(ctx: AnalysisContext, d: Decl, ix: SoundIndex): { why: st
  */
 function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex, checked: Set<string>): { why: string; node?: Node } | null {
   checked.add(d.key);
+  const macro = macroReachesBins(d, ix);
+  if (macro) return macro;
   for (const o of ctx.facts.occurrences(d, fn)) {
     if (o.id === d.nameNode.id) continue;
     const n = outerParens(o);
@@ -197,6 +199,16 @@ function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex
     return { why: `\`${at.text}\` (line ${o.startPosition.row + 1}) may put -0.0 in a bin or let other code reach them`, node: at };
   }
   return null;
+}
+
+/**
+ * Why a macro may store into `d`'s bins where the tree shows only the macro's name (`#define RESET
+ * h[2] = -0.0`), or form the name by pasting (`##`); null when no preprocessor line can.
+ */
+export function macroReachesBins(d: Decl, ix: SoundIndex): { why: string } | null {
+  const pastes = ix.pastesTokens();
+  if (!pastes && !ix.mentionedByDirective(d.name)) return null;
+  return { why: `a preprocessor line ${pastes ? 'pastes tokens (`##`), which can form' : 'names'} \`${d.name}\`: a macro may store -0.0 in a bin` };
 }
 
 /** True for a bin use that cannot store -0.0: an addition update, a read, or a store of a literal other than -0.0. */
