@@ -179,7 +179,7 @@ function initialValues(ctx: AnalysisContext, d: Decl, ix: SoundIndex): { why: st
  */
 function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex, checked: Set<string>): { why: string; node?: Node } | null {
   checked.add(d.key);
-  const macro = macroReachesBins(d, ix);
+  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, fn);
   if (macro) return macro;
   for (const o of ctx.facts.occurrences(d, fn)) {
     if (o.id === d.nameNode.id) continue;
@@ -211,22 +211,43 @@ export function macroReachesBins(d: Decl, ix: SoundIndex): { why: string } | nul
   return { why: `a preprocessor line ${pastes ? 'pastes tokens (`##`), which can form' : 'names'} \`${d.name}\`: a macro may store -0.0 in a bin` };
 }
 
+/** Why an `#include` in `scope` after `d`'s declaration may store into its bins unseen (the included code is not parsed here), or null when none comes after it. */
+export function includeReachesBins(d: Decl, scope: Node): { why: string; node: Node } | null {
+  const include = scope.descendantsOfType('preproc_include').find((i) => i !== null && i.startIndex > d.declNode.startIndex);
+  return include ? { why: `\`${include.text.trim()}\` (line ${include.startPosition.row + 1}) comes after \`${d.name}\`, and the code it includes could store -0.0 in a bin unseen`, node: include } : null;
+}
+
 /** True for a bin use that cannot store -0.0: an addition update, a read, or a store of a literal other than -0.0. */
 export function keepsSign(sub: Node): boolean {
   const p = sub.parent;
   if (!p) return false;
-  if (p.type === 'update_expression') return true;
+  // In C++ `++h[b]` and `h[b] = 1.0` are lvalues: `++h[b] = -0.0` stores through them.
+  if (p.type === 'update_expression') return resultIsRvalue(p);
   if (p.type === 'assignment_expression') {
     if (p.childForFieldName('right')?.id === sub.id) return true;
     const op = operatorOf(p);
+    if (!resultIsRvalue(p)) return false;
     if (op === '+=' || op === '-=') return true;
     return op === '=' && !isNegativeZeroOrUnknown(p.childForFieldName('right') as Node);
   }
-  if (p.type === 'binary_expression' || p.type === 'unary_expression' || p.type === 'cast_expression' || p.type === 'condition_clause') return true;
+  // A cast to a reference (`(double &)h[b] = -0.0`) is an lvalue too.
+  if (p.type === 'cast_expression') return !(p.childForFieldName('type')?.text ?? '&').includes('&');
+  if (p.type === 'binary_expression' || p.type === 'unary_expression' || p.type === 'condition_clause') return true;
   if (p.type === 'init_declarator') return p.childForFieldName('value')?.id === sub.id && p.childForFieldName('declarator')?.type === 'identifier';
   // printf-style varargs take values, never references.
   if (p.type === 'argument_list') return /^(?:std::)?f?printf$/.test(calleeName(p.parent as Node) ?? '');
   return false;
+}
+
+/** True when the value of update or assignment `e` is dropped or only read: nothing can store through it as an lvalue (C++). */
+function resultIsRvalue(e: Node): boolean {
+  const x = outerParens(e);
+  const p = x.parent;
+  if (!p) return false;
+  if (p.type === 'expression_statement') return true;
+  if (p.type === 'for_statement') return p.childForFieldName('update')?.id === x.id;
+  if (p.type === 'assignment_expression') return p.childForFieldName('right')?.id === x.id;
+  return p.type === 'binary_expression' || p.type === 'condition_clause';
 }
 
 /** The reference parameter (a pointer or array one when `pointer`) and its function that argument `arg` of a direct call to a function defined once in this file binds, or null. */

@@ -116,6 +116,8 @@ describe('floating pointer bins: every call passes bins that start without -0.0'
     await start(pointer('double', '  double a[256];', '  count(n, v, a);'), /uninitialised local array/);
     await start(pointer('double', '  double a[256] = {0};\n  a[7] = -0.0;', '  count(n, v, a);'), /`a\[7\] = -0.0`/);
     await start(pointer('double', '  double a[256] = {0};', '  reset(a);\n  count(n, v, a);', 'static void reset(double *p) { for (int k = 0; k < 256; k++) p[k] = -0.0; }'), /`reset\(a\)`.*passes it on/);
+    // An #include in a helper's body brings code the tree does not show.
+    await start(pointer('double', '  double a[256] = {0};', '  prep(a);\n  count(n, v, a);', 'static void prep(double *p) {\n#include "prep.inc"\n}'), /`prep\(a\)`.*passes it on.*#include "prep.inc"/);
     const open = (await analyse(pointer('double', '  double a[256] = {0};', '  count(n, v, a);').replace('static void count', 'void count'), 'c'))[0];
     expect(open.verdict, why(open)).not.toBe('parallel');
     expect(open.reasons.find((r) => r.code === 'histogram-extent')?.message, why(open)).toMatch(/not `static`/);

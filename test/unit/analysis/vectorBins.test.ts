@@ -147,6 +147,11 @@ describe('vector bins: refusals', () => {
     await refused(mainLoop('  std::vector<double> h(64, -0.0);', 'h[(unsigned)i % 64u] += 0.25;'), 'histogram-start', /constructed without -0.0/);
     await refused(mainLoop('  std::vector<double> src(64), h(src);', 'h[(unsigned)i % 64u] += 0.25;'), 'histogram-start');
     await refused(mainLoop('  std::vector<double> h(64);\n  h[3] = -0.0;', 'h[(unsigned)i % 64u] += 0.25;'), 'histogram-start', /`h\[3\] = -0.0`/);
+    // C++ lvalues: an increment, an assignment or a cast to a reference stores through the result.
+    for (const store of ['++h[3] = -0.0;', '(h[3] = 1.0) = -0.0;', '(h[3] += 0.0) *= -1.0;', '(double &)h[3] = -0.0;']) {
+      await refused(mainLoop(`  std::vector<double> h(64);\n  ${store}`, 'h[(unsigned)i % 64u] += 0.25;'), 'histogram-start');
+    }
+    await refused(mainLoop('  std::vector<double> h(64);\n#include "reset.inc"', 'h[(unsigned)i % 64u] += 0.25;'), 'histogram-start', /#include "reset.inc"/);
     const reset = '#include <vector>\nstatic void reset(std::vector<double> &h) { h[0] = -0.0; }\nstatic void add(int n, std::vector<double> &h) {\n  for (int i = 0; i < n; i++) h[(unsigned)i % 8u] += 0.5;\n}\nint main(int argc, char **argv) {\n  std::vector<double> h(8);\n  reset(h);\n  add(argc, h);\n  return 0;\n}\n';
     const v = await refused(reset, 'histogram-start', /`reset\(h\)`.*passes it on/);
     expect(v.nest.functionName).toBe('add');
