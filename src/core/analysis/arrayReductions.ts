@@ -7,16 +7,20 @@ import { dependencesAt } from './loopDependences';
 import type { AnalysisContext } from './levelAnalysis';
 import { floatBinsStart } from './floatBinsStart';
 import { binsOverlap, intConstant, paramBins } from './pointerBins';
-import { elementType, isFloatingType, isUnsignedType, mayBeFloating, resolveType } from './reductionTypes';
+import { elementType, isFloatingType, isLongDouble, isUnsignedType, LONG_DOUBLE_REDUCTION, mayBeFloating, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
 import { memoryFill } from './memoryFills';
-import { isLengthQuery, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
+import { isLengthQuery, MAX_BINS, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
+import { elementBytes } from './scratchArrays';
 import { pointerMemberDeclOf } from './pointerMembers';
 
 /** Largest array (elements) privatised per thread by `reduction(+:h)`: each thread gets a copy on its stack. */
 const MAX_ELEMENTS = 65536;
+
+/** Most bytes of bins one loop privatises per thread, all its reductions together: libomp's worker threads have 4 MiB of stack. */
+const MAX_PRIVATE_BYTES = 2 * 1024 * 1024;
 
 /**
  * Histograms: an integer array of known, modest size declared outside the loop (`int h[256]`,
@@ -42,6 +46,9 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
   const vectorBins: VectorBinsPlan[] = [];
   const checks: string[] = [];
   const taken = new Set<string>();
+  // Every thread holds its copies of all the bins at once (vectors counted at their largest, MAX_BINS).
+  let bytes = 0;
+  let first: Node | null = null;
   for (const [key, refs] of byBase) {
     const updates = refs.map((r) => updateOf(r.node));
     // Only a base the dependence test finds carried needs a reduction (or a reason why not).
@@ -63,6 +70,8 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
       bases.add(key);
       vectorBins.push(plan);
       checks.push(vectorBinsCheck(d.name));
+      bytes += MAX_BINS * elementBytes(element);
+      first ??= refs[0].node;
       facts.push({ name: `${plan.pointer}[:${plan.count}]`, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : d.kind === 'param' ? 'param' : 'function', liveAfter: true, type: `${element}[]`, range: nodeRange(refs[0].node) });
       continue;
     }
@@ -79,8 +88,15 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
     bases.add(key);
     // A pointer's bins are an array section: OpenMP privatises and combines exactly those.
     const total = size && 'total' in size ? size.total : 0;
+    bytes += total * elementBytes(resolveType(d.typeText, ix));
+    first ??= refs[0].node;
     const name = param ? `${d.name}[:${total}]` : d.name;
     facts.push({ name, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : param ? 'param' : 'function', liveAfter: true, type: `${d.typeText}[${total}]`, range: nodeRange(refs[0].node) });
+  }
+  if (first && bytes > MAX_PRIVATE_BYTES) {
+    const names = facts.map((f) => `\`${f.name}\``).join(', ');
+    refusals.push({ code: 'histogram-size', message: `the loop reduces ${names}: each thread's private copies of those bins take up to ${bytes} bytes of its stack at once (more than ${MAX_PRIVATE_BYTES}), which could overflow it`, node: first });
+    return { bases: new Set(), facts: [], refusals, vectorBins: [], checks: [] };
   }
   return { bases, facts, refusals, vectorBins, checks };
 }
@@ -199,6 +215,7 @@ function refusal(ctx: AnalysisContext, loop: Node, d: Decl, refs: readonly MemRe
   if (!param && (!d.isArray || d.isReference)) return { code: 'histogram-atomic-cost', message: `it has type \`${d.typeText}\`${d.isReference ? ' (a reference)' : ''}: OpenMP reduces only arrays and built-in types without a declared reduction, which ParaForge does not write, and an \`omp atomic\` on each update measured 3-8x slower than the serial loop for 256-1000 bins at 2 threads (contended atomics), so it stays serial` };
   const floating = isFloatingType(type);
   if ((!floating && !isIntegerType(type)) || d.isVolatile) return { code: 'histogram-type', message: `its element type \`${d.typeText}\` is not a plain integer or floating type` };
+  if (isLongDouble(type)) return { code: 'histogram-type', message: `its elements are \`long double\`: ${LONG_DOUBLE_REDUCTION}` };
   if (size !== null && 'why' in size) return { code: 'histogram-extent', message: size.why, node: size.node };
   if (size === null) return { code: 'histogram-extent', message: 'its size is not a constant ParaForge can read, so each thread\'s private copy cannot be sized' };
   if (size.total > MAX_ELEMENTS) return { code: 'histogram-size', message: `it has ${size.total} elements: a private copy per thread (more than ${MAX_ELEMENTS} elements) could overflow thread stacks` };

@@ -32,6 +32,14 @@ export function isUnsignedType(type: string): boolean {
   return /\bunsigned\b/.test(type) || /^(?:std::)?(?:size_t|uintptr_t|uintmax_t|uint(?:_fast|_least)?(?:8|16|32|64)_t)$/.test(type);
 }
 
+/** True for `long double`: clang combines its partial results with 16-byte atomics from libatomic, which a plain `-fopenmp` build does not link. */
+export function isLongDouble(type: string): boolean {
+  return /^long\s+double$|^double\s+long$/.test(type.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim());
+}
+
+/** The reason a `long double` reduction is refused (see isLongDouble). */
+export const LONG_DOUBLE_REDUCTION = 'clang combines `long double` partial results with 16-byte atomics from libatomic, calls a plain `-fopenmp` build does not link (`undefined reference to __atomic_load`)';
+
 /** True for `float`, `double`, `long double`. */
 export function isFloatingType(type: string): boolean {
   return isArithmeticType(type) && /\b(?:float|double)\b/.test(type);
@@ -200,6 +208,10 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
     const atomic = /\b_Atomic\b|std::atomic\b/.test(decl.declNode.text.split(/[=;{]/)[0]);
     if (!isArithmeticType(type) || decl.isPointer || decl.isArray || atomic) {
       findings.block('reduction-type', `\`${r.name}\` has type \`${decl.typeText}\`: an OpenMP reduction needs a built-in arithmetic type (\`_Atomic\`, \`std::complex\`, \`auto\` and classes would need a declared reduction ParaForge does not write)`, r.node);
+      continue;
+    }
+    if (isLongDouble(type)) {
+      findings.block('reduction-type', `\`${r.name}\` is a \`long double\`: ${LONG_DOUBLE_REDUCTION}, so the reduction would not build`, r.node);
       continue;
     }
     const floating = isFloatingType(type);

@@ -531,7 +531,7 @@ function arrayDims(ctx: AnalysisContext, name: Node): number[] | null {
 }
 
 /** Bytes of one element, at most 16 (long double) when the type is not recognised. */
-function elementBytes(type: string): number {
+export function elementBytes(type: string): number {
   const t = type.replace(/\b(?:const|volatile|signed|unsigned)\b/g, ' ').replace(/\s+/g, ' ').trim();
   if (/^(?:char|bool|_Bool|(?:std::)?u?int8_t)$/.test(t)) return 1;
   if (/^(?:short(?: int)?|(?:std::)?u?int16_t)$/.test(t)) return 2;

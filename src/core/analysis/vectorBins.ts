@@ -3,7 +3,7 @@ import type { Reason, SourceRange, VectorBinsPlan } from '../model';
 import { nodeRange } from '../parse';
 import { everyCall } from './distinctArguments';
 import type { AnalysisContext } from './levelAnalysis';
-import { isArithmeticType, isFloatingType, isNegativeZeroOrUnknown, mayBeFloating, resolveType } from './reductionTypes';
+import { isArithmeticType, isFloatingType, isLongDouble, isNegativeZeroOrUnknown, LONG_DOUBLE_REDUCTION, mayBeFloating, resolveType } from './reductionTypes';
 import { type Decl, declsOf } from './scope';
 import { enclosingFunction, type SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, functionDeclarator, isIntegerType, operatorOf, unparen } from './syntax';
@@ -41,6 +41,7 @@ export function vectorElement(d: Decl, ix: SoundIndex): string | null {
 export function vectorRefusal(ctx: AnalysisContext, loop: Node, d: Decl, element: string, values: readonly (Node | null)[], ix: SoundIndex): VectorRefusal | null {
   if (/^(?:bool|_Bool)$/.test(element)) return { code: 'histogram-type', message: `it is a \`std::vector<bool>\`: its elements are bits packed into shared words, with no data() to reduce` };
   if (!isArithmeticType(element) || d.isVolatile || /\bvolatile\b/.test(d.typeText)) return { code: 'histogram-type', message: `its element type \`${element}\` is not a plain arithmetic type: \`std::complex\` and classes would need a declared reduction, which ParaForge does not write` };
+  if (isLongDouble(element)) return { code: 'histogram-type', message: `its elements are \`long double\`: ${LONG_DOUBLE_REDUCTION}` };
   if (d.isReference && d.kind !== 'param') return { code: 'histogram-aliased', message: `it is a reference declared in the function: ParaForge does not follow which vector it names, or what else names it` };
   if (d.isConst) return { code: 'histogram-type', message: `it is \`const\`` };
   const use = otherUseInLoop(ctx, loop, d);
