@@ -50,7 +50,8 @@ export class SoundIndex {
     for (const name of this.macros.keys()) this.count(name);
     this.visitScopes(root);
     // Per-thread state, from the text (comments included: refusing more is the safe side).
-    this.usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\s*\(|FENV_ACCESS|FENV_ROUND/.test(this.text);
+    // Any mention, not only a call: `int (*set)(int) = fesetround;` calls it unseen. The SSE control register holds the same state.
+    this.usesFenv = /\bfe(?:clearexcept|testexcept|raiseexcept|setround|getround|setenv|getenv|holdexcept|updateenv|getexceptflag|setexceptflag|enableexcept|disableexcept)\b|FENV_ACCESS|FENV_ROUND|\b_MM_SET_(?:ROUNDING_MODE|FLUSH_ZERO_MODE|DENORMALS_ZERO_MODE)\b|\b_mm_setcsr\b|\b__builtin_ia32_ldmxcsr\b|\bldmxcsr\b|\bfldcw\b/.test(this.text);
     this.usesErrno = /\berrno\b/.test(this.text);
     this.userOperators = this.cxx ? overloadedOperators(this.text) : { tokens: new Set(), conversion: false };
     this.definesNew = this.cxx && /\boperator\s*new\b/.test(this.text);
