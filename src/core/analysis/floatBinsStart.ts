@@ -6,7 +6,7 @@ import { isNegativeZeroOrUnknown } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, operatorOf, unparen } from './syntax';
-import { includeReachesBins, keepsSign, macroReachesBins, parameterBound } from './vectorBins';
+import { includeReachesBins, isLibraryName, keepsSign, macroReachesBins, parameterBound } from './vectorBins';
 
 /**
  * Floating histogram bins in an array or behind a pointer parameter, reduced as `reduction(+:h)` /
@@ -185,7 +185,7 @@ function signKeepingUses(ctx: AnalysisContext, d: Decl, scope: Node, ix: SoundIn
     if (o.id === d.nameNode.id) continue;
     const n = outerParens(o);
     const p = n.parent;
-    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && (keepsSign(outerParens(p)) || isClassified(ctx, outerParens(p)))) continue;
+    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && (keepsSign(ctx, outerParens(p)) || isClassified(ctx, outerParens(p)))) continue;
     if (p?.type === 'sizeof_expression') continue;
     // A pointer's initialiser (`double *h = calloc(…)`) is its declaration, read by objectStart.
     if (p?.type === 'init_declarator' && p.childForFieldName('declarator')?.id === n.id) continue;
@@ -212,7 +212,7 @@ const VALUE_TAKERS = /^(?:std::)?(?:isnan|isinf|isfinite|isnormal|signbit|fpclas
 function isClassified(ctx: AnalysisContext, sub: Node): boolean {
   const call = sub.parent?.type === 'argument_list' ? sub.parent.parent : null;
   const name = call ? calleeName(call) : null;
-  return call !== null && name !== null && VALUE_TAKERS.test(name) && !ctx.file.functions.has(name.replace(/^std::/, '')) && !ctx.file.macros.has(name.replace(/^std::/, ''));
+  return call !== null && name !== null && VALUE_TAKERS.test(name) && isLibraryName(ctx, name, call);
 }
 
 function outerParens(n: Node): Node {

@@ -186,7 +186,7 @@ function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex
     if (o.id === d.nameNode.id) continue;
     const n = outerParens(o);
     const p = n.parent;
-    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && keepsSign(outerParens(p))) continue;
+    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && keepsSign(ctx, outerParens(p))) continue;
     if (isConstMethodCall(n)) continue;
     const call = p?.type === 'argument_list' ? (p.parent as Node) : null;
     const param = call ? parameterBound(ctx, call, n, ix) : null;
@@ -219,7 +219,7 @@ export function includeReachesBins(d: Decl, scope: Node): { why: string; node: N
 }
 
 /** True for a bin use that cannot store -0.0: an addition update, a read, or a store of a literal other than -0.0. */
-export function keepsSign(sub: Node): boolean {
+export function keepsSign(ctx: AnalysisContext, sub: Node): boolean {
   const p = sub.parent;
   if (!p) return false;
   // In C++ `++h[b]` and `h[b] = 1.0` are lvalues: `++h[b] = -0.0` stores through them.
@@ -235,9 +235,15 @@ export function keepsSign(sub: Node): boolean {
   if (p.type === 'cast_expression') return !(p.childForFieldName('type')?.text ?? '&').includes('&');
   if (p.type === 'binary_expression' || p.type === 'unary_expression' || p.type === 'condition_clause') return true;
   if (p.type === 'init_declarator') return p.childForFieldName('value')?.id === sub.id && p.childForFieldName('declarator')?.type === 'identifier';
-  // printf-style varargs take values, never references.
-  if (p.type === 'argument_list') return /^(?:std::)?f?printf$/.test(calleeName(p.parent as Node) ?? '');
+  // The C library's printf-style varargs take values, never references (a printf of this file may not).
+  if (p.type === 'argument_list') return /^(?:std::)?f?printf$/.test(calleeName(p.parent as Node) ?? '') && isLibraryName(ctx, calleeName(p.parent as Node) as string, p);
   return false;
+}
+
+/** True when `name` (maybe `std::`-qualified) is no function, macro or declaration of this file, so a call reaches the C library's. */
+export function isLibraryName(ctx: AnalysisContext, name: string, at: Node): boolean {
+  const bare = name.replace(/^std::/, '');
+  return !ctx.file.functions.has(bare) && !ctx.file.macros.has(bare) && ctx.resolver.resolve(bare, at) === null;
 }
 
 /** True when the value of update or assignment `e` is dropped or only read: nothing can store through it as an lvalue (C++). */
