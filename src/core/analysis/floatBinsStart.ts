@@ -6,7 +6,7 @@ import { isNegativeZeroOrUnknown } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, operatorOf, unparen } from './syntax';
-import { includeReachesBins, isLibraryName, keepsSign, macroReachesBins, parameterBound } from './vectorBins';
+import { includeReachesBins, isLibraryName, keepsSign, macroReachesBins, operatorsReachBins, parameterBound } from './vectorBins';
 
 /**
  * Floating histogram bins in an array or behind a pointer parameter, reduced as `reduction(+:h)` /
@@ -179,7 +179,7 @@ function isWholeFillLoop(ctx: AnalysisContext, stmt: Node, d: Decl): boolean {
  */
 function signKeepingUses(ctx: AnalysisContext, d: Decl, scope: Node, ix: SoundIndex, checked: Set<string>): StartRefusal | null {
   checked.add(d.key);
-  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, scope);
+  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, scope) ?? operatorsReachBins(ix);
   if (macro) return macro;
   for (const o of ctx.facts.occurrences(d, scope)) {
     if (o.id === d.nameNode.id) continue;

@@ -180,7 +180,7 @@ function initialValues(ctx: AnalysisContext, d: Decl, ix: SoundIndex): { why: st
  */
 function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex, checked: Set<string>): { why: string; node?: Node } | null {
   checked.add(d.key);
-  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, fn);
+  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, fn) ?? operatorsReachBins(ix);
   if (macro) return macro;
   for (const o of ctx.facts.occurrences(d, fn)) {
     if (o.id === d.nameNode.id) continue;
@@ -218,6 +218,13 @@ export function includeReachesBins(d: Decl, scope: Node): { why: string; node: N
   return include ? { why: `\`${include.text.trim()}\` (line ${include.startPosition.row + 1}) comes after \`${d.name}\`, and the code it includes could store -0.0 in a bin unseen`, node: include } : null;
 }
 
+/** Why an operator of this file may take a bin operand by reference and store into it (`t += h[b]` with `operator+=(double &)`), or null when the file overloads none. */
+export function operatorsReachBins(ix: SoundIndex): { why: string } | null {
+  const ops = [...ix.userOperators.tokens];
+  if (ops.length === 0 && !ix.userOperators.conversion) return null;
+  return { why: `this file overloads operators (${ops.length > 0 ? ops.map((o) => `\`${o}\``).join(', ') : 'a conversion'}): one may take a bin operand by reference and store -0.0 in it` };
+}
+
 /** True for a bin use that cannot store -0.0: an addition update, a read, or a store of a literal other than -0.0. */
 export function keepsSign(ctx: AnalysisContext, sub: Node): boolean {
   const p = sub.parent;
@@ -233,7 +240,9 @@ export function keepsSign(ctx: AnalysisContext, sub: Node): boolean {
   }
   // A cast to a reference (`(double &)h[b] = -0.0`) is an lvalue too.
   if (p.type === 'cast_expression') return !(p.childForFieldName('type')?.text ?? '&').includes('&');
-  if (p.type === 'binary_expression' || p.type === 'unary_expression' || p.type === 'condition_clause') return true;
+  // `in >> h[b]`: on a double, a shift is only ever a library stream operator, which stores into the bin.
+  if (p.type === 'binary_expression') return operatorOf(p) !== '>>' && operatorOf(p) !== '<<';
+  if (p.type === 'unary_expression' || p.type === 'condition_clause') return true;
   if (p.type === 'init_declarator') return p.childForFieldName('value')?.id === sub.id && p.childForFieldName('declarator')?.type === 'identifier';
   // The C library's printf-style varargs take values, never references (a printf of this file may not).
   if (p.type === 'argument_list') return /^(?:std::)?f?printf$/.test(calleeName(p.parent as Node) ?? '') && isLibraryName(ctx, calleeName(p.parent as Node) as string, p);
