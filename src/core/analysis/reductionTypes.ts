@@ -211,7 +211,7 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
       continue;
     }
     if (isLongDouble(type)) {
-      findings.block('reduction-type', `\`${r.name}\` is a \`long double\`: ${LONG_DOUBLE_REDUCTION}, so the reduction would not build`, r.node);
+      findings.block('reduction-type', `\`${r.name}\` is a \`long double\`: ${LONG_DOUBLE_REDUCTION}, so the rewrite would not build with clang`, r.node);
       continue;
     }
     const floating = isFloatingType(type);
