@@ -6,7 +6,7 @@ import { isNegativeZeroOrUnknown } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, operatorOf, unparen } from './syntax';
-import { includeReachesBins, isLibraryName, keepsSign, macroReachesBins, operatorsReachBins, parameterBound } from './vectorBins';
+import { includeReachesBins, isLibraryName, keepsSign, macroReachesBins, operatorsReachBins, outerParens, parameterBound } from './vectorBins';
 
 /**
  * Floating histogram bins in an array or behind a pointer parameter, reduced as `reduction(+:h)` /
@@ -213,10 +213,4 @@ function isClassified(ctx: AnalysisContext, sub: Node): boolean {
   const call = sub.parent?.type === 'argument_list' ? sub.parent.parent : null;
   const name = call ? calleeName(call) : null;
   return call !== null && name !== null && VALUE_TAKERS.test(name) && isLibraryName(ctx, name, call);
-}
-
-function outerParens(n: Node): Node {
-  let x = n;
-  while (x.parent?.type === 'parenthesized_expression') x = x.parent;
-  return x;
 }

@@ -111,7 +111,8 @@ function isConstMethodCall(n: Node): boolean {
   return /^(?:size|empty)$/.test(p.childForFieldName('field')?.text ?? '') && call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id && codeChildren(call.childForFieldName('arguments') as Node).length === 0;
 }
 
-function outerParens(n: Node): Node {
+/** The outermost of the parentheses around `n` (`n` itself when there are none). */
+export function outerParens(n: Node): Node {
   let x = n;
   while (x.parent?.type === 'parenthesized_expression') x = x.parent;
   return x;
