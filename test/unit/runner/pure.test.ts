@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitRanks } from '../../../src/core/runner/backends/backend';
 import { sbatchScript, srunMpiPlugin } from '../../../src/core/runner/backends/slurm';
 import { describeDifference, firstDifference, numbersAgree, varyingLines } from '../../../src/core/runner/compareOutput';
+import { wholeProgramHarness } from '../../../src/core/runner/harness/wholeProgram';
 import { identifierAt, parseRaceReports } from '../../../src/core/runner/raceReport';
 import { DEFAULT_LIMITS, probeSandbox, sandboxCommand } from '../../../src/core/runner/sandbox';
 import { defaultSweep, Slots, timingRecord } from '../../../src/core/runner/timing';
@@ -127,5 +128,26 @@ describe('lines that vary between runs of the original', () => {
     expect(firstDifference('time = 1.5\nsum 3\n', 'time = 0.9\nsum 3\n', 0, skip)).not.toBeNull();
     expect(firstDifference('sum 3\nelapsed 0.12 s\n', 'sum 3\n', 0, skip)).not.toBeNull();
     expect(varyingLines('a\nb\n', 'a\n')).toBeNull();
+  });
+});
+
+describe('calibrating a whole program with further runs of the original', () => {
+  const observed = (stdout: string) => ({ outcome: { exitCode: 0, signal: null, stdout, stderr: '', seconds: 0.1, timedOut: false, aborted: false, outputCapped: false, programStdout: stdout }, files: new Map<string, Buffer>() });
+  const noFacts = { reassociation: [] } as unknown as Parameters<typeof wholeProgramHarness>[1]['facts'];
+
+  it('adds the lines a later run varies in (a timer that printed the same value twice), never removes one, and lists each once', () => {
+    const h = wholeProgramHarness([], { facts: noFacts });
+    const ref = observed('sum 3\nkernel_time 120\n');
+    expect(h.calibrate!(ref, observed('sum 3\nkernel_time 120\n'))).toBe(false);
+    const cand = observed('sum 3\nkernel_time 95\n');
+    expect(h.compare(ref, cand, { threads: 2 })[0].passed).toBe(false);
+    expect(h.calibrate!(ref, observed('sum 3\nkernel_time 131\n'))).toBe(true);
+    expect(h.compare(ref, cand, { threads: 2 })[0].passed).toBe(true);
+    // A wrong result line is still caught; a run with another line count adds nothing.
+    expect(h.compare(ref, observed('sum 4\nkernel_time 95\n'), { threads: 2 })[0].passed).toBe(false);
+    expect(h.calibrate!(ref, observed('sum 5\n'))).toBe(false);
+    expect(h.calibrate!(ref, observed('sum 3\nkernel_time 140\n'))).toBe(false);
+    expect(h.compare(ref, observed('sum 4\nkernel_time 95\n'), { threads: 2 })[0].passed).toBe(false);
+    expect(h.report!.leftOut).toEqual(['stdout line 2 ("kernel_time 120"): differs between runs of the original']);
   });
 });

@@ -48,8 +48,9 @@ export interface Harness {
   /**
    * Set when the harness needs a second run of the original (same arguments, 1 thread) before any
    * comparison: output that differs between two runs of the original itself is left out (whole programs).
+   * Called again with further runs of the original, it adds the lines those vary in; true when it added any.
    */
-  calibrate?(first: ObservedRun, second: ObservedRun): void;
+  calibrate?(first: ObservedRun, second: ObservedRun): boolean;
   /** For the evidence: what is compared, what was left out (grows while comparing), and the tolerance. */
   readonly report?: HarnessReport;
 }

@@ -101,7 +101,7 @@ export function wholeProgramHarness(args: readonly string[], options: WholeProgr
   const report: HarnessReport = { compared: ['stdout', ...(stderr ? ['stderr'] : []), 'exit status', 'files in the work folder'], leftOut: stderr ? [] : ['stderr (the MPI launcher writes its own notes there)'], tolerance };
   return {
     kind: 'program',
-    description: `whole program: stdout${stderr ? ', stderr' : ''}, exit status and output files compared ${rel ? `(floating-point numbers within relative ${rel}: ${tolerance!.reason})` : 'exactly'}; lines that differ between two runs of the original are left out`,
+    description: `whole program: stdout${stderr ? ', stderr' : ''}, exit status and output files compared ${rel ? `(floating-point numbers within relative ${rel}: ${tolerance!.reason})` : 'exactly'}; lines that differ between runs of the original are left out (two runs; two more before a difference is blamed on the candidate)`,
     units: (s: ResolvedSource) => [{ name: s.fileName, text: s.text, compile: true }],
     checkArgs: args,
     timeArgs: args,
@@ -111,10 +111,15 @@ export function wholeProgramHarness(args: readonly string[], options: WholeProgr
       const err = varyingLines(first.outcome.stderr, second.outcome.stderr);
       const lines = outputLines(first.outcome.programStdout);
       const errLines = outputLines(first.outcome.stderr);
-      calibration = { stdout: out ?? new Set(), stderr: err ?? new Set() };
-      for (const n of out ?? []) report.leftOut.push(`stdout line ${n} ("${lines[n - 1].slice(0, 80)}"): differs between two runs of the original`);
-      if (stderr) for (const n of err ?? []) report.leftOut.push(`stderr line ${n} ("${errLines[n - 1].slice(0, 80)}"): differs between two runs of the original`);
-      if (out === null) report.leftOut.push('nothing: the original printed a different number of stdout lines in two runs, so every line is compared');
+      // Later runs only add lines: one with a different line count adds nothing (compare more, not less).
+      const firstCall = calibration === null;
+      const grownOut = [...(out ?? [])].filter((n) => !calibration?.stdout.has(n));
+      const grownErr = stderr ? [...(err ?? [])].filter((n) => !calibration?.stderr.has(n)) : [];
+      calibration = { stdout: new Set([...(calibration?.stdout ?? []), ...grownOut]), stderr: new Set([...(calibration?.stderr ?? []), ...(err ?? [])]) };
+      for (const n of grownOut) report.leftOut.push(`stdout line ${n} ("${lines[n - 1].slice(0, 80)}"): differs between runs of the original`);
+      for (const n of grownErr) report.leftOut.push(`stderr line ${n} ("${errLines[n - 1].slice(0, 80)}"): differs between runs of the original`);
+      if (out === null && firstCall) report.leftOut.push('nothing: the original printed a different number of stdout lines in two runs, so every line is compared');
+      return grownOut.length + grownErr.length > 0;
     },
     compare: (original, candidate, at) => [compareWholeRuns(at.ranks !== undefined ? `program @${at.ranks} ranks` : `program @${at.threads ?? 1} threads`, original, candidate, at, { tolerance: rel, calibration, stderr })],
     timeOf: (outcome) => outcome.seconds,
