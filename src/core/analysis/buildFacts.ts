@@ -5,6 +5,7 @@ import { type Poly, polyText, polyVars } from './affine';
 import type { MemRef } from './dependence';
 import type { NestShapes } from './nestShapes';
 import { contains, functionDeclarator, walk } from './syntax';
+import { enclosingFunction } from './soundIndex';
 
 const MAX_ACCESSES = 64;
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
@@ -194,8 +195,7 @@ function hasBranchAroundWork(loop: Node): boolean {
 }
 
 function enclosingFunctionName(n: Node): string | null {
-  let fn: Node | null = n.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(n);
   if (!fn) return null;
   return functionDeclarator(fn)?.childForFieldName('declarator')?.text ?? null;
 }

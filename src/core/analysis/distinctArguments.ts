@@ -4,6 +4,7 @@ import { type Decl, definedFunctionName } from './scope';
 import { permutedByRun } from './pointerRotation';
 import type { SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, functionDeclarator, unparen, walk } from './syntax';
+import { enclosingFunction } from './soundIndex';
 
 /**
  * Interprocedural distinctness (issue #7 §3): two pointer parameters of a function that only this
@@ -55,8 +56,7 @@ export function holdsOwnAllocation(d: Decl, ctx: AnalysisContext, ix: SoundIndex
   if (d.isArray) return !d.isPointer && d.kind !== 'param' && !d.declNode.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'extern') && !ix.mentionedByDirective(d.name);
   if (!d.isPointer || d.kind !== 'local' || d.isStatic || ix.isAddressTaken(d) || ix.macros.has(d.name)) return false;
   if (d.init && !isFreshAllocation(d.init, ctx, ix)) return false;
-  let fn: Node | null = d.declNode;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(d.declNode);
   if (!fn || ix.mentionedByDirective(d.name)) return false;
   let assigned = false;
   for (const use of ctx.facts.occurrences(d, fn)) {
@@ -114,8 +114,7 @@ export interface EveryCall {
  * file (see the file comment), or why that cannot be shown.
  */
 export function everyCall(p: Decl, ctx: AnalysisContext, ix: SoundIndex): EveryCall | { readonly why: string } {
-  let fn: Node | null = p.declNode;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(p.declNode);
   const root = fn?.parent;
   const name = fn ? definedFunctionName(fn) : null;
   const called = `\`${name ?? 'its function'}\``;
@@ -247,8 +246,7 @@ function usesPointerValue(offset: Node, ctx: AnalysisContext): boolean {
 /** True when a pointer parameter keeps the value its caller passed: never assigned, incremented, bound to a reference, address taken or named by a macro. */
 function unchangedPointerParam(d: Decl, ctx: AnalysisContext, ix: SoundIndex): boolean {
   if (!d.isPointer || d.isReference || ix.isAddressTaken(d) || ix.macros.has(d.name) || ix.mentionedByDirective(d.name)) return false;
-  let fn: Node | null = d.declNode;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(d.declNode);
   if (!fn) return false;
   for (const use of ctx.facts.occurrences(d, fn)) {
     if (use.id === d.nameNode.id) continue;

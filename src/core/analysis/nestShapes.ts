@@ -8,7 +8,7 @@ import type { LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
 import { memberBoundProblem, memberBoundValue } from './memberBounds';
 import { parityLoops } from './parityLoops';
-import { soundIndex } from './soundIndex';
+import { soundIndex, enclosingFunction } from './soundIndex';
 import { collectEnumerators, type Decl, type Resolver } from './scope';
 import { contains, unparen, walk } from './syntax';
 
@@ -50,8 +50,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   };
   const enumValue = (name: string, at: Node): number | null | undefined => {
     if (file.enumerators.has(name)) return file.enumerators.get(name);
-    let fn: Node | null = at;
-    while (fn && fn.type !== 'function_definition') fn = fn.parent;
+    const fn = enclosingFunction(at);
     if (!fn) return undefined;
     let local = localEnums.get(fn.id);
     if (!local) {

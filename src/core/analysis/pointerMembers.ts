@@ -3,7 +3,7 @@ import { holdsOwnAllocation } from './distinctArguments';
 import type { AnalysisContext } from './levelAnalysis';
 import { declaratorLevels } from './memoryRefs';
 import type { Decl, FileIndex } from './scope';
-import { type SoundIndex, soundIndex } from './soundIndex';
+import { type SoundIndex, soundIndex, enclosingFunction } from './soundIndex';
 import { contains, unparen, walk } from './syntax';
 
 /**
@@ -86,8 +86,7 @@ export function memberOrigin(ctx: AnalysisContext, m: Decl): MemberOrigin {
   const object = ctx.resolver.resolve(m.nameNode.text, m.nameNode);
   if (!object || object.kind !== 'param' || ctx.facts.writtenInFunction(object)) return 'unknown';
   const field = m.key.slice(m.key.indexOf('->') + 2);
-  let fn: Node | null = m.declNode;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(m.declNode);
   return fn && !writesField(fn, field) ? 'param-member' : 'unknown';
 }
 
@@ -100,8 +99,7 @@ export function memberOrigin(ctx: AnalysisContext, m: Decl): MemberOrigin {
 export function confinedLocal(ctx: AnalysisContext, d: Decl, ix: SoundIndex): boolean {
   // holdsOwnAllocation: a local array, or a pointer only ever set to fresh allocations.
   if (d.kind !== 'local' || d.isStatic || d.isReference || (!d.isArray && !d.isPointer) || ix.isAddressTaken(d) || !holdsOwnAllocation(d, ctx, ix)) return false;
-  let fn: Node | null = d.declNode;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(d.declNode);
   if (!fn) return false;
   for (const use of ctx.facts.occurrences(d, fn)) {
     if (use.id === d.nameNode.id) continue;

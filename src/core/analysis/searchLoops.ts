@@ -5,6 +5,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import type { LoopShape } from './loopShape';
 import { parseIntLiteral, type Decl } from './scope';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
+import { enclosingFunction } from './soundIndex';
 
 /**
  * A search loop that keeps the last (or, counting down, the first) index where a predicate holds:
@@ -39,8 +40,7 @@ export function indexReduction(ctx: AnalysisContext, decl: Decl, loop: Node, sha
 
 /** The integer constant `decl` surely holds when the loop starts, or null. */
 function startValue(ctx: AnalysisContext, decl: Decl, loop: Node): number | null {
-  let fn: Node | null = loop.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosingFunction(loop);
   if (!fn) return null;
   const before = ctx.facts.occurrences(decl, fn).filter((o) => o.startIndex < loop.startIndex && o.id !== decl.nameNode.id);
   // The last write before the loop, in a statement of a block around the loop, with nothing between.
