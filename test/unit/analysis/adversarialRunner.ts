@@ -110,9 +110,11 @@ export async function checkRewrite(file: string, language: LanguageId, original:
   // CUDA host code: nvcc (with gcc as host compiler) for the gcc builds; clang builds the same
   // text as C++ with the CUDA qualifiers defined away (Archer cannot check nvcc builds).
   const asCxx = cuda ? base.replace(/\.cu$/, '.cpp') : base;
+  // A program may name the flags it needs (`// flags: -std=c++20`), as compile_commands.json would.
+  const flags = /^\/\/ flags: (.+)$/m.exec(original)?.[1].trim().split(/\s+/) ?? [];
   const cudaDefs = cuda ? ['-D__host__=', '-D__device__=', '-D__global__=', '-D__forceinline__=inline'] : [];
   const plan = (family: 'gcc' | 'clang', race: boolean) =>
-    planBuild(tc, { language: cuda && family === 'clang' ? 'cpp' : language, target: 'openmp', family, mpi: 'openmpi', race, extraFlags: family === 'clang' ? cudaDefs : [] });
+    planBuild(tc, { language: cuda && family === 'clang' ? 'cpp' : language, target: 'openmp', family, mpi: 'openmpi', race, extraFlags: [...flags, ...(family === 'clang' ? cudaDefs : [])] });
   const unit = (text: string, family: 'gcc' | 'clang') => [{ name: family === 'clang' ? asCxx : base, text, compile: true }];
   const builds: [string, () => Promise<CompileResult>][] = [
     ['original (gcc)', () => compile(plan('gcc', false), unit(original, 'gcc'), [])],
