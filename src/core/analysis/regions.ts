@@ -5,7 +5,8 @@ import type { AnalysisContext } from './levelAnalysis';
 import { countedShape, invariantBounds, writtenNames } from './loopInvariance';
 import { nowaitReason } from './nowaitRegion';
 import { reinitialisedBeforeEveryUse } from './reinitialised';
-import { declsOf } from './scope';
+import { type Decl, declsOf } from './scope';
+import { soundIndex } from './soundIndex';
 import { codeChildren, walk } from './syntax';
 
 const LOOP = /^(for|while|do)_statement$|^for_range_loop$/;
@@ -55,10 +56,13 @@ export function hoistedRegion(ctx: AnalysisContext, outer: Node, kids: readonly 
   if (!s) return null;
   // Bounds must not be written in the loop (each thread evaluates them).
   const written = writtenNames(ctx, outer);
-  const counterKey = s.varDecl?.key ?? ctx.resolver.resolve(s.varName, outer.childForFieldName('condition') ?? outer)?.key;
+  const counter = s.varDecl ?? ctx.resolver.resolve(s.varName, outer.childForFieldName('condition') ?? outer);
   // The counter is written only in the header: every thread steps through the same iterations.
-  if (counterKey === undefined || writtenNames(ctx, body).has(counterKey)) return null;
+  if (!counter || writtenNames(ctx, body).has(counter.key)) return null;
   if (!invariantBounds(ctx, s.boundNodes, written)) return null;
+  // writtenNames sees names only: `*pt += 1` in a single, with pt = &t, steps one thread's counter
+  // (or the private copy's original) and writes a bound other threads may still be testing.
+  if (headerReachedThroughAddress(ctx, outer, counter, s.boundNodes)) return null;
   const priv: string[] = [];
   if (!s.declaredInHeader) {
     if (!s.varDecl || !reinitialisedBeforeEveryUse(s.varDecl, outer, ctx.facts, ctx.resolver)) return null;
@@ -75,6 +79,14 @@ export function hoistedRegion(ctx: AnalysisContext, outer: Node, kids: readonly 
     single: single.map((r) => ({ ...nodeRange(r[0]), end: nodeRange(r[r.length - 1]).end, endOffset: r[r.length - 1].endIndex })),
     ...(nowait ? { nowait: true, nowaitReason: nowait } : {}),
   };
+}
+
+/** True when the counter or a name the bounds read has its address taken or is a reference: memory writes may change it. */
+function headerReachedThroughAddress(ctx: AnalysisContext, outer: Node, counter: Decl, bounds: readonly Node[]): boolean {
+  const ix = soundIndex(ctx.file, ctx.resolver, outer);
+  const ids = bounds.flatMap((b) => (b.type === 'identifier' ? [b] : b.descendantsOfType('identifier')));
+  const decls = [counter, ...ids.map((id) => ctx.resolver.resolve(id.text, id))];
+  return decls.some((d) => d !== null && (d.isReference || ix.isAddressTaken(d)));
 }
 
 function hasCall(n: Node): boolean {
