@@ -114,7 +114,11 @@ export function regionEdits(text: string, region: ParallelRegionPlan, options: O
   for (const s of region.single) {
     const lineStart = text.lastIndexOf('\n', s.startOffset - 1) + 1;
     const indent = /^[ \t]*/.exec(text.slice(lineStart, s.startOffset))?.[0] ?? '';
-    edits.push({ startOffset: lineStart, endOffset: lineStart, newText: `${indent}#pragma omp single${eol}${indent}{${eol}` });
+    // Code before the statements on their line (`{ x = 0;`, `for (…) a[i] = 0; x = 0;`) stays out of the single.
+    const alone = text.slice(lineStart, s.startOffset).trim() === '';
+    const open = `${indent}#pragma omp single${eol}${indent}{${eol}`;
+    if (alone) edits.push({ startOffset: lineStart, endOffset: lineStart, newText: open });
+    else edits.push({ startOffset: s.startOffset, endOffset: s.startOffset, newText: `${eol}${open}${indent}` });
     edits.push({ startOffset: s.endOffset, endOffset: s.endOffset, newText: `${eol}${indent}}` });
   }
   return edits.sort((a, b) => a.startOffset - b.startOffset);
