@@ -12,7 +12,7 @@ import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex, soundIndex } from './soundIndex';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
 import { memoryFill } from './memoryFills';
-import { isLengthQuery, MAX_BINS, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
+import { isLengthQuery, MAX_BINS, stdArraySize, vectorBinsCheck, vectorBinsPlan, vectorElement, vectorRefusal } from './vectorBins';
 import { elementBytes } from './scratchArrays';
 import { pointerMemberDeclOf } from './pointerMembers';
 
@@ -70,7 +70,7 @@ export function arrayReductions(ctx: AnalysisContext, loop: Node, byBase: Readon
       bases.add(key);
       vectorBins.push(plan);
       checks.push(vectorBinsCheck(d.name));
-      bytes += MAX_BINS * elementBytes(element);
+      bytes += (stdArraySize(d, ix) ?? MAX_BINS) * elementBytes(element);
       first ??= refs[0].node;
       facts.push({ name: `${plan.pointer}[:${plan.count}]`, role: 'reduction', op: '+', declared: d.kind === 'global' ? 'global' : d.kind === 'param' ? 'param' : 'function', liveAfter: true, type: `${element}[]`, range: nodeRange(refs[0].node) });
       continue;

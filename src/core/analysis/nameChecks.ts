@@ -68,10 +68,30 @@ export function nameChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, fin
       continue;
     }
     if (STANDARD_CONSTANTS.has(name)) continue;
+    if (isTemplateParameter(name, n)) {
+      findings.block('template-parameter', `\`${name}\` is a template parameter: its value or type depends on the instantiation, which ParaForge does not analyse`, n);
+      continue;
+    }
     if (/^[A-Z][A-Z0-9_]*$/.test(name)) {
       findings.unanalysable('macro', `\`${name}\` is not declared in this file: most likely a macro from a header, which ParaForge cannot see through`, n);
       continue;
     }
     findings.block('unknown-name', `\`${name}\` is not declared in this function or file (an implicit member \`this->${name}\`, or a name from a header): ParaForge cannot tell what memory it is`, n);
   }
+}
+
+/** True when `name` is a parameter of a template around `at` (`template <std::size_t N>`). */
+function isTemplateParameter(name: string, at: Node): boolean {
+  for (let p = at.parent; p; p = p.parent) {
+    if (p.type !== 'template_declaration') continue;
+    const params = p.childForFieldName('parameters');
+    for (const q of params?.namedChildren ?? []) {
+      if (!q) continue;
+      // `std::size_t N = 4` has a declarator, `typename T = int` a name, `typename T` a bare type_identifier.
+      const declared = q.childForFieldName('declarator') ?? q.childForFieldName('name') ?? q.namedChildren.find((c) => c?.type === 'type_identifier') ?? null;
+      const id = declared?.type === 'identifier' || declared?.type === 'type_identifier' ? declared : declared?.descendantsOfType('identifier')[0];
+      if (id?.text === name) return true;
+    }
+  }
+  return false;
 }

@@ -30,16 +30,32 @@ export interface VectorRefusal {
   readonly node?: Node;
 }
 
-/** The element type of a (reference to a) `std::vector<T>`, `bool` included; null for anything else. */
+/** The element type of a (reference to a) `std::vector<T>` or `std::array<T, N>`, `bool` included; null for anything else. */
 export function vectorElement(d: Decl, ix: SoundIndex): string | null {
   if (d.isPointer || d.isArray) return null;
-  const m = /^(?:std::)?vector\s*<\s*(.+?)\s*(?:,\s*[^<>,]+)?>$/.exec(resolveType(d.typeText, ix).replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim());
+  const type = bareType(d, ix);
+  const m = /^(?:std::)?vector\s*<\s*(.+?)\s*(?:,\s*[^<>,]+)?>$/.exec(type) ?? /^std::array\s*<\s*(.+?)\s*,\s*[^<>,]+>$/.exec(type);
   return m ? resolveType(m[1].replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim(), ix) : null;
+}
+
+/** The declared size N of a (reference to a) `std::array<T, N>`: a number, null when not a literal, undefined when `d` is no std::array. */
+export function stdArraySize(d: Decl, ix: SoundIndex): number | null | undefined {
+  const m = /^std::array\s*<.+,\s*([^<>,]+?)\s*>$/.exec(bareType(d, ix));
+  if (!m) return undefined;
+  const n = /^(\d+)[uUlL]*$/.exec(m[1]);
+  return n ? Number(n[1]) : null;
+}
+
+function bareType(d: Decl, ix: SoundIndex): string {
+  return resolveType(d.typeText, ix).replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Why vector bins `d` (element type `element`) cannot be reduced through their data, or null when they can. */
 export function vectorRefusal(ctx: AnalysisContext, loop: Node, d: Decl, element: string, values: readonly (Node | null)[], ix: SoundIndex): VectorRefusal | null {
-  if (/^(?:bool|_Bool)$/.test(element)) return { code: 'histogram-type', message: `it is a \`std::vector<bool>\`: its elements are bits packed into shared words, with no data() to reduce` };
+  if (/^(?:bool|_Bool)$/.test(element)) {
+    if (stdArraySize(d, ix) !== undefined) return { code: 'histogram-type', message: `its elements are \`bool\`: adding to a bin saturates at true, which no sum of partial counts reproduces` };
+    return { code: 'histogram-type', message: `it is a \`std::vector<bool>\`: its elements are bits packed into shared words, with no data() to reduce` };
+  }
   if (!isArithmeticType(element) || d.isVolatile || /\bvolatile\b/.test(d.typeText)) return { code: 'histogram-type', message: `its element type \`${element}\` is not a plain arithmetic type: \`std::complex\` and classes would need a declared reduction, which ParaForge does not write` };
   if (isLongDouble(element)) return { code: 'histogram-type', message: `its elements are \`long double\`: ${LONG_DOUBLE_REDUCTION}` };
   if (d.isReference && d.kind !== 'param') return { code: 'histogram-aliased', message: `it is a reference declared in the function: ParaForge does not follow which vector it names, or what else names it` };
@@ -48,6 +64,13 @@ export function vectorRefusal(ctx: AnalysisContext, loop: Node, d: Decl, element
   if (use) return { code: 'histogram-aliased', message: `the loop uses it other than as \`${d.name}[e] += x\` and \`${d.name}.size()\` (\`${use.text}\`): that may resize or reallocate the vector, or reach its elements by another name, while each thread counts into its own copy of the bins`, node: use };
   const call = loop.descendantsOfType('call_expression').find((c): c is Node => c !== null && ctx.calls.classify(c).kind !== 'pure');
   if (call) return { code: 'histogram-aliased', message: `the loop calls \`${call.text}\`, which might resize the vector or reach its bins by another name while each thread counts into its own copy`, node: call };
+  const size = stdArraySize(d, ix);
+  if (size !== undefined) {
+    // A std::array holds its bins itself: its size is a constant, its elements start indeterminate unless initialised.
+    if (size === null || size < 1 || size > MAX_BINS) return { code: 'histogram-size', message: `it is a \`std::array\` of ${size === null ? 'a size ParaForge does not read (not a literal)' : `${size} bins`}: each thread's copy must hold 1 to ${MAX_BINS} bins on its stack` };
+    if (d.kind === 'local' && !d.init && !d.isStatic) return { code: 'histogram-start', message: `it is a \`std::array\` declared without an initialiser: its bins start indeterminate` };
+    if (isFloatingType(element)) return { code: 'histogram-start', message: `its elements are \`${element}\` in a \`std::array\`: ParaForge does not prove such bins never start as -0.0 (each thread's copy starts at +0.0), so the sum could differ from the serial loop's` };
+  }
   if (isFloatingType(element)) {
     const start = negativeZeroStart(ctx, d, ix, new Set());
     if (start) return { code: 'histogram-start', message: `its elements are \`${element}\` and ${start.why}: a bin holding -0.0 that no thread adds to would become +0.0 (each thread's copy starts at +0.0), unlike the serial loop`, node: start.node };

@@ -6,7 +6,7 @@ import { analyseText as analyse } from './snippets';
 /**
  * Histograms behind pointer parameters and in containers (issue #7 §2): `reduction(+:h[:K])` only
  * when every subscript is provably in [0, K) and every call passes at least K elements of a
- * separate object; containers other than std::vector are refused by cost (atomics measured slower than serial).
+ * separate object; std::array is reduced through its data like std::vector, other containers are refused by cost (atomics measured slower than serial).
  */
 const why = (v: LoopVerdict | undefined) => (v ? `${v.verdict}: ${v.reasons.map((r) => `[${r.code}] ${r.message}`).join(' | ')}` : 'no verdict');
 
@@ -140,10 +140,23 @@ describe('pointer-parameter bins with a proven extent', () => {
 });
 
 describe('container bins', () => {
-  it('std::array bins are refused by cost: atomics measured slower than serial for few bins (std::vector: vectorBins.test.ts)', async () => {
-    const src = '#include <array>\nstatic void count(int n, const unsigned char *v, std::array<long, 256> &h) {\n  for (int i = 0; i < n; i++) h[v[i]]++;\n}\n';
+  it('std::array<long, 256> bins are reduced through their data like a vector\'s; a std::deque\'s are refused by cost (atomics measured slower than serial)', async () => {
+    const src = '#include <array>\n#include <vector>\nstatic void count(int n, const std::vector<unsigned char> &v, std::array<long, 256> &h) {\n  for (int i = 0; i < n; i++) h[v[i]]++;\n}\n';
     const v = await histogramLoop(src, 'cpp');
-    expect(v.verdict).not.toBe('parallel');
-    expect(v.reasons.find((r) => r.code === 'histogram-atomic-cost')?.message, why(v)).toMatch(/omp atomic.*slower than the serial loop/);
+    expect(v.verdict, why(v)).toBe('parallel');
+    expect(v.clauses?.reduction).toEqual([{ op: '+', var: 'pf_h[:pf_h_n]' }]);
+    expect(v.vectorBins?.map((p) => [p.vector, p.elementType])).toEqual([['h', 'long']]);
+    const deque = await histogramLoop(src.replace('#include <array>', '#include <deque>').replace('std::array<long, 256>', 'std::deque<long>'), 'cpp');
+    expect(deque.verdict).not.toBe('parallel');
+    expect(deque.reasons.find((r) => r.code === 'histogram-atomic-cost')?.message, why(deque)).toMatch(/omp atomic.*slower than the serial loop/);
+  });
+
+  it('refuses std::array bins of a size that is no literal, of bool, of double, and a local one without an initialiser', async () => {
+    const body = (type: string, decl = '') => `#include <array>\n#include <vector>\nstatic void count(int n, const std::vector<unsigned char> &v${decl ? '' : `, ${type} &h`}) {\n${decl}  for (int i = 0; i < n; i++) h[v[i] & 7] += 1;\n  (void)h;\n}\n`;
+    const codes = async (src: string) => (await histogramLoop(src, 'cpp')).reasons.map((r) => `${r.code}: ${r.message}`).join(' | ');
+    expect(await codes(body('std::array<long, 2 * 4>'))).toMatch(/histogram-size: .*a size ParaForge does not read/);
+    expect(await codes(body('std::array<bool, 8>'))).toMatch(/histogram-type: .*saturates at true/);
+    expect(await codes(body('std::array<double, 8>'))).toMatch(/histogram-start: .*never start as -0\.0/);
+    expect(await codes(body('', '  std::array<long, 8> h;\n'))).toMatch(/histogram-start: .*without an initialiser/);
   });
 });
