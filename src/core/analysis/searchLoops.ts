@@ -12,13 +12,20 @@ import { enclosingFunction } from './soundIndex';
  * `int last = -1; for (i = 0; i < n; i++) if (p(x[i])) last = i;`. Every write stores the loop
  * counter itself, so the serial result is the largest matching index, or the start value when
  * none matches; with a constant start value below every index the loop takes, that is exactly
- * `reduction(max:last)` (min when the loop counts down). Returns the operator, or null.
+ * `reduction(max:last)` (min when the loop counts down), as long as the variable is a signed type
+ * that holds every index and the start value unchanged. Returns the operator, or null.
  * (`lastprivate(conditional:)` would say it too, but clang 14 returns garbage with it when a
  * thread's iterations never assign.)
  */
 export function indexReduction(ctx: AnalysisContext, decl: Decl, loop: Node, shape: LoopShape | null, ownKey: string | null): ReductionOp | null {
   if (!shape || !ownKey || decl.isPointer || decl.isArray || decl.isReference || decl.kind === 'global' || decl.isStatic) return null;
   if (!isIntegerType(decl.typeText)) return null;
+  // max/min compare the stored values: the variable must hold every index unchanged, in order.
+  const own = signedBits(decl.typeText);
+  // The counter's type: its declaration's, or the header's (`for (int i = 0; …)` has no varDecl).
+  const counterType = shape.varDecl?.typeText ?? (shape.declaredInHeader ? loop.childForFieldName('initializer')?.childForFieldName('type')?.text : undefined);
+  const counter = counterType ? integerBits(counterType) : null;
+  if (own === null || !counter || own < (counter.signed ? counter.bits : counter.bits + 1)) return null;
   const occ = ctx.facts.occurrences(decl, loop);
   if (occ.length === 0) return null;
   for (const o of occ) {
@@ -28,7 +35,8 @@ export function indexReduction(ctx: AnalysisContext, decl: Decl, loop: Node, sha
     if (value.type !== 'identifier' || ctx.resolver.resolve(value.text, value)?.key !== ownKey) return null;
   }
   const start = startValue(ctx, decl, loop);
-  if (start === null) return null;
+  // A start value the type cannot hold is stored as another number (`int last = -4294967295` holds 1).
+  if (start === null || Math.abs(start) >= 2 ** (own - 1)) return null;
   if (shape.step > 0) {
     // Counting up: the last match is the largest index; the start must lie below the first index.
     if (!isConstant(shape.min)) return null;
@@ -66,4 +74,24 @@ function startValue(ctx: AnalysisContext, decl: Decl, loop: Node): number | null
   const lit = parseIntLiteral((neg ? unparen(v.childForFieldName('argument') as Node) : v).text);
   if (lit === undefined) return null;
   return neg ? -lit : lit;
+}
+
+/** Width in bits (LP64) and signedness of a plain integer type, or null for any other spelling. */
+function integerBits(typeText: string): { bits: number; signed: boolean } | null {
+  const t = typeText.replace(/\b(?:const|volatile)\b/g, ' ').trim().replace(/\s+/g, ' ').replace(/^std::/, '');
+  const fixed = /^(u?)int(8|16|32|64)_t$/.exec(t);
+  if (fixed) return { bits: Number(fixed[2]), signed: fixed[1] === '' };
+  if (/^(?:ssize_t|ptrdiff_t|intptr_t|intmax_t)$/.test(t)) return { bits: 64, signed: true };
+  if (/^(?:size_t|uintptr_t|uintmax_t)$/.test(t)) return { bits: 64, signed: false };
+  const words = t.split(' ');
+  if (!words.every((w) => /^(?:signed|unsigned|short|long|int|char)$/.test(w))) return null;
+  const signed = !words.includes('unsigned');
+  const bits = words.includes('char') ? 8 : words.includes('short') ? 16 : words.includes('long') ? 64 : 32;
+  return { bits, signed };
+}
+
+/** Width of a signed integer type, or null when it is unsigned, any char (plain char may be unsigned) or not a plain integer type. */
+function signedBits(typeText: string): number | null {
+  const b = integerBits(typeText);
+  return b && b.signed && !/\bchar\b/.test(typeText) ? b.bits : null;
 }
