@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ReductionOp } from '../model';
 import type { Findings } from './findings';
 import { floatMinMaxHazard } from './floatMinMax';
+import { narrowingStore } from './integerRanges';
 import { parseIntegerLiteral } from './literals';
 import type { AnalysisContext } from './levelAnalysis';
 import type { Decl } from './scope';
@@ -138,6 +139,22 @@ export function elementType(base: Node, depth: number, ctx: AnalysisContext, ix:
   return containerElement(t, depth);
 }
 
+/** The declared type a name, `x[i]` or `*p` reads (not a pointer or array itself), or null. */
+function integerLeafType(n: Node, ctx: AnalysisContext, ix: SoundIndex): string | null {
+  if (n.type === 'identifier') {
+    const d = ctx.resolver.resolve(n.text, n);
+    return d && !d.isPointer && !d.isArray && !d.isReference ? resolveType(d.typeText, ix) : null;
+  }
+  if (n.type === 'pointer_expression') return n.text.trimStart().startsWith('*') ? elementType(unparen(n.childForFieldName('argument') as Node), 1, ctx, ix) : null;
+  let base: Node = n;
+  let depth = 0;
+  while (base.type === 'subscript_expression') {
+    depth++;
+    base = unparen(base.childForFieldName('argument') as Node);
+  }
+  return elementType(base, depth, ctx, ix);
+}
+
 const INT_RESULT = new Set(['<', '>', '<=', '>=', '==', '!=', '&&', '||']);
 
 /** True when an expression may have a floating-point (or unknown) type. */
@@ -219,6 +236,13 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
       const hazard = floatMinMaxHazard(ctx, ix, decl, loop, r.op, startLiteral(ctx, decl, loop));
       if (hazard) findings.block('float-minmax', `\`${r.name}\` is a floating-point ${r.op}: ${hazard}`, r.node);
       continue;
+    }
+    if (!floating && (r.op === 'max' || r.op === 'min')) {
+      const store = narrowingStore(ctx, decl, loop, type, (n) => integerLeafType(n, ctx, ix));
+      if (store) {
+        findings.block('reduction-narrows', `\`${r.name}\` is an integer ${r.op} of type \`${decl.typeText}\`, and \`${store.text}\` may store a value that type does not hold unchanged: the serial loop compares each new value with the wrapped or truncated one it stored, a reduction would compare the stored values`, store);
+        continue;
+      }
     }
     if (!floating) {
       for (const o of ctx.facts.occurrences(decl, loop)) {

@@ -5,6 +5,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import type { LoopShape } from './loopShape';
 import { parseIntLiteral, type Decl } from './scope';
 import { contains, isIntegerType, operatorOf, unparen } from './syntax';
+import { counterBits, fitsIn, integerBits } from './integerRanges';
 import { enclosingFunction } from './soundIndex';
 
 /**
@@ -21,11 +22,9 @@ export function indexReduction(ctx: AnalysisContext, decl: Decl, loop: Node, sha
   if (!shape || !ownKey || decl.isPointer || decl.isArray || decl.isReference || decl.kind === 'global' || decl.isStatic) return null;
   if (!isIntegerType(decl.typeText)) return null;
   // max/min compare the stored values: the variable must hold every index unchanged, in order.
-  const own = signedBits(decl.typeText);
-  // The counter's type: its declaration's, or the header's (`for (int i = 0; …)` has no varDecl).
-  const counterType = shape.varDecl?.typeText ?? (shape.declaredInHeader ? loop.childForFieldName('initializer')?.childForFieldName('type')?.text : undefined);
-  const counter = counterType ? integerBits(counterType) : null;
-  if (own === null || !counter || own < (counter.signed ? counter.bits : counter.bits + 1)) return null;
+  const own = integerBits(decl.typeText);
+  const counter = counterBits(loop, shape);
+  if (!own?.signed || !counter || !fitsIn(counter, own)) return null;
   const occ = ctx.facts.occurrences(decl, loop);
   if (occ.length === 0) return null;
   for (const o of occ) {
@@ -36,7 +35,7 @@ export function indexReduction(ctx: AnalysisContext, decl: Decl, loop: Node, sha
   }
   const start = startValue(ctx, decl, loop);
   // A start value the type cannot hold is stored as another number (`int last = -4294967295` holds 1).
-  if (start === null || Math.abs(start) >= 2 ** (own - 1)) return null;
+  if (start === null || Math.abs(start) >= 2 ** (own.bits - 1)) return null;
   if (shape.step > 0) {
     // Counting up: the last match is the largest index; the start must lie below the first index.
     if (!isConstant(shape.min)) return null;
@@ -74,24 +73,4 @@ function startValue(ctx: AnalysisContext, decl: Decl, loop: Node): number | null
   const lit = parseIntLiteral((neg ? unparen(v.childForFieldName('argument') as Node) : v).text);
   if (lit === undefined) return null;
   return neg ? -lit : lit;
-}
-
-/** Width in bits (LP64) and signedness of a plain integer type, or null for any other spelling. */
-function integerBits(typeText: string): { bits: number; signed: boolean } | null {
-  const t = typeText.replace(/\b(?:const|volatile)\b/g, ' ').trim().replace(/\s+/g, ' ').replace(/^std::/, '');
-  const fixed = /^(u?)int(8|16|32|64)_t$/.exec(t);
-  if (fixed) return { bits: Number(fixed[2]), signed: fixed[1] === '' };
-  if (/^(?:ssize_t|ptrdiff_t|intptr_t|intmax_t)$/.test(t)) return { bits: 64, signed: true };
-  if (/^(?:size_t|uintptr_t|uintmax_t)$/.test(t)) return { bits: 64, signed: false };
-  const words = t.split(' ');
-  if (!words.every((w) => /^(?:signed|unsigned|short|long|int|char)$/.test(w))) return null;
-  const signed = !words.includes('unsigned');
-  const bits = words.includes('char') ? 8 : words.includes('short') ? 16 : words.includes('long') ? 64 : 32;
-  return { bits, signed };
-}
-
-/** Width of a signed integer type, or null when it is unsigned, any char (plain char may be unsigned) or not a plain integer type. */
-function signedBits(typeText: string): number | null {
-  const b = integerBits(typeText);
-  return b && b.signed && !/\bchar\b/.test(typeText) ? b.bits : null;
 }
