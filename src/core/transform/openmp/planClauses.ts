@@ -14,7 +14,11 @@ export interface PlanOptions {
  * clauses out. Only meaningful for a loop the analysis found parallel.
  */
 export function planClauses(facts: LoopFacts, options: PlanOptions = {}): OmpClauses {
-  const collapse = chooseCollapse(facts, options.collapse ?? 'when-useful');
+  // A counter read after the nest (C89 `j`) stops collapse above its loop: OpenMP forbids it in
+  // firstprivate there, and a collapsed nest with an empty inner loop runs no iteration to set it.
+  const live = new Set(facts.scalars.filter((s) => s.role === 'lastprivate').map((s) => s.name));
+  const liveLevel = facts.loops.find((l) => l.depth > 0 && l.varName !== null && live.has(l.varName));
+  const collapse = Math.min(chooseCollapse(facts, options.collapse ?? 'when-useful'), liveLevel ? liveLevel.depth : Infinity);
   // Loop counters of collapsed levels are private by OpenMP's rules: no clause needed.
   const collapsedVars = new Set(facts.loops.filter((l) => l.perfectlyNested && l.depth < collapse).map((l) => l.varName));
   const reduction: { op: ReductionOp; var: string }[] = [];
