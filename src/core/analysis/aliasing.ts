@@ -8,6 +8,7 @@ import type { LoopScan } from './loopScan';
 import { extreme } from './accesses';
 import { addPoly, constantOf, isConstant, type Poly, polyText } from './affine';
 import { isContiguousContainer } from './containers';
+import { isArithmeticType, resolveType } from './reductionTypes';
 import type { Decl } from './scope';
 import { distinctAtEveryCall, holdsOwnAllocation } from './distinctArguments';
 import { distinctMembers, memberDeclOf } from './memberContainers';
@@ -92,6 +93,13 @@ export function checkAliasing(ctx: AnalysisContext, refs: readonly MemRef[], sca
         continue;
       }
       if (isContiguousContainer(dx) && isContiguousContainer(dy)) {
+        // A container of containers (or of classes) may hold the other one as an element: `row` may be `all[1]`.
+        if (containerType(dx) !== containerType(dy) && (!plainElements(dx, ix as SoundIndex) || !plainElements(dy, ix as SoundIndex))) {
+          const at = (rx.find((r) => r.write) ?? ry.find((r) => r.write) ?? rx[0]).node;
+          findings.block('may-alias', `\`${dx.name}\` and \`${dy.name}\` are containers of different types, but one holds containers or class objects, so the other may be one of its elements (\`row\` passed as \`all[1]\`): ParaForge cannot tell`, at);
+          facts.push({ a: dx.name, b: dy.name, kind: 'may-alias', why: 'one container may be an element of the other' });
+          continue;
+        }
         if (independentEvenIfSame(rx, ry)) {
           facts.push({ a: dx.name, b: dy.name, kind: 'distinct', why: 'two containers are either one object or share no element, and the loop is independent even if they are one object' });
           continue;
@@ -195,6 +203,22 @@ function lower(a: Poly, b: Poly, which: 'min' | 'max'): Poly | null {
   if (!isConstant(d)) return null;
   const aSmaller = constantOf(d) <= 0;
   return which === 'min' ? (aSmaller ? a : b) : aSmaller ? b : a;
+}
+
+/**
+ * True when the container's elements are a built-in arithmetic type or a struct of this file with
+ * only arithmetic and pointer fields (strings hold chars): no element can be another container.
+ */
+function plainElements(d: Decl, ix: SoundIndex): boolean {
+  const t = d.typeText.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  if (/^(?:std::)?(?:string|wstring)$/.test(t)) return true;
+  const m = /^(?:std::)?(?:vector|array|valarray|span|basic_string)\s*<\s*(.+?)\s*(?:,[^<>,]+)?>$/.exec(t);
+  if (!m) return false;
+  const element = resolveType(m[1], ix).replace(/^(?:struct|class)\s+/, '');
+  if (isArithmeticType(element)) return true;
+  // One definition of that name in the file (another namespace's `P` could hold a container).
+  const defs = d.declNode.tree.rootNode.descendantsOfType(['struct_specifier', 'class_specifier', 'union_specifier']).filter((n) => n?.childForFieldName('name')?.text === element && n.childForFieldName('body'));
+  return defs.length === 1 && ix.plainStructs.has(element);
 }
 
 /** A container's type without cv-qualifiers or spaces, to tell whether two names can be one object. */

@@ -69,6 +69,8 @@ export function vectorRefusal(ctx: AnalysisContext, loop: Node, d: Decl, element
     // A std::array holds its bins itself: its size is a constant, its elements start indeterminate unless initialised.
     if (size === null || size < 1 || size > MAX_BINS) return { code: 'histogram-size', message: `it is a \`std::array\` of ${size === null ? 'a size ParaForge does not read (not a literal)' : `${size} bins`}: each thread's copy must hold 1 to ${MAX_BINS} bins on its stack` };
     if (d.kind === 'local' && !d.init && !d.isStatic) return { code: 'histogram-start', message: `it is a \`std::array\` declared without an initialiser: its bins start indeterminate` };
+    // Seen with gcc 12: `T *const p = h.data()` of a static array is folded to the array's address inside the loop body, past the reduction's private copy.
+    if (d.kind === 'global' || d.isStatic) return { code: 'histogram-static', message: `it is a \`std::array\` with static storage: gcc folds the pointer to its data into the array's address inside the parallel loop, so every thread would count into the shared bins instead of its own copy (lost counts, measured with gcc 12)` };
     if (isFloatingType(element)) return { code: 'histogram-start', message: `its elements are \`${element}\` in a \`std::array\`: ParaForge does not prove such bins never start as -0.0 (each thread's copy starts at +0.0), so the sum could differ from the serial loop's` };
   }
   if (isFloatingType(element)) {

@@ -151,12 +151,13 @@ describe('container bins', () => {
     expect(deque.reasons.find((r) => r.code === 'histogram-atomic-cost')?.message, why(deque)).toMatch(/omp atomic.*slower than the serial loop/);
   });
 
-  it('refuses std::array bins of a size that is no literal, of bool, of double, and a local one without an initialiser', async () => {
+  it('refuses std::array bins of a size that is no literal, of bool, of double, a local one without an initialiser, and a static one', async () => {
     const body = (type: string, decl = '') => `#include <array>\n#include <vector>\nstatic void count(int n, const std::vector<unsigned char> &v${decl ? '' : `, ${type} &h`}) {\n${decl}  for (int i = 0; i < n; i++) h[v[i] & 7] += 1;\n  (void)h;\n}\n`;
     const codes = async (src: string) => (await histogramLoop(src, 'cpp')).reasons.map((r) => `${r.code}: ${r.message}`).join(' | ');
     expect(await codes(body('std::array<long, 2 * 4>'))).toMatch(/histogram-size: .*a size ParaForge does not read/);
     expect(await codes(body('std::array<bool, 8>'))).toMatch(/histogram-type: .*saturates at true/);
     expect(await codes(body('std::array<double, 8>'))).toMatch(/histogram-start: .*never start as -0\.0/);
     expect(await codes(body('', '  std::array<long, 8> h;\n'))).toMatch(/histogram-start: .*without an initialiser/);
+    expect(await codes(body('', '  static std::array<long, 8> h;\n'))).toMatch(/histogram-static: .*gcc folds the pointer/);
   });
 });
