@@ -208,6 +208,16 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       if (inStruct || b.type === 'call_expression' || b.type === 'pointer_expression') walkInto(b);
       return false;
     }
+    if (n.type === 'pointer_expression' && n.text.trimStart().startsWith('&') && n.parent?.type === 'argument_list') {
+      // A callee given `&a[i]` (or `&e` of a range-for element) may read any element through it (`p[1]`).
+      let x = unparen(n.childForFieldName('argument') as Node);
+      while (x.type === 'subscript_expression' || (x.type === 'field_expression' && !x.text.includes('->'))) x = unparen(x.childForFieldName('argument') as Node);
+      const d = x.type === 'identifier' ? resolver.resolve(x.text, x) : null;
+      const r = d?.isReference ? rangeOf(d) : null;
+      if (r) addRef(n, unparen(r.childForFieldName('right') as Node), null, 'read');
+      else if (d && x.id !== unparen(n.childForFieldName('argument') as Node).id) addRef(n, x, null, 'read');
+      return undefined;
+    }
     if (n.type === 'pointer_expression' && n.text.trimStart().startsWith('*')) {
       const arg = unparen(n.childForFieldName('argument') as Node);
       if (arg.type === 'identifier') {
@@ -241,6 +251,12 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       const isArrow = n.text.includes('->') && n.children.some((c) => c?.type === '->');
       if (arg.type === 'identifier') {
         const d = resolver.resolve(arg.text, arg);
+        // `e.x` of a range-for's element reference is part of y[k] (not of a local object e).
+        const r = d?.isReference && !isArrow ? rangeOf(d) : null;
+        if (r) {
+          addRef(n, unparen(r.childForFieldName('right') as Node), [varPoly(rangeKey(r))], accessMode(n));
+          return false;
+        }
         // `p->x` reads element 0 of p; `s.x` is part of the object s.
         if (isArrow || (d && !d.isPointer)) addRef(n, arg, isArrow ? [0] : [], accessMode(n));
         return false;

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { classObjectSites, signatureClassProblem } from './classObjects';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { writeTargets } from './memoryRefs';
@@ -93,6 +94,11 @@ export class CallSummaries {
       problem ??= { code, why };
     };
     if (!body) return { pure: false, code: 'unknown-call', why: 'has no body here', globalsRead, readsThroughGlobalPointer };
+    // Objects of classes with user constructors or destructors run code no call names.
+    const signature = signatureClassProblem(def, this.ix);
+    if (signature) fail('class-object', signature);
+    const made = classObjectSites(body, this.ix)[0];
+    if (made) fail('class-object', `${made.why}, which runs on every call`);
     // The body's writes: those of the definition that lie in the body (not in default arguments).
     for (const t of writeTargets(resolver, def).filter((w) => contains(body, w))) {
       const u = unparen(t);
@@ -138,6 +144,13 @@ export class CallSummaries {
             break;
           }
           if (d.isVolatile) fail('volatile', `uses the volatile \`${n.text}\``);
+          // A reference from outside (`static double &origin = grid[0]`) reads what it is bound to, which may be an element the loop writes.
+          if (d.isReference && !contains(def, d.declNode)) {
+            const init = d.init ? unparen(d.init) : null;
+            const bound = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
+            if (!bound || bound.isReference || bound.isPointer || bound.isArray) fail('reference-read', `reads \`${n.text}\`, a reference bound to \`${d.init?.text ?? '…'}\`, which may be an element of memory the loop writes`);
+            else if (bound.kind === 'global') globalsRead.add(bound.key);
+          }
           if (d.kind === 'global') {
             globalsRead.add(d.key);
             const p = parent;
@@ -150,6 +163,13 @@ export class CallSummaries {
           if (isStreamName(n.text)) fail('io-call', 'writes to a stream');
           else if (!/^::?std::/.test(n.text) && !/^std::/.test(n.text) && parent?.type !== 'call_expression') fail('unknown-name', `uses \`${n.text}\`, a qualified name ParaForge does not resolve`);
           break;
+        case 'pointer_expression': {
+          // `(&x)[1]` of a `const double &x` parameter reads past the argument the caller sees passed.
+          const arg = n.text.trimStart().startsWith('&') ? unparen(n.childForFieldName('argument') as Node) : null;
+          const d = arg?.type === 'identifier' ? resolver.resolve(arg.text, arg) : null;
+          if (d && d.kind === 'param' && d.isReference && contains(def, d.declNode)) fail('param-address', `takes the address of its reference parameter \`${d.name}\`: it may reach the caller's memory around the argument`);
+          break;
+        }
         case 'this':
           fail('unknown-name', 'uses `this`: its members are shared with the caller');
           break;

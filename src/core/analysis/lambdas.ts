@@ -62,6 +62,10 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
   const params = new Map<string, Decl>();
   for (const p of declarator?.childForFieldName('parameters')?.namedChildren ?? []) {
     if (!p || p.type !== 'parameter_declaration') continue;
+    // A class parameter taken by value (named or not) is built by its constructor at every call.
+    const byValue = !/[&*]/.test(p.childForFieldName('declarator')?.text.replace(/\w+/g, '') ?? '');
+    const paramType = p.childForFieldName('type')?.text ?? '';
+    if (byValue && !isArithmeticType(paramType) && !/^(?:const\s+)?auto$/.test(paramType.trim())) return { pure: false, why: `takes \`${p.text}\` by value: building it may run a constructor ParaForge does not analyse` };
     for (const d of declsOf(p, 'param')) {
       if (d.isPointer || d.isArray || (d.isReference && !d.isConst) || /&&/.test(p.text)) return { pure: false, why: `takes \`${p.text}\`: a pointer or non-const reference parameter gives it the caller's memory` };
       params.set(d.name, d);
@@ -146,7 +150,16 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
     const mode = o.kind === 'global' || o.isStatic ? 'reference' : captures.explicit.get(n.text) ?? captures.byDefault;
     if (mode === null) fail(`uses \`${n.text}\`, which it does not capture`);
     // A by-value capture is a copy made before the loop; anything read by reference is checked against the loop's writes.
-    else if (mode === 'reference') reads.add(o.key);
+    else if (mode === 'reference') {
+      reads.add(o.key);
+      // A reference (`double &last = b.back()`) reads what it is bound to: only a plain variable named in its initialiser is followed.
+      if (o.isReference) {
+        const init = o.kind === 'param' || !o.init ? null : unparen(o.init);
+        const bound = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
+        if (!bound || bound.isReference || bound.isPointer || bound.isArray) fail(`reads \`${n.text}\`, a reference that may be bound to an element of memory the loop writes`);
+        else reads.add(bound.key);
+      }
+    }
   };
   walk(body, visit);
   return why ? { pure: false, why } : { pure: true, reads };

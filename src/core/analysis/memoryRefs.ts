@@ -1,11 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
-import { containerElement, isArithmeticType, resolveType } from './reductionTypes';
+import { containerElement, elementType, isArithmeticType, resolveType } from './reductionTypes';
 import type { Decl, Resolver } from './scope';
 import { rootIdentifier } from './sideEffects';
 import type { SoundIndex } from './soundIndex';
-import { functionSites } from './functionSites';
+import { functionSites, type Site } from './functionSites';
 import { contains, unparen } from './syntax';
 import { rangeShape } from './nestShapes';
 import { memberContainers } from './memberContainers';
@@ -125,7 +125,9 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     if (s.type === 'for_range_loop' && n.id !== loop.id && /&/.test(n.childForFieldName('declarator')?.text ?? '')) {
       findings.block('reference-write', `\`${n.childForFieldName('declarator')?.text}\` binds a reference to each element of \`${n.childForFieldName('right')?.text}\`: ParaForge does not follow writes through it`, n);
     }
+    if (s.type === 'for_range_loop' && ix.cxx) rangeElementCheck(ctx, ix, n, findings);
   }
+  referenceReadChecks(ctx, ix, loop, inLoop, targets, findings);
 
   for (const s of inLoop) {
     if (s.type === 'lambda_expression') continue;
@@ -170,13 +172,145 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
       findings.block('typedef-pointer', `\`${d.name}\` has the pointer type \`${d.typeText}\` (a typedef): it may point into memory the loop also uses`, n);
       continue;
     }
-    const element = containerElement(type, depth);
+    const element = containerElement(type, depth, (t) => resolveType(t, ix));
     if (element === null) {
       findings.block('unknown-container', `\`${d.name}\` has type \`${d.typeText}\`: ParaForge cannot tell that \`${n.text}\` names one distinct element per index (an \`auto\` or typedef'd pointer, a class with its own operator[], std::vector<bool>, a map…)`, n);
       continue;
     }
     if (!plainElement(resolveType(element, ix), ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${element}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
   }
+}
+
+/**
+ * A range-for names its container's elements without a subscript, so the element checks of
+ * subscripts apply to it too: `std::vector<bool>` (however spelled: with its allocator, through a
+ * typedef'd bool) hands out bit proxies into shared words, and class elements run user code on
+ * every copy or assignment.
+ */
+function rangeElementCheck(ctx: AnalysisContext, ix: SoundIndex, range: Node, findings: Findings): void {
+  const right = range.childForFieldName('right');
+  const id = right ? unparen(right) : null;
+  if (id?.type !== 'identifier') return;
+  const d = ctx.resolver.resolve(id.text, id);
+  if (!d || d.isPointer) return;
+  const type = resolveType(d.typeText, ix);
+  const element = d.isArray ? type : containerElement(type, 1, (t) => resolveType(t, ix)) ?? textElement(type);
+  if (element === null) {
+    findings.block('unknown-container', `the range-for runs over \`${d.name}\` of type \`${d.typeText}\`: ParaForge cannot tell that its elements are distinct objects (std::vector<bool> hands out bit proxies into shared words, however its type is spelled)`, id);
+    return;
+  }
+  if (!plainOrNested(element, ix)) findings.block('class-elements', `the range-for runs over \`${d.name}\`, whose elements have type \`${element}\`: their copies and assignments may run user code, and ParaForge does not analyse them`, id);
+}
+
+/** The element type of the other contiguous containers a range-for may run over (strings, valarray, span), or null. */
+function textElement(type: string): string | null {
+  const t = type.replace(/\s+/g, ' ').trim().replace(/^const /, '');
+  if (/^(?:std::)?string$/.test(t)) return 'char';
+  if (/^(?:std::)?wstring$/.test(t)) return 'wchar_t';
+  const m = /^(?:std::)?(?:basic_string|valarray|span)<\s*([^,<>]+?)\s*(?:,[^<>]*)?>$/.exec(t);
+  return m ? m[1] : null;
+}
+
+/** A plain element, or a std::vector / std::array of them (copying one runs no user code). */
+function plainOrNested(type: string, ix: SoundIndex): boolean {
+  const t = resolveType(type.replace(/^(?:const |volatile )+/, '').trim(), ix);
+  if (plainElement(t, ix)) return true;
+  const inner = containerElement(t, 1, (x) => resolveType(x, ix));
+  return inner !== null && plainOrNested(inner, ix);
+}
+
+/**
+ * A reference declared outside the loop may be bound to an element the loop writes (`double &last
+ * = v.back()`, a `const double &x` parameter the caller bound to `a[0]`): reading it then reads
+ * that element, which another iteration may have changed. Refused when the loop writes memory
+ * whose type could hold the reference's object, unless the reference is bound to a plain variable
+ * by name (writes to that are refused elsewhere: its address is taken). Only element types
+ * (scalars, plain structs, `auto`), and not as a subscript base: references to containers and
+ * classes are followed by the alias and member checks.
+ */
+function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, inLoop: readonly Site[], targets: readonly Node[], findings: Findings): void {
+  const { resolver } = ctx;
+  const written = writtenTypes(ctx, ix, loop, targets);
+  if (written.length === 0) return;
+  const seen = new Set<string>();
+  for (const s of inLoop) {
+    if (s.type !== 'identifier') continue;
+    if ((s.parentType === 'subscript_expression' && s.field === 'argument') || (s.parentType === 'call_expression' && s.field === 'function')) continue;
+    const d = resolver.resolve(s.node.text, s.node);
+    if (!d || !d.isReference || d.isArray || d.isPointer || seen.has(d.key) || contains(loop, d.declNode)) continue;
+    const type = plainType(d.typeText, ix);
+    if (!plainElement(type, ix) && type !== 'auto') continue;
+    const init = d.kind === 'param' ? null : d.init ? unparen(d.init) : null;
+    const target = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
+    if (target && !target.isReference && !target.isPointer && !target.isArray) continue;
+    // The reference's own updates (`acc += t[i]`) are scalar roles; a parameter cannot name the function's own local objects.
+    if (!written.some((w) => w.decl?.key !== d.key && !(d.kind === 'param' && w.ownLocal) && mayHold(w.type, type, ix))) continue;
+    seen.add(d.key);
+    const bound = d.kind === 'param' ? 'a reference parameter: the caller may bind it to an element' : `bound to \`${d.init?.text ?? '…'}\`, which may be an element`;
+    findings.block('reference-read', `\`${d.name}\` is ${bound} of memory the loop writes, so iterations may read a value another iteration changed`, s.node);
+  }
+}
+
+/** What the loop writes (not its own locals): the object's declaration, whether it is a local object of this function (no caller can reach it), and its type, null where unknown. */
+interface Written {
+  readonly decl: Decl | null;
+  readonly ownLocal: boolean;
+  readonly type: string | null;
+}
+
+function writtenTypes(ctx: AnalysisContext, ix: SoundIndex, loop: Node, targets: readonly Node[]): Written[] {
+  const out: Written[] = [];
+  const own = (d: Decl) => d.kind === 'local' && !d.isStatic && !d.isReference && !d.isPointer;
+  const typed = (t: string | null) => (t === null || t === 'auto' ? null : plainType(t, ix));
+  for (const t of targets) {
+    const u = unparen(t);
+    if (u.type === 'identifier') {
+      const d = ctx.resolver.resolve(u.text, u);
+      if (!d) out.push({ decl: null, ownLocal: false, type: null });
+      else if (d.declNode.id === loop.id && loop.type === 'for_range_loop') {
+        const right = loop.childForFieldName('right');
+        const id = right ? unparen(right) : null;
+        const c = id?.type === 'identifier' ? ctx.resolver.resolve(id.text, id) : null;
+        out.push({ decl: c, ownLocal: c !== null && own(c), type: typed(rangeElementType(ctx, ix, loop)) });
+      } else if (d.kind === 'global' || d.isStatic || d.isReference) out.push({ decl: d, ownLocal: false, type: typed(d.typeText) });
+      continue;
+    }
+    let base: Node = u;
+    let depth = 0;
+    for (; base.type === 'subscript_expression'; depth++) base = unparen(base.childForFieldName('argument') as Node);
+    const d = base.type === 'identifier' ? ctx.resolver.resolve(base.text, base) : null;
+    out.push({ decl: d, ownLocal: d !== null && own(d), type: typed(depth > 0 ? elementType(base, depth, ctx, ix) : null) });
+  }
+  return out;
+}
+
+/** The element type of the range-for's container, or null. */
+function rangeElementType(ctx: AnalysisContext, ix: SoundIndex, range: Node): string | null {
+  const right = range.childForFieldName('right');
+  const id = right ? unparen(right) : null;
+  return id?.type === 'identifier' ? elementType(id, 1, ctx, ix) : null;
+}
+
+function plainType(type: string, ix: SoundIndex): string {
+  return resolveType(type.replace(/\s+/g, ' ').trim().replace(/^(?:const |volatile )+/, ''), ix).replace(/^(?:const |volatile |struct |class )+/, '');
+}
+
+/**
+ * Whether memory of type `written` (null: unknown) may hold an object of type `ref`: a plain struct
+ * holds no other struct and lives in no array of scalars; integer and floating types do not alias.
+ */
+function mayHold(written: string | null, ref: string, ix: SoundIndex): boolean {
+  if (written === null || ref === 'auto' || written === ref) return true;
+  const chars = /^(?:(?:signed|unsigned) )?char$|^(?:std::)?byte$/;
+  if (chars.test(written) || chars.test(ref)) return true;
+  const wArith = isArithmeticType(written);
+  const rArith = isArithmeticType(ref);
+  if (!wArith && !rArith) return !(ix.plainStructs.has(written) && ix.plainStructs.has(ref));
+  if (wArith && !rArith) return !ix.plainStructs.has(ref);
+  if (!wArith) return true;
+  const floating = (t: string) => /\b(?:float|double)\b/.test(t);
+  if (floating(written) !== floating(ref)) return false;
+  return !(floating(written) && floating(ref));
 }
 
 function plainElement(type: string, ix: SoundIndex): boolean {

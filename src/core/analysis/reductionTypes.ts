@@ -49,15 +49,16 @@ export function isFloatingType(type: string): boolean {
 /**
  * The element type a subscript chain of `depth` levels reaches through nested `std::vector` /
  * `std::array`, or null when the type is not such a container (or is `std::vector<bool>`,
- * whose elements are bits packed into shared words).
+ * whose elements are bits packed into shared words). `resolve` follows the file's typedefs at
+ * each level: `std::vector<flag_t>` with `typedef bool flag_t` is a `std::vector<bool>` too.
  */
-export function containerElement(type: string, depth: number): string | null {
+export function containerElement(type: string, depth: number, resolve: (t: string) => string = (t) => t): string | null {
   let t = type.replace(/\s+/g, ' ').trim().replace(/^const /, '');
   for (let d = 0; d < depth; d++) {
-    const m = /^std::(vector|array)<\s*(.+?)\s*(?:,\s*[^<>,]+)?>$/.exec(t);
+    const m = /^std::(vector|array)<\s*(.+?)\s*(?:,\s*[^<>,]+)?>$/.exec(resolve(t));
     if (!m) return null;
     t = m[2].replace(/^const /, '').trim();
-    if (m[1] === 'vector' && t === 'bool') return null;
+    if (m[1] === 'vector' && resolve(t).replace(/^(?:const |volatile )+/, '') === 'bool') return null;
   }
   return t;
 }
@@ -136,7 +137,7 @@ export function elementType(base: Node, depth: number, ctx: AnalysisContext, ix:
   if (!d) return null;
   const t = resolveType(d.typeText, ix);
   if (d.isPointer || d.isArray) return t;
-  return containerElement(t, depth);
+  return containerElement(t, depth, (x) => resolveType(x, ix));
 }
 
 /** The declared type a name, `x[i]` or `*p` reads (not a pointer or array itself), or null. */

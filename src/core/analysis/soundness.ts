@@ -5,6 +5,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { livenessChecks } from './liveness';
 import { loopHeaderChecks } from './loopHeaders';
 import { memoryChecks } from './memoryRefs';
+import { classObjectChecks } from './classObjects';
 import { nameChecks } from './nameChecks';
 import { perThreadStateChecks } from './perThreadState';
 import { reductionTypeChecks } from './reductionTypes';
@@ -33,6 +34,7 @@ export function soundnessChecks(ctx: AnalysisContext, loop: Node, scalars: reado
   nameChecks(ctx, ix, loop, findings);
   loopHeaderChecks(ctx, ix, loop, findings);
   memoryChecks(ctx, ix, loop, findings);
+  classObjectChecks(ix, loop, findings);
   callChecks(ctx, summaries, loop, findings);
   perThreadStateChecks(ctx.resolver, ix, summaries, loop, findings);
   userOperatorChecks(ctx, ix, loop, findings);
