@@ -4,6 +4,7 @@ import type { AnalysisContext } from './levelAnalysis';
 import { macroProblem } from './preprocessor';
 import { functionSites, type Site } from './functionSites';
 import type { SoundIndex } from './soundIndex';
+import { functionDeclarator } from './syntax';
 
 /** Names from standard headers that are plain constants (safe wherever they appear). */
 const STANDARD_CONSTANTS = new Set([
@@ -68,6 +69,10 @@ export function nameChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, fin
       continue;
     }
     if (STANDARD_CONSTANTS.has(name)) continue;
+    if (isDefaultedParameter(name, n)) {
+      findings.block('default-argument', `\`${name}\` is a parameter with a default argument: a call may leave it out and pass the default, which ParaForge does not follow, so it does not analyse such parameters`, n);
+      continue;
+    }
     if (isTemplateParameter(name, n)) {
       findings.block('template-parameter', `\`${name}\` is a template parameter: its value or type depends on the instantiation, which ParaForge does not analyse`, n);
       continue;
@@ -90,6 +95,21 @@ function isTemplateParameter(name: string, at: Node): boolean {
       // `std::size_t N = 4` has a declarator, `typename T = int` a name, `typename T` a bare type_identifier.
       const declared = q.childForFieldName('declarator') ?? q.childForFieldName('name') ?? q.namedChildren.find((c) => c?.type === 'type_identifier') ?? null;
       const id = declared?.type === 'identifier' || declared?.type === 'type_identifier' ? declared : declared?.descendantsOfType('identifier')[0];
+      if (id?.text === name) return true;
+    }
+  }
+  return false;
+}
+
+/** True when `name` is a parameter with a default argument (`std::vector<double> &h = g`) of the function around `at`. */
+export function isDefaultedParameter(name: string, at: Node): boolean {
+  for (let p = at.parent; p; p = p.parent) {
+    if (p.type !== 'function_definition' && p.type !== 'lambda_expression') continue;
+    const declarator = p.type === 'function_definition' ? functionDeclarator(p) : p.childForFieldName('declarator');
+    for (const q of declarator?.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (q?.type !== 'optional_parameter_declaration') continue;
+      const d = q.childForFieldName('declarator');
+      const id = d?.type === 'identifier' ? d : d?.descendantsOfType('identifier')[0];
       if (id?.text === name) return true;
     }
   }
