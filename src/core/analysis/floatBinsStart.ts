@@ -6,7 +6,7 @@ import { isNegativeZeroOrUnknown } from './reductionTypes';
 import type { Decl } from './scope';
 import { enclosingFunction, type SoundIndex } from './soundIndex';
 import { calleeName, codeChildren, operatorOf, unparen } from './syntax';
-import { includeReachesBins, isLibraryName, keepsSign, macroReachesBins, operatorsReachBins, outerParens, parameterBound } from './vectorBins';
+import { isLibraryName, outerParens, signKeepingUses } from './vectorBins';
 
 /**
  * Floating histogram bins in an array or behind a pointer parameter, reduced as `reduction(+:h)` /
@@ -69,7 +69,7 @@ function objectStart(ctx: AnalysisContext, d: Decl, ix: SoundIndex): StartRefusa
     // An uninitialised local holds whatever bytes were there: a whole fill must come first.
     if (!firstUseFill(ctx, d, scope)) return { why: `\`${d.name}\` is an uninitialised local array: only \`memset(${d.name}, 0, sizeof ${d.name});\` or \`for (k = 0; k < K; k++) ${d.name}[k] = c;\` (c a literal other than -0.0) right after its declaration, in the same block, shows what its bins hold`, node: d.declNode };
   }
-  return signKeepingUses(ctx, d, scope, ix, new Set());
+  return arrayUses(ctx, d, scope, ix);
 }
 
 /** A declaration other than `d`'s own that declares its name `extern` (at any scope), or null. */
@@ -177,32 +177,21 @@ function isWholeFillLoop(ctx: AnalysisContext, stmt: Node, d: Decl): boolean {
  * 0, sizeof h);`, `free(p)`, and passing it to a pointer parameter of a function of this file
  * whose own uses keep signs (followed; `checked`: parameters already followed) are fine.
  */
-function signKeepingUses(ctx: AnalysisContext, d: Decl, scope: Node, ix: SoundIndex, checked: Set<string>): StartRefusal | null {
-  checked.add(d.key);
-  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, scope) ?? operatorsReachBins(ix);
-  if (macro) return macro;
-  for (const o of ctx.facts.occurrences(d, scope)) {
-    if (o.id === d.nameNode.id) continue;
-    const n = outerParens(o);
-    const p = n.parent;
-    if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && (keepsSign(ctx, outerParens(p)) || isClassified(ctx, outerParens(p)))) continue;
-    if (p?.type === 'sizeof_expression') continue;
-    // A pointer's initialiser (`double *h = calloc(…)`) is its declaration, read by objectStart.
-    if (p?.type === 'init_declarator' && p.childForFieldName('declarator')?.id === n.id) continue;
-    const call = p?.type === 'argument_list' ? (p.parent as Node) : null;
-    if (call && isZeroFill(ctx, call, d) && codeChildren(p as Node)[0]?.id === n.id) continue;
-    if (call && d.isPointer && !d.isArray && d.kind !== 'param' && /^(?:std::)?free$/.test(calleeName(call) ?? '') && call.parent?.type === 'expression_statement' && ctx.resolver.resolve('free', call) === null && !ctx.file.functions.has('free') && !ctx.file.macros.has('free')) continue;
-    const param = call ? parameterBound(ctx, call, n, ix, true) : null;
-    if (call && param) {
-      if (checked.has(param.decl.key)) continue;
-      const inner = signKeepingUses(ctx, param.decl, param.fn, ix, checked);
-      if (!inner) continue;
-      return { why: `\`${call.text}\` (line ${call.startPosition.row + 1}) passes it on, and there ${inner.why}`, node: inner.node };
-    }
-    const at = call ?? (p?.type === 'subscript_expression' ? (outerParens(p).parent ?? p) : (p ?? o));
-    return { why: `\`${at.text}\` (line ${o.startPosition.row + 1}) may put -0.0 in a bin or let other code reach them`, node: at };
-  }
-  return null;
+function arrayUses(ctx: AnalysisContext, d: Decl, scope: Node, ix: SoundIndex): StartRefusal | null {
+  return signKeepingUses(ctx, d, scope, ix, new Set(), { alsoFine: (n, b) => arrayUseKeepsSign(ctx, n, b), pointer: true });
+}
+
+/** The uses of an array or pointer's bins beyond updates and sign-keeping reads and stores that keep every bin's sign. */
+function arrayUseKeepsSign(ctx: AnalysisContext, n: Node, d: Decl): boolean {
+  const p = n.parent;
+  if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && isClassified(ctx, outerParens(p))) return true;
+  if (p?.type === 'sizeof_expression') return true;
+  // A pointer's initialiser (`double *h = calloc(…)`) is its declaration, read by objectStart.
+  if (p?.type === 'init_declarator' && p.childForFieldName('declarator')?.id === n.id) return true;
+  const call = p?.type === 'argument_list' ? (p.parent as Node) : null;
+  if (!call) return false;
+  if (isZeroFill(ctx, call, d) && codeChildren(p as Node)[0]?.id === n.id) return true;
+  return d.isPointer && !d.isArray && d.kind !== 'param' && /^(?:std::)?free$/.test(calleeName(call) ?? '') && call.parent?.type === 'expression_statement' && ctx.resolver.resolve('free', call) === null && !ctx.file.functions.has('free') && !ctx.file.macros.has('free');
 }
 
 /** The C library's floating classifiers and `fabs` take a bin's value: `isnan(h[b])`. */

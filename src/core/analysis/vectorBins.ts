@@ -199,26 +199,38 @@ function initialValues(ctx: AnalysisContext, d: Decl, ix: SoundIndex): { why: st
   return unknown;
 }
 
+/** What else a kind of bins may be used for without changing a bin's sign (beyond updates, sign-keeping reads and stores). */
+export interface SignKeepingKind {
+  /** True for a use `n` (an occurrence in its outer parentheses) of bins `d` that this kind accepts. */
+  readonly alsoFine: (n: Node, d: Decl) => boolean;
+  /** The bins are passed on to pointer parameters (arrays) rather than reference ones (vectors). */
+  readonly pointer: boolean;
+}
+
+/** Vectors: `size()` and `empty()` read no bin. */
+const VECTOR_USES: SignKeepingKind = { alsoFine: (n) => isConstMethodCall(n), pointer: false };
+
 /**
- * The first use of vector `d` in `fn` that could store -0.0 in a bin or let other code reach the
- * bins, or null; a vector passed by reference to a function of this file is followed into it
- * (`checked`: parameters already followed, on this chain or before).
+ * The first use of bins `d` in `scope` that could store -0.0 in a bin or let other code reach the
+ * bins, or null; bins passed to a parameter of a function of this file are followed into it
+ * (`checked`: parameters already followed, on this chain or before). `kind` adds the uses one kind
+ * of bins may have.
  */
-function signKeepingUses(ctx: AnalysisContext, d: Decl, fn: Node, ix: SoundIndex, checked: Set<string>): { why: string; node?: Node } | null {
+export function signKeepingUses(ctx: AnalysisContext, d: Decl, scope: Node, ix: SoundIndex, checked: Set<string>, kind: SignKeepingKind = VECTOR_USES): { why: string; node?: Node } | null {
   checked.add(d.key);
-  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, fn) ?? operatorsReachBins(ix);
+  const macro = macroReachesBins(d, ix) ?? includeReachesBins(d, scope) ?? operatorsReachBins(ix);
   if (macro) return macro;
-  for (const o of ctx.facts.occurrences(d, fn)) {
+  for (const o of ctx.facts.occurrences(d, scope)) {
     if (o.id === d.nameNode.id) continue;
     const n = outerParens(o);
     const p = n.parent;
     if (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id && keepsSign(ctx, outerParens(p))) continue;
-    if (isConstMethodCall(n)) continue;
+    if (kind.alsoFine(n, d)) continue;
     const call = p?.type === 'argument_list' ? (p.parent as Node) : null;
-    const param = call ? parameterBound(ctx, call, n, ix) : null;
+    const param = call ? parameterBound(ctx, call, n, ix, kind.pointer) : null;
     if (call && param) {
       if (checked.has(param.decl.key)) continue;
-      const inner = signKeepingUses(ctx, param.decl, param.fn, ix, checked);
+      const inner = signKeepingUses(ctx, param.decl, param.fn, ix, checked, kind);
       if (!inner) continue;
       return { why: `\`${call.text}\` (line ${call.startPosition.row + 1}) passes it on, and there ${inner.why}`, node: inner.node };
     }
