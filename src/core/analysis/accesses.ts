@@ -332,7 +332,8 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
 /** Whether a reference is read, written or both, judged from where it stands. */
 export function accessMode(node: Node): Mode {
   let n = node;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'field_expression' && n.parent.childForFieldName('argument') === n))) n = n.parent;
+  // Node objects are wrappers made on each access: compare ids (`===` never held, so `a[i].x = v` was a read).
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'field_expression' && n.parent.childForFieldName('argument')?.id === n.id))) n = n.parent;
   const p = n.parent;
   if (!p) return 'read';
   if (p.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id) {
