@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import { isArithmeticType, resolveType } from './reductionTypes';
-import type { SoundIndex } from './soundIndex';
+import { hasInitialiserCode, type SoundIndex } from './soundIndex';
 
 /**
  * An object of class type made in the loop runs its constructor and destructor on every
@@ -102,7 +102,9 @@ function typeDefinitions(at: Node): { classes: Map<string, Node[]>; enums: Set<s
 /** Why constructing and destroying an object of `type` may run user code, or null when it cannot. */
 function userCode(type: string, at: Node, ix: SoundIndex, seen: Set<string>): string | null {
   const t = type.replace(/\s+/g, ' ').trim().replace(/^(?:const |volatile |struct |class )+/, '').trim();
-  if (t === 'auto' || t === 'void' || isArithmeticType(t) || ix.plainStructs.has(t) || /^(?:std|::std)::/.test(t) || ix.typedefs.get(t)?.pointer) return null;
+  // A standard container or wrapper of a class of this file makes objects of that class.
+  if (/^(?:std|::std)::/.test(t)) return templateArgsCode(t, at, ix, seen);
+  if (t === 'auto' || t === 'void' || isArithmeticType(t) || ix.plainStructs.has(t) || ix.typedefs.get(t)?.pointer) return null;
   if (/^(?:const )?(?:decltype|typeof)\b/.test(t)) return null;
   const { classes, enums } = typeDefinitions(at);
   if (enums.has(t.replace(/^enum /, ''))) return null;
@@ -121,10 +123,25 @@ function userCode(type: string, at: Node, ix: SoundIndex, seen: Set<string>): st
   for (const f of body.namedChildren) {
     if (f?.type !== 'field_declaration') continue;
     if (f.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static')) continue;
+    if (hasInitialiserCode(f)) return `\`${f.text.trim()}\` runs code to initialise each object`;
     const fieldType = f.childForFieldName('type')?.text ?? '';
     if (!f.childrenForFieldName('declarator').some((d) => d !== null && d.type !== 'function_declarator' && constructsObject(d))) continue;
     const inner = userCode(resolveType(fieldType, ix), at, ix, seen);
     if (inner) return `its member of type \`${fieldType}\` may run user code (${inner})`;
+  }
+  return null;
+}
+
+/** Why the classes of this file named in a std:: type's template arguments (`std::vector<Tracer>`) may run user code, or null. */
+function templateArgsCode(type: string, at: Node, ix: SoundIndex, seen: Set<string>): string | null {
+  const open = type.indexOf('<');
+  if (open < 0) return null;
+  const { classes } = typeDefinitions(at);
+  for (const m of type.slice(open).matchAll(/[A-Za-z_]\w*/g)) {
+    const name = resolveType(m[0], ix);
+    if (!classes.has(name) && !classes.has(m[0])) continue;
+    const why = userCode(classes.has(name) ? name : m[0], at, ix, seen);
+    if (why) return `it holds objects of \`${m[0]}\`: ${why}`;
   }
   return null;
 }

@@ -225,14 +225,21 @@ export function enclosingFunction(n: Node): Node | null {
   return null;
 }
 
+/** True when a field's default member initialiser may run code (a call, `new`, a lambda). */
+export function hasInitialiserCode(field: Node): boolean {
+  return field.descendantsOfType(['call_expression', 'new_expression', 'lambda_expression']).length > 0;
+}
+
 const ARITH_FIELD = /^(?:(?:const|volatile|signed|unsigned|short|long|int|char|float|double|bool|_Bool)\s*)+$|^(?:std::)?(?:size_t|ptrdiff_t|u?int(?:8|16|32|64)_t)$/;
 
-/** A struct/class body with only plain data fields (arithmetic or pointers), no functions, no bases. */
+/** A struct/class body with only plain data fields (arithmetic or pointers), no functions, no bases, no calls in default member initialisers. */
 function isPlainBody(body: Node, spec: Node): boolean {
   if (spec.namedChildren.some((c) => c?.type === 'base_class_clause')) return false;
   for (const f of body.namedChildren) {
     if (!f || f.type === 'comment') continue;
     if (f.type !== 'field_declaration') return false;
+    // `long id = next_id();` runs on every object made, with no call written where it is made.
+    if (hasInitialiserCode(f)) return false;
     const declarators = f.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
     if (declarators.some((d) => d.type === 'function_declarator')) return false;
     const type = (f.childForFieldName('type')?.text ?? '').replace(/\s+/g, ' ').trim();
