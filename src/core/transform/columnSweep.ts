@@ -3,6 +3,7 @@ import { isUnsignedType } from '../analysis/reductionTypes';
 import type { Resolver } from '../analysis/scope';
 import type { AccessFact, AffineExpr, LanguageId, LoopFacts, TextEdit } from '../model';
 import type { CountedHeader } from './interchangeSyntax';
+import { reindent } from './reindent';
 import { all, freshName, indentOf, type ReorderableLoop, reorderableLoop, substituted } from './reorderProof';
 
 /**
@@ -86,8 +87,8 @@ function sweptText(text: string, language: LanguageId, loopJ: Node, hj: CountedH
   const slot = !simd ? at : unsigned ? `${from0} - ${to0}` : `(long long)${from0} - (long long)${to0}`;
   const step = substituted(text, update.startIndex, update.endIndex, ids, () => `${buf}[${slot}]`);
   const from = consumers.length ? text.slice(consumers[0].startIndex, consumers[consumers.length - 1].endIndex) : '';
-  const consumerText = from.replace(/\r?\n/g, `${eol}${t}${t}`);
-  const original = loopJ.text.replace(/\r?\n/g, `${eol}${t}${t}`);
+  const consumerText = reindent(from, eol, `${t}${t}`);
+  const original = reindent(loopJ.text, eol, `${t}${t}`);
   const declText = `${text.slice(decl.startIndex, init.startIndex)}${buf}[${at}++];`;
   const lines = [
     '{',

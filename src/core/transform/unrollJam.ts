@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { isUnsignedType } from '../analysis/reductionTypes';
 import type { Resolver } from '../analysis/scope';
 import type { TextEdit } from '../model';
+import { reindent } from './reindent';
 import { all, freshName, indentOf, type ReorderableLoop, substituted } from './reorderProof';
 
 /**
@@ -67,11 +68,11 @@ function jam(loopJ: Node, text: string, loop: ReorderableLoop, resolver: Resolve
   };
   const at = (u: number) => (id: Node) => (isJ(id) ? jPlus(u) : id.text === s && id.startIndex >= update.startIndex && id.endIndex <= update.endIndex ? acc[u] : null);
   const lanes = acc.map((_, u) => u);
-  const reindent = (piece: string, depth: number) => piece.replace(/\r?\n/g, `${eol}${T.repeat(depth)}`);
+  const deeper = (piece: string, depth: number) => reindent(piece, eol, T.repeat(depth));
   const block = (depth: number) => {
     const d = (n: number) => T.repeat(depth + n);
     // The consumers sit one level deeper than in the loop body they come from.
-    const consumerText = (u: number) => (consumers.length ? [`${d(1)}${reindent(substituted(text, consumers[0].startIndex, consumers[consumers.length - 1].endIndex, ids, at(u)), depth)}`] : []);
+    const consumerText = (u: number) => (consumers.length ? [`${d(1)}${deeper(substituted(text, consumers[0].startIndex, consumers[consumers.length - 1].endIndex, ids, at(u)), depth)}`] : []);
     return [
       ...lanes.map((u) => `${d(0)}${type.text} ${acc[u]} = ${substituted(text, init.startIndex, init.endIndex, ids, at(u))};`),
       ...ks.map((k, n) => `${d(n)}${k.text} {`),
@@ -80,7 +81,7 @@ function jam(loopJ: Node, text: string, loop: ReorderableLoop, resolver: Resolve
       ...lanes.flatMap((u) => [`${d(0)}{`, `${d(1)}${text.slice(decl.startIndex, init.startIndex)}${acc[u]};`, ...consumerText(u), `${d(0)}}`]),
     ];
   };
-  return { eol, ind, acc, block, reindent };
+  return { eol, ind, acc, block, reindent: deeper };
 }
 
 /**

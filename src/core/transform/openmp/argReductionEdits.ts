@@ -1,6 +1,7 @@
 import type { ArgReductionPlan, LoopVerdict, TextEdit } from '../../model';
 import { applyEdits } from './edits';
 import { pragmaText } from './pragma';
+import { reindent } from '../reindent';
 
 /** The names one plan's rewrite introduces. */
 interface PlanNames {
@@ -59,7 +60,7 @@ export function argReductionEdits(verdict: LoopVerdict, text: string): TextEdit[
   });
   // schedule(static): each thread's iterations are one run in increasing order; no simd (the updates are ordered).
   const forPragma = pragmaText({ ...clauses, schedule: 'static', simd: false, collapse: 1 }).replace(/^#pragma omp parallel for/, '#pragma omp for');
-  out.push(`${i2}${forPragma}`, `${i2}${loop.replace(/\r?\n/g, `${eol}    `)}`);
+  out.push(`${i2}${forPragma}`, `${i2}${reindent(loop, eol, '    ')}`);
   plans.forEach((p, k) => {
     const n = names[k];
     const better = p.op === 'max' ? '>' : '<';

@@ -2,6 +2,7 @@ import type { LanguageId, LoopVerdict, ParallelRegionPlan, SourceRange, TextEdit
 import { argReductionEdits } from './argReductionEdits';
 import { vectorBinsEdits } from './vectorBinsEdits';
 import { pragmaText } from './pragma';
+import { reindent } from '../reindent';
 
 /** Options for the OpenMP rewrite. */
 export interface OpenMpOptions {
@@ -135,10 +136,10 @@ export function versionedLoop(text: string, range: SourceRange, check: string, p
   const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const loop = text.slice(range.startOffset, range.endOffset);
-  const inner = loop.replace(/\r?\n/g, `${eol}  `);
+  const inner = reindent(loop, eol, '  ');
   // The parallel copy gets the canonical header (the serial copy keeps the original).
   const shifted = headerEdits.map((e) => ({ ...e, startOffset: e.startOffset - range.startOffset, endOffset: e.endOffset - range.startOffset }));
-  const parallel = applyEdits(loop, shifted).replace(/\r?\n/g, `${eol}  `);
+  const parallel = reindent(applyEdits(loop, shifted), eol, '  ');
   const lead = before.trim() === '' ? '' : `${eol}${indent}`;
   const lines = prelude.map((l) => `${indent}  ${l}${eol}`).join('');
   const newText = `${lead}if (${check}) {${eol}${lines}${indent}  ${pragma}${eol}${indent}  ${parallel}${eol}${indent}} else {${eol}${indent}  ${inner}${eol}${indent}}`;
