@@ -40,8 +40,17 @@ export function insertBeforeLoop(text: string, range: SourceRange, line: string)
   const loopLine = text.slice(text.lastIndexOf('\n', range.startOffset - 1) + 1, range.startOffset);
   const indent = /^[ \t]*/.exec(loopLine)?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  if (before.trim() === '' || /^\s*(?:#|_Pragma)/.test(before)) return { startOffset: lineStart, endOffset: lineStart, newText: `${indent}${line}${eol}` };
+  if (before.trim() === '' || /^\s*(?:#|_Pragma)/.test(before)) return { startOffset: lineStart, endOffset: lineStart, newText: `${splicedInto(text, lineStart) ? eol : ''}${indent}${line}${eol}` };
   return { startOffset: range.startOffset, endOffset: range.startOffset, newText: `${eol}${indent}${line}${eol}${indent}` };
+}
+
+/**
+ * True when the line at `lineStart` continues the one before (that line ends with a backslash):
+ * the compiler splices them, so a directive put there would not start a line; an empty line first
+ * takes the splice.
+ */
+function splicedInto(text: string, lineStart: number): boolean {
+  return /\\\r?\n$/.test(text.slice(Math.max(0, lineStart - 3), lineStart));
 }
 
 /**
@@ -118,7 +127,7 @@ export function regionEdits(text: string, region: ParallelRegionPlan, options: O
     // Code before the statements on their line (`{ x = 0;`, `for (…) a[i] = 0; x = 0;`) stays out of the single.
     const alone = text.slice(lineStart, s.startOffset).trim() === '';
     const open = `${indent}#pragma omp single${eol}${indent}{${eol}`;
-    if (alone) edits.push({ startOffset: lineStart, endOffset: lineStart, newText: open });
+    if (alone) edits.push({ startOffset: lineStart, endOffset: lineStart, newText: `${splicedInto(text, lineStart) ? eol : ''}${open}` });
     else edits.push({ startOffset: s.startOffset, endOffset: s.startOffset, newText: `${eol}${open}${indent}` });
     edits.push({ startOffset: s.endOffset, endOffset: s.endOffset, newText: `${eol}${indent}}` });
   }
