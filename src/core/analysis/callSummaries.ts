@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { classObjectSites, signatureClassProblem } from './classObjects';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
-import { writeTargets } from './memoryRefs';
+import { handleType, writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
 import { isStreamName, rootIdentifier } from './sideEffects';
 import { functionSites } from './functionSites';
@@ -152,6 +152,9 @@ export class CallSummaries {
             else if (bound.kind === 'global') globalsRead.add(bound.key);
           }
           if (d.kind === 'global') {
+            // A global iterator or wrapper reads memory its name does not show.
+            const handle = !d.isPointer && !d.isArray ? handleType(d) : null;
+            if (handle) fail('handle-read', `reads \`${n.text}\` (${handle}), which may point at an element of memory the loop writes`);
             globalsRead.add(d.key);
             const p = parent;
             const deref = (p?.type === 'subscript_expression' && p.childForFieldName('argument')?.id === n.id) || (p?.type === 'pointer_expression' && p.text.startsWith('*')) || (p?.type === 'field_expression' && p.children.some((c) => c?.type === '->'));

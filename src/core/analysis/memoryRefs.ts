@@ -226,7 +226,8 @@ function plainOrNested(type: string, ix: SoundIndex): boolean {
  * whose type could hold the reference's object, unless the reference is bound to a plain variable
  * by name (writes to that are refused elsewhere: its address is taken). Only element types
  * (scalars, plain structs, `auto`), and not as a subscript base: references to containers and
- * classes are followed by the alias and member checks.
+ * classes are followed by the alias and member checks. Iterators, reference wrappers, smart
+ * pointers and views (handleType) are refused the same way: `handle-read`.
  */
 function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, inLoop: readonly Site[], targets: readonly Node[], findings: Findings): void {
   const { resolver } = ctx;
@@ -237,7 +238,15 @@ function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, i
     if (s.type !== 'identifier') continue;
     if ((s.parentType === 'subscript_expression' && s.field === 'argument') || (s.parentType === 'call_expression' && s.field === 'function')) continue;
     const d = resolver.resolve(s.node.text, s.node);
-    if (!d || !d.isReference || d.isArray || d.isPointer || seen.has(d.key) || contains(loop, d.declNode)) continue;
+    if (!d || d.isArray || d.isPointer || seen.has(d.key) || contains(loop, d.declNode)) continue;
+    if (!d.isReference) {
+      const handle = handleType(d);
+      if (handle && written.some((w) => w.decl?.key !== d.key)) {
+        seen.add(d.key);
+        findings.block('handle-read', `\`${d.name}\` (${handle}) may point at an element of memory the loop writes, so iterations may read a value another iteration changed`, s.node);
+      }
+      continue;
+    }
     const type = plainType(d.typeText, ix);
     if (!plainElement(type, ix) && type !== 'auto') continue;
     const init = d.kind === 'param' ? null : d.init ? unparen(d.init) : null;
@@ -249,6 +258,23 @@ function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, i
     const bound = d.kind === 'param' ? 'a reference parameter: the caller may bind it to an element' : `bound to \`${d.init?.text ?? '…'}\`, which may be an element`;
     findings.block('reference-read', `\`${d.name}\` is ${bound} of memory the loop writes, so iterations may read a value another iteration changed`, s.node);
   }
+}
+
+/** Standard types that refer to other memory (iterators, wrappers, smart pointers, views). */
+const HANDLE_TYPES = /iterator\b|\breference_wrapper\b|_ptr\b|\bspan\b|_view\b|\boptional\s*<[^>]*&/;
+/** Initialisers of an `auto` variable that give it an iterator or a wrapper of an element. */
+const HANDLE_INITS = /\.\s*(?:c?r?begin|c?r?end|find|lower_bound|upper_bound)\s*\(|\bstd::(?:c?ref|next|prev|begin|end|find|lower_bound|upper_bound|max_element|min_element)\b/;
+
+/**
+ * Why a variable of class type may refer to other memory (`std::vector<double>::iterator it =
+ * a.begin()`, `auto last = b.end() - 1`, `std::reference_wrapper<double> r = c[0]`), or null: its
+ * uses (`*it`, or a conversion to the element) read memory no name of the loop shows.
+ */
+export function handleType(d: Decl): string | null {
+  const type = d.typeText.replace(/\s+/g, ' ').trim();
+  if (HANDLE_TYPES.test(type)) return `of type \`${type}\``;
+  if (/^(?:const )?auto$/.test(type) && d.init && HANDLE_INITS.test(d.init.text)) return `set from \`${d.init.text}\``;
+  return null;
 }
 
 /** What the loop writes (not its own locals): the object's declaration, whether it is a local object of this function (no caller can reach it), and its type, null where unknown. */
