@@ -240,7 +240,10 @@ function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, i
     const d = resolver.resolve(s.node.text, s.node);
     if (!d || d.isArray || d.isPointer || seen.has(d.key) || contains(loop, d.declNode)) continue;
     if (!d.isReference) {
-      const handle = handleType(d);
+      // An `auto` variable dereferenced in the loop is a pointer or iterator whatever its initialiser (`auto p = v.data()`).
+      const parent = s.node.parent;
+      const deref = /^(?:const )?auto$/.test(d.typeText.trim()) && ((s.parentType === 'pointer_expression' && parent?.text.trimStart().startsWith('*')) || (s.parentType === 'field_expression' && parent?.children.some((c) => c?.type === '->')));
+      const handle = deref ? `an \`auto\` variable set from \`${d.init?.text ?? '…'}\`, dereferenced here` : handleType(d);
       if (handle && written.some((w) => w.decl?.key !== d.key)) {
         seen.add(d.key);
         findings.block('handle-read', `\`${d.name}\` (${handle}) may point at an element of memory the loop writes, so iterations may read a value another iteration changed`, s.node);
@@ -262,7 +265,7 @@ function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, i
 
 /** Standard types that refer to other memory (iterators, wrappers, smart pointers, views). */
 const HANDLE_TYPES = /iterator\b|\breference_wrapper\b|_ptr\b|\bspan\b|_view\b|\boptional\s*<[^>]*&/;
-/** Initialisers of an `auto` variable that give it an iterator or a wrapper of an element. */
+/** Initialisers of an `auto` variable that give it an iterator or a wrapper of an element (addresses and `.data()` are tested apart). */
 const HANDLE_INITS = /\.\s*(?:c?r?begin|c?r?end|find|lower_bound|upper_bound)\s*\(|\bstd::(?:c?ref|next|prev|begin|end|find|lower_bound|upper_bound|max_element|min_element)\b/;
 
 /**
@@ -273,7 +276,7 @@ const HANDLE_INITS = /\.\s*(?:c?r?begin|c?r?end|find|lower_bound|upper_bound)\s*
 export function handleType(d: Decl): string | null {
   const type = d.typeText.replace(/\s+/g, ' ').trim();
   if (HANDLE_TYPES.test(type)) return `of type \`${type}\``;
-  if (/^(?:const )?auto$/.test(type) && d.init && HANDLE_INITS.test(d.init.text)) return `set from \`${d.init.text}\``;
+  if (/^(?:const )?auto$/.test(type) && d.init && (HANDLE_INITS.test(d.init.text) || /&|\bdata\s*\(|\bnew\b|\b[mc]alloc\b/.test(d.init.text))) return `set from \`${d.init.text}\``;
   return null;
 }
 
