@@ -15,7 +15,7 @@ export interface IntegerBits {
   readonly signed: boolean;
 }
 
-/** Width in bits and signedness of a plain integer type, or null for any other spelling (typedefs included). */
+/** Width in bits and signedness of a plain integer type, or null for any other spelling (typedefs included) and for plain char. */
 export function integerBits(typeText: string): IntegerBits | null {
   const t = typeText.replace(/\b(?:const|volatile)\b/g, ' ').trim().replace(/\s+/g, ' ').replace(/^std::/, '');
   const fixed = /^(u?)int(8|16|32|64)_t$/.exec(t);
@@ -24,8 +24,9 @@ export function integerBits(typeText: string): IntegerBits | null {
   if (/^(?:size_t|uintptr_t|uintmax_t)$/.test(t)) return { bits: 64, signed: false };
   const words = t.split(' ');
   if (!words.every((w) => /^(?:signed|unsigned|short|long|int|char)$/.test(w))) return null;
-  // Plain char may be either: taken as unsigned, which a signed 8-bit store does not fit.
-  const signed = !words.includes('unsigned') && !(words.includes('char') && !words.includes('signed'));
+  // Plain char is signed on some targets and unsigned on others: no range both hold.
+  if (words.includes('char') && !words.includes('signed') && !words.includes('unsigned')) return null;
+  const signed = !words.includes('unsigned');
   const bits = words.includes('char') ? 8 : words.includes('short') ? 16 : words.includes('long') ? 64 : 32;
   return { bits, signed };
 }
