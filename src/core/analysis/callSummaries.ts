@@ -153,7 +153,7 @@ export class CallSummaries {
           }
           if (d.kind === 'global') {
             // A global iterator or wrapper reads memory its name does not show.
-            const handle = !d.isPointer && !d.isArray ? handleType(d) : null;
+            const handle = !d.isPointer && !d.isArray ? handleType(d, this.ix) : null;
             if (handle) fail('handle-read', `reads \`${n.text}\` (${handle}), which may point at an element of memory the loop writes`);
             globalsRead.add(d.key);
             const p = parent;

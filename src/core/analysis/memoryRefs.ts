@@ -240,10 +240,11 @@ function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, i
     const d = resolver.resolve(s.node.text, s.node);
     if (!d || d.isArray || d.isPointer || seen.has(d.key) || contains(loop, d.declNode)) continue;
     if (!d.isReference) {
-      // An `auto` variable dereferenced in the loop is a pointer or iterator whatever its initialiser (`auto p = v.data()`).
+      // A name declared without `*` yet dereferenced is a pointer or iterator after all: `auto p = v.data()`,
+      // a typedef'd pointer (`dptr p`), `decltype(&b[0]) q`, `std::add_pointer_t<double> r`.
       const parent = s.node.parent;
-      const deref = /^(?:const )?auto$/.test(d.typeText.trim()) && ((s.parentType === 'pointer_expression' && parent?.text.trimStart().startsWith('*')) || (s.parentType === 'field_expression' && parent?.children.some((c) => c?.type === '->')));
-      const handle = deref ? `an \`auto\` variable set from \`${d.init?.text ?? '…'}\`, dereferenced here` : handleType(d);
+      const deref = (s.parentType === 'pointer_expression' && parent?.text.trimStart().startsWith('*')) || (s.parentType === 'field_expression' && parent?.children.some((c) => c?.type === '->'));
+      const handle = deref ? `declared as \`${d.typeText.trim()}\`${d.init ? ` from \`${d.init.text}\`` : ''}, dereferenced here` : handleType(d, ix);
       if (handle && written.some((w) => w.decl?.key !== d.key)) {
         seen.add(d.key);
         findings.block('handle-read', `\`${d.name}\` (${handle}) may point at an element of memory the loop writes, so iterations may read a value another iteration changed`, s.node);
@@ -273,9 +274,9 @@ const HANDLE_INITS = /\.\s*(?:c?r?begin|c?r?end|find|lower_bound|upper_bound)\s*
  * a.begin()`, `auto last = b.end() - 1`, `std::reference_wrapper<double> r = c[0]`), or null: its
  * uses (`*it`, or a conversion to the element) read memory no name of the loop shows.
  */
-export function handleType(d: Decl): string | null {
+export function handleType(d: Decl, ix: SoundIndex): string | null {
   const type = d.typeText.replace(/\s+/g, ' ').trim();
-  if (HANDLE_TYPES.test(type)) return `of type \`${type}\``;
+  if (HANDLE_TYPES.test(type) || /\bdecltype\b|\badd_pointer/.test(type) || ix.typedefs.get(type.replace(/^const /, ''))?.pointer) return `of type \`${type}\``;
   if (/^(?:const )?auto$/.test(type) && d.init && (HANDLE_INITS.test(d.init.text) || /&|\bdata\s*\(|\bnew\b|\b[mc]alloc\b/.test(d.init.text))) return `set from \`${d.init.text}\``;
   return null;
 }

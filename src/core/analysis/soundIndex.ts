@@ -151,6 +151,13 @@ export class SoundIndex {
           if (n.type === 'declaration') for (const d of declsOf(n, 'global')) this.count(d.name);
           this.typesIn(n);
           break;
+        case 'alias_declaration': {
+          // `using dptr = double *;` is a pointer typedef (other aliases are left to the type checks that read them as text).
+          const name = n.childForFieldName('name')?.text;
+          const type = n.childForFieldName('type');
+          if (name && type && type.descendantsOfType(['abstract_pointer_declarator', 'abstract_reference_declarator', 'abstract_function_declarator', 'abstract_array_declarator']).length > 0) this.typedefs.set(name, { type: type.text, pointer: true });
+          break;
+        }
         case 'type_definition':
         case 'enum_specifier':
         case 'struct_specifier':
