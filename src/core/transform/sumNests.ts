@@ -3,6 +3,7 @@ import type { AnalysisContext } from '../analysis/levelAnalysis';
 import { codeChildren, contains } from '../analysis/syntax';
 import type { LanguageId, LoopVerdict, Reason, TextEdit } from '../model';
 import { nodeRange } from '../parse';
+import { soundIndex } from '../analysis/soundIndex';
 import { columnSweepOf } from './columnSweep';
 import { forLoopAt } from './interchangeSyntax';
 import { reorderableLoop } from './reorderProof';
@@ -19,6 +20,16 @@ function includeEdit(text: string, language: LanguageId): TextEdit[] {
   if (new RegExp(`^[ \\t]*#[ \\t]*include[ \\t]*<${header.replace('.', '\\.')}>`, 'm').test(text)) return [];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return [{ startOffset: 0, endOffset: 0, newText: `#include <${header}>${eol}` }];
+}
+
+/**
+ * True when the file has its own `malloc` or `free` (a macro, a function, a variable, or a
+ * preprocessor line naming one): the column sweep's per-thread buffers would come from it, and a
+ * pool that hands every caller the same block makes them one buffer.
+ */
+function namesAllocator(ctx: AnalysisContext, loop: Node): boolean {
+  const ix = soundIndex(ctx.file, ctx.resolver, loop);
+  return ['malloc', 'free'].some((f) => ix.macros.has(f) || ix.functionDefs.has(f) || ix.mentionedByDirective(f) || ctx.resolver.resolve(f, loop) !== null);
 }
 
 /**
@@ -42,6 +53,7 @@ export function withSumNestRewrites(verdict: LoopVerdict, tree: Tree, text: stri
   const notes: Reason[] = [];
   const rewritten: Node[] = [];
   let malloc = false;
+  const ownAllocator = namesAllocator(ctx, loop);
   // A hoisted region's loops get only the inner simd, all made by its first loop's verdict.
   const sums = verdict.region || body.type !== 'compound_statement' ? [] : codeChildren(body).filter((n) => n.type === 'for_statement');
   for (const l of sums) {
@@ -50,7 +62,7 @@ export function withSumNestRewrites(verdict: LoopVerdict, tree: Tree, text: stri
     const j = proof.loop.hj.varName;
     const sweep = columnSweepOf(l, text, language, facts, proof.loop);
     const trips = constantTrips(proof.loop.ks, resolver);
-    if (sweep.ok) {
+    if (sweep.ok && !ownAllocator) {
       malloc = true;
       rewritten.push(l);
       edits.push(sweep.edit);
