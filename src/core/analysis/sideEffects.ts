@@ -1,5 +1,7 @@
 import type { Node } from 'web-tree-sitter';
+import { classObjectSites } from './classObjects';
 import { lambdaEffect, lambdaOf } from './lambdas';
+import { soundIndex } from './soundIndex';
 import type { FileIndex, Resolver } from './scope';
 import { calleeName, unparen, walk } from './syntax';
 
@@ -69,6 +71,9 @@ export class CallJudge {
           const c = this.classify(n);
           return c.kind === 'pure' ? { pure: true, reads: new Set() } : c.kind === 'user-pure' ? { pure: true, reads: c.globalsRead } : { pure: false, why: c.message };
         });
+        // Objects the lambda makes run their constructors and destructors on every call (classObjects).
+        const made = e.pure ? classObjectSites(lambda, soundIndex(this.file, this.resolver, lambda))[0] : undefined;
+        if (made) return { kind: 'unsafe', code: 'impure-lambda', message: `\`${name}\` is the lambda ${at}, and ${made.why}` };
         if (e.pure) return { kind: 'user-pure', globalsRead: e.reads };
         return { kind: 'unsafe', code: 'impure-lambda', message: `\`${name}\` is the lambda ${at}, and it ${e.why}` };
       }
