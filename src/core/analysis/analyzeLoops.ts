@@ -9,6 +9,7 @@ import { conditionEdits, counterName, hasCanonicalCondition } from './loopShape'
 import { judgeRegionCount } from '../transform/openmp/costModel';
 import { withSumNestRewrites } from '../transform/sumNests';
 import { hoistedRegion } from './regions';
+import { macroInPragma } from './pragmaWords';
 import { indexFile, Resolver } from './scope';
 import { CallJudge } from './sideEffects';
 import { vectorBinsNotes } from './vectorBins';
@@ -40,7 +41,16 @@ export function analyzeLoops(tree: Tree, _language: LanguageId, _text: string, w
   const ctx: AnalysisContext = { file, resolver, calls: new CallJudge(file, resolver), facts: new FunctionFacts(resolver) };
   const out: LoopVerdict[] = [];
   for (const root of findLoopNodes(tree, window)) analyseNest(ctx, root, out);
+  const word = macroInPragma(file);
+  if (word) return out.map((v) => (v.verdict === 'parallel' && !v.existingPragma ? pragmaWordRefusal(v, word) : v));
   return out.map((v) => withSumNestRewrites(v, tree, _text, _language, ctx));
+}
+
+/** A parallel verdict turned down because the directive it would write contains the macro `word`. */
+function pragmaWordRefusal(v: LoopVerdict, word: string): LoopVerdict {
+  const message = `this file defines a macro named \`${word}\`, and the compiler expands macros in \`#pragma omp\` lines too: the directive ParaForge would write here would not mean what it says`;
+  const { region: _region, partOfRegion: _part, argReductions: _arg, vectorBins: _bins, ...rest } = v;
+  return { ...rest, verdict: 'not-parallel', parallelLevel: null, clauses: null, reasons: [...v.reasons, { code: 'macro-in-pragma', message, range: v.nest.root.headerRange }] };
 }
 
 function analyseNest(ctx: AnalysisContext, root: Node, out: LoopVerdict[]): void {
