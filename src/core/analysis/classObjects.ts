@@ -43,7 +43,8 @@ export function classObjectSites(root: Node, ix: SoundIndex): { node: Node; why:
 
 /**
  * Why calling `def` may run user code through its signature, or null: a class parameter taken by
- * value is built by its (converting or copy) constructor at every call, and a class result too.
+ * value (or by `const &` / `&&`, bound to a temporary) is built by its converting or copy
+ * constructor at a call, and a class result too.
  */
 export function signatureClassProblem(def: Node, ix: SoundIndex): string | null {
   if (!ix.cxx) return null;
@@ -57,10 +58,12 @@ export function signatureClassProblem(def: Node, ix: SoundIndex): string | null 
   for (const p of fn?.childForFieldName('parameters')?.namedChildren ?? []) {
     if (p?.type !== 'parameter_declaration' && p?.type !== 'optional_parameter_declaration') continue;
     const d = p.childForFieldName('declarator');
-    if (d && !constructsObject(d)) continue;
+    // A `const T &` or `T &&` parameter binds a temporary built by a converting constructor (`f(0.5)`); a plain `T &` cannot.
+    const bindsTemporary = d !== null && (/&&/.test(d.text) || (d.type === 'reference_declarator' && /\bconst\b/.test(p.text.slice(0, d.startIndex - p.startIndex))));
+    if (d && !constructsObject(d) && !bindsTemporary) continue;
     const type = p.childForFieldName('type');
-    const why = type ? userCode(resolveType(type.text, ix), def, ix, new Set()) : null;
-    if (why) return `takes \`${p.text}\` by value: ${why}`;
+    const why = type ? userCode(resolveType(type.text.replace(/^(?:const|volatile)\s+/, ''), ix), def, ix, new Set()) : null;
+    if (why) return `takes \`${p.text}\`${bindsTemporary ? ', which a converting constructor may build from the argument' : ' by value'}: ${why}`;
   }
   return null;
 }
