@@ -62,10 +62,11 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
   const params = new Map<string, Decl>();
   for (const p of declarator?.childForFieldName('parameters')?.namedChildren ?? []) {
     if (!p || p.type !== 'parameter_declaration') continue;
-    // A class parameter taken by value (named or not) is built by its constructor at every call.
-    const byValue = !/[&*]/.test(p.childForFieldName('declarator')?.text.replace(/\w+/g, '') ?? '');
+    // A class parameter taken by value, `const &` or `&&` (named or not) may be built by a constructor at every call.
+    const marks = p.childForFieldName('declarator')?.text.replace(/\w+/g, '') ?? '';
+    const byValue = !/[&*]/.test(marks) || /&&/.test(marks) || (/&/.test(marks) && !/\*/.test(marks) && /^\s*const\b|\bconst\s*&/.test(p.text));
     const paramType = p.childForFieldName('type')?.text ?? '';
-    if (byValue && !isArithmeticType(paramType) && !/^(?:const\s+)?auto$/.test(paramType.trim())) return { pure: false, why: `takes \`${p.text}\` by value: building it may run a constructor ParaForge does not analyse` };
+    if (byValue && !isArithmeticType(paramType) && !/^(?:const\s+)?auto$/.test(paramType.trim()) && !/^(?:const\s+)?std::/.test(paramType.trim())) return { pure: false, why: `takes \`${p.text}\`: building its argument may run a constructor ParaForge does not analyse` };
     for (const d of declsOf(p, 'param')) {
       if (d.isPointer || d.isArray || (d.isReference && !d.isConst) || /&&/.test(p.text)) return { pure: false, why: `takes \`${p.text}\`: a pointer or non-const reference parameter gives it the caller's memory` };
       params.set(d.name, d);
