@@ -267,8 +267,11 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
       const p = n.parent;
       if (p?.type === 'call_expression' && p.childForFieldName('function') === n) return false;
       const d = resolver.resolve(n.text, n);
-      // An array (or pointer) passed whole, e.g. to a pure helper, may be read anywhere.
-      if (d && (d.isArray || d.isPointer) && !isDeclaratorName(n)) addRef(n, n, null, 'read');
+      // An array, pointer or container passed whole, e.g. to a pure helper (`nb(v, i)` reading w[i + 1]), may be read anywhere
+      // (`std::size(x)` reads only its length).
+      const call = p?.type === 'argument_list' ? p.parent : null;
+      const sizeOnly = call?.type === 'call_expression' && /^(?:::)?std::(?:size|ssize|empty)$/.test(call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '');
+      if (d && (d.isArray || d.isPointer || (isContiguousContainer(d) && !sizeOnly)) && !isDeclaratorName(n)) addRef(n, n, null, 'read');
       return false;
     }
     return undefined;

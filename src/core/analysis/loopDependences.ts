@@ -68,6 +68,9 @@ export function dependenceReason(w: MemRef, o: MemRef, distance: number | null, 
   const base = w.baseName;
   if (!w.dims || !o.dims) {
     const bad = !o.dims ? o : w;
+    if (bad.node.type === 'identifier') {
+      return reason('whole-object-read', `\`${bad.node.text}\` is used whole (passed to a function or copied), which may read any of its elements: different iterations may touch the same element of \`${base}\``, bad.node);
+    }
     if (bad.node.type === 'pointer_expression') {
       return reason('element-address-passed', `\`${bad.node.text}\` passes the address of an element of \`${bad.baseName}\` to a function, which may read any element through it: different iterations may touch the same element of \`${base}\``, bad.node);
     }
