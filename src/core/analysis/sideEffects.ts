@@ -60,6 +60,10 @@ export class CallJudge {
       return { kind: 'unsafe', code: 'kernel-launch', message: 'a CUDA kernel launch inside the loop cannot be run from several host threads safely' };
     }
     if (!name) return { kind: 'unsafe', code: 'unknown-call', message: `call through \`${call.childForFieldName('function')?.text ?? '?'}\`: ParaForge cannot tell what it does` };
+    // In C, `s.f(x)` calls a function pointer held in a struct field: no method.
+    if (name.startsWith('.') && !call.tree.language.idForNodeType('lambda_expression', true)) {
+      return { kind: 'unsafe', code: 'call-through-variable', message: `\`${call.childForFieldName('function')?.text ?? name.slice(1)}\` calls through a function pointer held in a struct field: ParaForge does not analyse calls through it, so it cannot tell what the call touches` };
+    }
     // A variable (a lambda, function pointer or object defined in this function or file) is not "defined outside this file".
     const fn = call.childForFieldName('function');
     const local = fn?.type === 'identifier' ? this.resolver.resolve(fn.text, fn) : null;

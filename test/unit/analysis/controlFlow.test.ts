@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseBody, verdictOf } from './snippets';
+import { analyseBody, analyseText, verdictOf } from './snippets';
 
 const codes = (v: { reasons: readonly { code: string }[] }) => v.reasons.map((r) => r.code);
 
@@ -36,5 +36,18 @@ describe('simd', () => {
     expect(flat.clauses?.simd).toBe(false);
     expect((await verdictOf('  for (int i = 0; i < N; i++) for (int j = 0; j < i; j++) A[i][j] = B[i][j];')).facts?.work.vectorisable).toBe(false);
     expect((await verdictOf('  for (int i = 0; i < N; i++) b[i] = sqrt(a[i]);')).facts?.work.vectorisable).toBe(false);
+  });
+});
+
+describe('calls through a struct field', () => {
+  it('in C is named a call through a function pointer, in C++ a method call; both refused', async () => {
+    const src = 'struct ops { double (*f)(double); };\nvoid g(int n, double *a, struct ops o) {\n  for (int i = 0; i < n; i++) a[i] = o.f(a[i]);\n}\n';
+    const [c] = await analyseText(src, 'c');
+    expect(c.verdict).not.toBe('parallel');
+    expect(c.reasons.find((r) => r.code === 'call-through-variable')?.message).toMatch(/^`o\.f` calls through a function pointer held in a struct field/);
+    expect(c.reasons.some((r) => /C\+\+/.test(r.message))).toBe(false);
+    const [cpp] = await analyseText(src, 'cpp');
+    expect(cpp.verdict).not.toBe('parallel');
+    expect(cpp.reasons.find((r) => r.code === 'method-call')?.message).toMatch(/^method `f` may modify its object/);
   });
 });
