@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { classObjectSites, signatureClassProblem } from './classObjects';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
-import { handleType, writeTargets } from './memoryRefs';
+import { handleType, isThreadLocal, writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
 import { isStreamName, rootIdentifier } from './sideEffects';
 import { functionSites } from './functionSites';
@@ -151,6 +151,7 @@ export class CallSummaries {
             if (!bound || bound.isReference || bound.isPointer || bound.isArray) fail('reference-read', `reads \`${n.text}\`, a reference bound to \`${d.init?.text ?? '…'}\`, which may be an element of memory the loop writes`);
             else if (bound.kind === 'global') globalsRead.add(bound.key);
           }
+          if (d.kind === 'global' && isThreadLocal(d, this.ix)) fail('thread-local', `uses \`${n.text}\`, which is thread-local: worker threads would see their own copy`);
           if (d.kind === 'global') {
             // A global iterator or wrapper reads memory its name does not show.
             const handle = !d.isPointer && !d.isArray ? handleType(d, this.ix) : null;

@@ -102,7 +102,7 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     if (!d) continue;
     if (d.kind === 'global') writesMemory = true;
     // Thread-local storage: each thread writes its own copy, and no clause may name it.
-    if (/\b(?:_Thread_local|thread_local|__thread)\b/.test(d.declNode.text.split(/[=;{]/)[0]) || (d.kind === 'global' && ix.threadprivate.has(d.name))) {
+    if (isThreadLocal(d, ix)) {
       findings.block('thread-local', `\`${d.name}\` is thread-local (one copy per thread): the caller's thread would not see the values other threads write, and OpenMP clauses cannot name it`, u);
     }
     // References: a write through one writes whatever it was bound to.
@@ -128,6 +128,15 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     if (s.type === 'for_range_loop' && ix.cxx) rangeElementCheck(ctx, ix, n, findings);
   }
   referenceReadChecks(ctx, ix, loop, inLoop, targets, findings);
+  // A thread-local variable read in the loop: worker threads read their own copy, not the value the caller's thread set.
+  const reported = new Set<string>();
+  for (const s of inLoop) {
+    if (s.type !== 'identifier') continue;
+    const d = resolver.resolve(s.node.text, s.node);
+    if (!d || reported.has(d.key) || contains(loop, d.declNode) || !isThreadLocal(d, ix)) continue;
+    reported.add(d.key);
+    findings.block('thread-local', `\`${d.name}\` is thread-local (one copy per thread): worker threads would read their own copy, not the value this thread set before the loop`, s.node);
+  }
 
   for (const s of inLoop) {
     if (s.type === 'lambda_expression') continue;
@@ -179,6 +188,11 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
     }
     if (!plainElement(resolveType(element, ix), ix)) findings.block('class-elements', `the elements of \`${d.name}\` have type \`${element}\`: its operators and assignments may do anything, and ParaForge does not analyse them`, n);
   }
+}
+
+/** True for `thread_local` / `_Thread_local` / `__thread` variables and `#pragma omp threadprivate` globals: one copy per thread. */
+export function isThreadLocal(d: Decl, ix: SoundIndex): boolean {
+  return /\b(?:_Thread_local|thread_local|__thread)\b/.test(d.declNode.text.split(/[=;{]/)[0]) || (d.kind === 'global' && ix.threadprivate.has(d.name));
 }
 
 /**
