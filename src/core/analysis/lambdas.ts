@@ -148,6 +148,8 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
     if (o.isVolatile || o.isPointer || o.isArray || !isArithmeticType(o.typeText)) {
       return fail(`reads \`${n.text}\` (\`${o.typeText}${o.isPointer ? ' *' : ''}${o.isArray ? '[]' : ''}\`), which may give it memory the loop writes`);
     }
+    // A thread-local global is one copy per thread: a worker calling the lambda reads its own.
+    if (/\b(?:_Thread_local|thread_local|__thread)\b/.test(o.declNode.text.split(/[=;{]/)[0])) return fail(`reads \`${n.text}\`, which is thread-local: worker threads would see their own copy`);
     const mode = o.kind === 'global' || o.isStatic ? 'reference' : captures.explicit.get(n.text) ?? captures.byDefault;
     if (mode === null) fail(`uses \`${n.text}\`, which it does not capture`);
     // A by-value capture is a copy made before the loop; anything read by reference is checked against the loop's writes.
