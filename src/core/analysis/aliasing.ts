@@ -212,7 +212,7 @@ function lower(a: Poly, b: Poly, which: 'min' | 'max'): Poly | null {
 function plainElements(d: Decl, ix: SoundIndex): boolean {
   const t = d.typeText.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
   if (/^(?:std::)?(?:string|wstring)$/.test(t)) return true;
-  const m = /^(?:std::)?(?:vector|array|valarray|span|basic_string)\s*<\s*(.+?)\s*(?:,[^<>,]+)?>$/.exec(t);
+  const m = /^(?:std::)?(?:vector|array|valarray|basic_string)\s*<\s*(.+?)\s*(?:,[^<>,]+)?>$/.exec(t);
   if (!m) return false;
   const element = resolveType(m[1], ix).replace(/^(?:struct|class)\s+/, '');
   if (isArithmeticType(element)) return true;

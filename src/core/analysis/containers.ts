@@ -4,8 +4,11 @@ import { memberSizeValue } from './memberContainers';
 import type { Decl, Resolver } from './scope';
 import { unparen } from './syntax';
 
-/** Standard containers whose elements are contiguous and distinct per index (std::vector<bool> is not). */
-const CONTIGUOUS = /^(?:const\s+)?(?:std::)?(?:vector|array|valarray|basic_string|string|wstring|span)\b(?!\s*<\s*bool\s*>)/;
+/**
+ * Standard containers whose elements are contiguous and distinct per index, and which own them
+ * (std::vector<bool> packs bits; a std::span is a view that may show another container's elements).
+ */
+const CONTIGUOUS = /^(?:const\s+)?(?:std::)?(?:vector|array|valarray|basic_string|string|wstring)\b(?!\s*<\s*bool\s*>)/;
 
 /** True when `d` is (a reference to) a contiguous standard container object, not a pointer to one. */
 export function isContiguousContainer(d: Decl | null): boolean {

@@ -216,12 +216,12 @@ function rangeElementCheck(ctx: AnalysisContext, ix: SoundIndex, range: Node, fi
   if (!plainOrNested(element, ix)) findings.block('class-elements', `the range-for runs over \`${d.name}\`, whose elements have type \`${element}\`: their copies and assignments may run user code, and ParaForge does not analyse them`, id);
 }
 
-/** The element type of the other contiguous containers a range-for may run over (strings, valarray, span), or null. */
+/** The element type of the other contiguous containers a range-for may run over (strings, valarray), or null. */
 function textElement(type: string): string | null {
   const t = type.replace(/\s+/g, ' ').trim().replace(/^const /, '');
   if (/^(?:std::)?string$/.test(t)) return 'char';
   if (/^(?:std::)?wstring$/.test(t)) return 'wchar_t';
-  const m = /^(?:std::)?(?:basic_string|valarray|span)<\s*([^,<>]+?)\s*(?:,[^<>]*)?>$/.exec(t);
+  const m = /^(?:std::)?(?:basic_string|valarray)<\s*([^,<>]+?)\s*(?:,[^<>]*)?>$/.exec(t);
   return m ? m[1] : null;
 }
 
