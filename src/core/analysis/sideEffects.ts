@@ -84,10 +84,10 @@ export class CallJudge {
       const what = /^\s*\[/.test(local.init?.text ?? '') ? `holds a lambda but is not an \`auto\` local (a \`std::function\` or static may be given another function)` : 'is a variable (function pointer or object)';
       return { kind: 'unsafe', code: 'call-through-variable', message: `\`${name}\`, ${at}, ${what}: ParaForge does not analyse calls through it, so it cannot tell what the call touches` };
     }
-    return this.byName(name);
+    return this.byName(name, call);
   }
 
-  private byName(name: string): CallClass {
+  private byName(name: string, call: Node): CallClass {
     if (this.file.functionLikeMacros.has(name)) return { kind: 'macro', message: `\`${name}(…)\` is a function-like macro: ParaForge cannot see through it` };
     if (PURE.has(name)) return { kind: 'pure' };
     if (IO.has(name)) return { kind: 'unsafe', code: 'io-call', message: `\`${name}\` does I/O: its output order would change when iterations run in parallel` };
@@ -99,6 +99,10 @@ export class CallJudge {
     const def = this.file.functions.get(simple);
     if (def) return this.userFunction(simple, def);
     if (/^[A-Z][A-Z0-9_]*$/.test(simple)) return { kind: 'macro', message: `\`${name}(…)\` looks like a macro defined elsewhere: ParaForge cannot see through it` };
+    // Templates and functions defined in a class body are in this file, but not analysed.
+    if (!name.startsWith('std::') && soundIndex(this.file, this.resolver, call).functionDefs.has(simple)) {
+      return { kind: 'unsafe', code: 'unknown-call', message: `\`${name}\` is a function template or a function defined in a class of this file, which ParaForge does not analyse: it cannot tell whether it has side effects` };
+    }
     return { kind: 'unsafe', code: 'unknown-call', message: `\`${name}\` is defined outside this file: ParaForge cannot tell whether it has side effects` };
   }
 

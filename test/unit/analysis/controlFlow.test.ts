@@ -51,3 +51,12 @@ describe('calls through a struct field', () => {
     expect(cpp.reasons.find((r) => r.code === 'method-call')?.message).toMatch(/^method `f` may modify its object/);
   });
 });
+
+describe('calls the file defines but ParaForge does not analyse', () => {
+  it('a function template and a static member function are named as such, not as defined outside the file', async () => {
+    const src = 'template <typename T> T next(T x) { return x + 1; }\nstruct Counter { static int bump(int x) { return x * 2; } };\nvoid f(int n, long *a, int *b) {\n  for (int i = 0; i < n; i++) a[i] = next<long>(a[i]);\n  for (int i = 0; i < n; i++) b[i] = Counter::bump(b[i]);\n}\n';
+    const vs = await analyseText(src, 'cpp');
+    expect(vs.map((v) => v.verdict)).toEqual(['not-parallel', 'not-parallel']);
+    for (const v of vs) expect(v.reasons.find((r) => r.code === 'unknown-call')?.message).toMatch(/is a function template or a function defined in a class of this file/);
+  });
+});
