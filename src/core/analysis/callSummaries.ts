@@ -6,6 +6,7 @@ import { handleType, isThreadLocal, writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
 import { isStreamName, rootIdentifier } from './sideEffects';
 import { functionSites } from './functionSites';
+import { boundVariable } from './scope';
 import { contains, unparen, walkWithAncestors } from './syntax';
 
 /**
@@ -146,9 +147,8 @@ export class CallSummaries {
           if (d.isVolatile) fail('volatile', `uses the volatile \`${n.text}\``);
           // A reference from outside (`static double &origin = grid[0]`) reads what it is bound to, which may be an element the loop writes.
           if (d.isReference && !contains(def, d.declNode)) {
-            const init = d.init ? unparen(d.init) : null;
-            const bound = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
-            if (!bound || bound.isReference || bound.isPointer || bound.isArray) fail('reference-read', `reads \`${n.text}\`, a reference bound to \`${d.init?.text ?? '…'}\`, which may be an element of memory the loop writes`);
+            const bound = boundVariable(resolver, d);
+            if (!bound) fail('reference-read', `reads \`${n.text}\`, a reference bound to \`${d.init?.text ?? '…'}\`, which may be an element of memory the loop writes`);
             else if (bound.kind === 'global') globalsRead.add(bound.key);
           }
           if (d.kind === 'global' && isThreadLocal(d, this.ix)) fail('thread-local', `uses \`${n.text}\`, which is thread-local: worker threads would see their own copy`);

@@ -43,7 +43,8 @@ export function counterBits(loop: Node, shape: LoopShape): IntegerBits | null {
 }
 
 const ARITH = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
-const INT_RESULT = new Set(['<', '>', '<=', '>=', '==', '!=', '&&', '||']);
+/** Operators whose result is an `int` (0 or 1) whatever their operands. */
+export const INT_RESULT = new Set(['<', '>', '<=', '>=', '==', '!=', '&&', '||']);
 
 /**
  * The integer type of an expression after C's promotions, when its names, elements, casts and

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { isArithmeticType } from './reductionTypes';
-import { type Decl, declsOf, type Resolver } from './scope';
+import { boundVariable, type Decl, declsOf, hasThreadStorage, type Resolver } from './scope';
 import { contains, unparen, walk } from './syntax';
 
 /** What calling a lambda variable does: only reads (and which outside variables), or why that cannot be told. */
@@ -149,7 +149,7 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
       return fail(`reads \`${n.text}\` (\`${o.typeText}${o.isPointer ? ' *' : ''}${o.isArray ? '[]' : ''}\`), which may give it memory the loop writes`);
     }
     // A thread-local global is one copy per thread: a worker calling the lambda reads its own.
-    if (/\b(?:_Thread_local|thread_local|__thread)\b/.test(o.declNode.text.split(/[=;{]/)[0])) return fail(`reads \`${n.text}\`, which is thread-local: worker threads would see their own copy`);
+    if (hasThreadStorage(o)) return fail(`reads \`${n.text}\`, which is thread-local: worker threads would see their own copy`);
     const mode = o.kind === 'global' || o.isStatic ? 'reference' : captures.explicit.get(n.text) ?? captures.byDefault;
     if (mode === null) fail(`uses \`${n.text}\`, which it does not capture`);
     // A by-value capture is a copy made before the loop; anything read by reference is checked against the loop's writes.
@@ -157,9 +157,8 @@ export function lambdaEffect(resolver: Resolver, lambda: Node, call: (n: Node) =
       reads.add(o.key);
       // A reference (`double &last = b.back()`) reads what it is bound to: only a plain variable named in its initialiser is followed.
       if (o.isReference) {
-        const init = o.kind === 'param' || !o.init ? null : unparen(o.init);
-        const bound = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
-        if (!bound || bound.isReference || bound.isPointer || bound.isArray) fail(`reads \`${n.text}\`, a reference that may be bound to an element of memory the loop writes`);
+        const bound = boundVariable(resolver, o);
+        if (!bound) fail(`reads \`${n.text}\`, a reference that may be bound to an element of memory the loop writes`);
         else reads.add(bound.key);
       }
     }

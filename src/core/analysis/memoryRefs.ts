@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
 import { containerElement, elementType, isArithmeticType, resolveType } from './reductionTypes';
-import type { Decl, Resolver } from './scope';
+import { boundVariable, type Decl, hasThreadStorage, type Resolver } from './scope';
 import { rootIdentifier } from './sideEffects';
 import type { SoundIndex } from './soundIndex';
 import { functionSites, type Site } from './functionSites';
@@ -192,8 +192,9 @@ export function memoryChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, f
 
 /** True for `thread_local` / `_Thread_local` / `__thread` variables and `#pragma omp threadprivate` globals: one copy per thread. */
 export function isThreadLocal(d: Decl, ix: SoundIndex): boolean {
-  return /\b(?:_Thread_local|thread_local|__thread)\b/.test(d.declNode.text.split(/[=;{]/)[0]) || (d.kind === 'global' && ix.threadprivate.has(d.name));
+  return hasThreadStorage(d) || (d.kind === 'global' && ix.threadprivate.has(d.name));
 }
+
 
 /**
  * A range-for names its container's elements without a subscript, so the element checks of
@@ -267,9 +268,7 @@ function referenceReadChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Node, i
     }
     const type = plainType(d.typeText, ix);
     if (!plainElement(type, ix) && type !== 'auto') continue;
-    const init = d.kind === 'param' ? null : d.init ? unparen(d.init) : null;
-    const target = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
-    if (target && !target.isReference && !target.isPointer && !target.isArray) continue;
+    if (boundVariable(resolver, d)) continue;
     // The reference's own updates (`acc += t[i]`) are scalar roles; a parameter cannot name the function's own local objects.
     if (!written.some((w) => w.decl?.key !== d.key && !(d.kind === 'param' && w.ownLocal) && mayHold(w.type, type, ix))) continue;
     seen.add(d.key);

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ReductionOp } from '../model';
 import type { Findings } from './findings';
 import { floatMinMaxHazard } from './floatMinMax';
-import { narrowingStore } from './integerRanges';
+import { INT_RESULT, narrowingStore } from './integerRanges';
 import { parseIntegerLiteral } from './literals';
 import type { AnalysisContext } from './levelAnalysis';
 import type { Decl } from './scope';
@@ -156,7 +156,6 @@ function integerLeafType(n: Node, ctx: AnalysisContext, ix: SoundIndex): string 
   return elementType(base, depth, ctx, ix);
 }
 
-const INT_RESULT = new Set(['<', '>', '<=', '>=', '==', '!=', '&&', '||']);
 
 /** True when an expression may have a floating-point (or unknown) type. */
 export function mayBeFloating(expr: Node, ctx: AnalysisContext, ix: SoundIndex): boolean {

@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { parseIntegerLiteral } from './literals';
 import { type MacroInfo, macroTable, trustedIntMacro } from './preprocessor';
-import { contains, functionDeclarator } from './syntax';
+import { contains, functionDeclarator, unparen } from './syntax';
 
 /** Where a variable was declared, and the facts about it that matter to parallelisation. */
 export interface Decl {
@@ -325,4 +325,16 @@ export function evalIntExpr(text: string): number | null {
   const b = parseIntLiteral(m[3]);
   if (a === undefined || b === undefined) return null;
   return m[2] === '<<' ? a * 2 ** b : m[2] === '*' ? a * b : m[2] === '+' ? a + b : a - b;
+}
+
+/** True when the declaration says `thread_local`, `_Thread_local` or `__thread`. */
+export function hasThreadStorage(d: Decl): boolean {
+  return /\b(?:_Thread_local|thread_local|__thread)\b/.test(d.declNode.text.split(/[=;{]/)[0]);
+}
+
+/** The plain variable (no reference, pointer or array) a reference declaration names as its initialiser (`double &r = x;`), or null: a parameter's or any other binding may be an element. */
+export function boundVariable(resolver: Resolver, d: Decl): Decl | null {
+  const init = d.kind === 'param' || !d.init ? null : unparen(d.init);
+  const target = init?.type === 'identifier' ? resolver.resolve(init.text, init) : null;
+  return target && !target.isReference && !target.isPointer && !target.isArray ? target : null;
 }
