@@ -106,6 +106,14 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
       } else if (f.role === 'lastprivate' && !clauses.lastprivate.has(f.name) && !clauses.reduction.has(f.name)) {
         races.push({ code: 'pragma-missing-lastprivate', message: `\`${f.name}\` is used after the loop but is not lastprivate: its value after the loop is undefined`, range: at });
         missing.push(`lastprivate(${f.name})`);
+      } else if (f.role === 'lastprivate' && clauses.lastprivate.has(f.name) && !clauses.firstprivate.has(f.name) && mayRunZeroTimes(result, clauses.collapse)) {
+        // With no iteration there is no last one: gcc copies out the private copy, never set.
+        races.push({
+          code: 'pragma-lastprivate-zero-trip',
+          message: `\`${f.name}\` is used after the loop, but when the loop runs no iteration \`lastprivate\` alone leaves it undefined (the serial loop keeps its earlier value); add \`firstprivate(${f.name})\``,
+          range: at,
+        });
+        missing.push(`firstprivate(${f.name})`);
       }
     } else if (f.role === 'carried') {
       races.push({ code: 'pragma-carried-scalar', message: `likely data race on \`${f.name}\`: its value is carried from one iteration to the next, which no clause can fix`, range: at });
@@ -122,4 +130,10 @@ export function checkPragma(pragma: Node, result: LevelResult): ExistingPragma {
   const inBins = (range: Reason['range']) => binRefs.some((r) => coveredBins.has(r.baseName) && r.node.startIndex <= range.startOffset && range.endOffset <= r.node.endIndex);
   for (const r of arrayRaces) if (!inBins(r.range)) races.push({ code: 'pragma-carried-dependence', message: `likely data race: ${r.message}`, range: r.range });
   return { text, range: nodeRange(pragma), races, missingClauses: missing };
+}
+
+/** True unless every level the pragma covers has a constant trip count above zero. */
+function mayRunZeroTimes(result: LevelResult, collapse: number): boolean {
+  const levels = result.facts.loops.filter((l) => l.depth < Math.max(1, collapse));
+  return levels.length === 0 || levels.some((l) => l.tripCount === null || l.tripCount <= 0);
 }

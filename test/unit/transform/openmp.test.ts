@@ -46,6 +46,20 @@ describe('OpenMP rewriter', () => {
     expect(parallelizeSource(src, [v], 'c').edits).toHaveLength(0);
   });
 
+  it('reports lastprivate without firstprivate on a loop that may run no iteration', async () => {
+    const body = (pragma: string, bound: string) =>
+      `double f(double *restrict y, const double *restrict x, int n) {\n  double last = 0.0;\n  #pragma omp parallel for ${pragma}\n  for (int i = 0; i < ${bound}; i++) {\n    last = 2.0 * x[i];\n    y[i] = last;\n  }\n  return last;\n}\n`;
+    const [bare] = await analyse(body('lastprivate(last)', 'n'));
+    expect(bare.existingPragma?.races.map((r) => r.code)).toEqual(['pragma-lastprivate-zero-trip']);
+    expect(bare.existingPragma?.missingClauses).toEqual(['firstprivate(last)']);
+    // With firstprivate the earlier value is what the private copy starts from; a constant
+    // positive trip count always has a last iteration.
+    const [both] = await analyse(body('firstprivate(last) lastprivate(last)', 'n'));
+    expect(both.existingPragma?.races).toEqual([]);
+    const [fixed] = await analyse(body('lastprivate(last)', '1000'));
+    expect(fixed.existingPragma?.races).toEqual([]);
+  });
+
   it('reads CUDA host code with the cuda grammar', async () => {
     const src = '__global__ void k(float *x) { x[threadIdx.x] = 0; }\nint main() {\n  static float h[4096];\n  for (int i = 0; i < 4096; i++) h[i] = i;\n  k<<<1, 1>>>(h);\n  return 0;\n}\n';
     const vs = await analyse(src, 'cuda-cpp');

@@ -70,7 +70,8 @@ function clausesText(v: LoopVerdict): string {
   const parts: string[] = [];
   if (c.reduction.length) parts.push(...c.reduction.map((r) => `reduction(${r.op}:${r.var})`));
   if (c.private.length) parts.push(`private(${c.private.join(', ')})`);
-  if (c.lastprivate.length) parts.push(`lastprivate(${c.lastprivate.join(', ')})`);
+  // firstprivate too: a loop that runs no iteration must leave the earlier value, as the serial one does.
+  if (c.lastprivate.length) parts.push(`firstprivate(${c.lastprivate.join(', ')}) lastprivate(${c.lastprivate.join(', ')})`);
   if (c.collapse > 1) parts.push(`collapse(${c.collapse})`);
   if (c.schedule) parts.push(`schedule(${c.schedule})`);
   return parts.length ? parts.join(' ') : '(none needed)';

@@ -65,7 +65,7 @@ export function ompPragmaPrompt(functionName: string, functionText: string, firs
     perLoop.join('\n'),
     'Think in two steps for each loop (chain of OMP): first the directive (`parallel for`, `parallel for simd`, or none;',
     'at most one parallel loop per nest, usually the outermost that is independent), then the clauses each scalar and',
-    'dependence requires (private, lastprivate, reduction, collapse, schedule). Loop-carried dependences cannot be fixed by clauses.',
+    'dependence requires (private, firstprivate + lastprivate, reduction, collapse, schedule). Loop-carried dependences cannot be fixed by clauses.',
     'End your answer with exactly one line per loop, in this form and nothing after it:',
     ...loops.map((l) => `${l.id}: #pragma omp ...   (or ${l.id}: none)`),
   ].join('\n');
