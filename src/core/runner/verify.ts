@@ -444,6 +444,9 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
     // Checking runs use more threads than cores (7, 16): spinning waiters would make them 10× slower
     // on 2 cores. Timing runs keep the runtime's default, as the user's program would run.
     if (!at.timing) env.OMP_WAIT_POLICY = 'PASSIVE';
+    // Checking runs get malloc'd memory filled with a pattern (the same for original and candidate):
+    // fresh heap pages are zero, so a candidate reading memory it never wrote would pass otherwise.
+    if (!at.timing) env.MALLOC_PERTURB_ = '165';
     if (at.race) {
       env.TSAN_OPTIONS = 'ignore_noninstrumented_modules=1 exitcode=66 history_size=4';
       env.ARCHER_OPTIONS = 'verbose=0';
