@@ -87,6 +87,10 @@ export function scalarRoles(
     const c = classifyScalar(decl, loop, ctx.facts, innerLoopKeys.has(key));
     if (c.role === 'reduction') {
       add({ name: decl.name, role: 'reduction', op: c.op, node: nodes[0] }, decl, live);
+    } else if (c.role === 'private' && live && c.insideLoop) {
+      // The serial value after the loop comes from the last iteration in which the inner loop ran.
+      findings.race(reason('lastprivate-skipped', `\`${decl.name}\` is used after the loop, but it is set only inside \`${loopHeader(c.insideLoop)}\`, which may run no iteration: the last iteration may not set it, so lastprivate would not give the serial value`, nodes[0]));
+      add({ name: decl.name, role: 'carried', node: nodes[0] }, decl, live);
     } else if (c.role === 'private') {
       add({ name: decl.name, role: live ? 'lastprivate' : 'private', node: nodes[0] }, decl, live);
     } else {
@@ -101,4 +105,11 @@ export function scalarRoles(
     }
   }
   return { uses, facts, argReductions: args.plans };
+}
+
+/** A loop's header on one line (`for (k = 0; k < n; k++)`), for messages. */
+function loopHeader(loop: Node): string {
+  const body = loop.childForFieldName('body');
+  const text = loop.type === 'do_statement' ? `do … while ${loop.childForFieldName('condition')?.text ?? ''}` : body ? loop.text.slice(0, body.startIndex - loop.startIndex) : loop.text;
+  return text.replace(/\s+/g, ' ').trim();
 }

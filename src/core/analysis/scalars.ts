@@ -7,7 +7,7 @@ import { calleeName, compact, contains, operatorOf, unparen } from './syntax';
 /** How a scalar written in a loop behaves across iterations. */
 export type ScalarClass =
   | { readonly role: 'reduction'; readonly op: ReductionOp }
-  | { readonly role: 'private' }
+  | { readonly role: 'private'; readonly insideLoop?: Node }
   | { readonly role: 'carried'; readonly code: string; readonly message: string; readonly node: Node };
 
 const COMPOUND: Record<string, ReductionOp> = { '+=': '+', '-=': '-', '*=': '*', '&=': '&', '|=': '|', '^=': '^' };
@@ -31,7 +31,8 @@ export function classifyScalar(decl: Decl, loop: Node, facts: FunctionFacts, isI
     const op = reductionOp(occ);
     if (op) return { role: 'reduction', op };
   }
-  if (writtenFirstEveryIteration(occ[0], loop, occ)) return { role: 'private' };
+  const first = writtenFirst(occ[0], loop, occ);
+  if (first) return first.insideLoop ? { role: 'private', insideLoop: first.insideLoop } : { role: 'private' };
   const allWrites = occ.every((o) => isPlainWrite(o, occ));
   if (allWrites) {
     return {
@@ -65,8 +66,17 @@ function isPlainWrite(o: Node, occ: readonly Node[]): boolean {
   return !mentions(p.childForFieldName('right') as Node, occ);
 }
 
-function writtenFirstEveryIteration(first: Node, loop: Node, occ: readonly Node[]): boolean {
-  if (!isPlainWrite(first, occ)) return false;
+const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
+
+/**
+ * Whether the first occurrence is a plain write that every use in the same iteration follows:
+ * at the top of the loop body (through blocks, or as an inner for-statement's initialiser), or at
+ * the top of an inner loop's body that holds every occurrence (C89 `k` of `for (j…) for (k = 0;…)`).
+ * In the second case `insideLoop` is that inner loop: an iteration in which it runs no iteration
+ * does not write the variable.
+ */
+function writtenFirst(first: Node, loop: Node, occ: readonly Node[]): { insideLoop: Node | null } | null {
+  if (!isPlainWrite(first, occ)) return null;
   const assign = first.parent as Node;
   let n: Node = assign;
   let p = n.parent;
@@ -76,14 +86,22 @@ function writtenFirstEveryIteration(first: Node, loop: Node, occ: readonly Node[
   } else if (p?.type === 'expression_statement') {
     n = p;
     p = n.parent;
-  } else return false;
-  // Up to the loop, only blocks (and inner for-statements entered through their header) are allowed.
+  } else return null;
+  let insideLoop: Node | null = null;
+  // Up to the loop, only blocks and the bodies of inner loops (entered at the top) are allowed.
   while (p && p.id !== loop.id) {
-    if (p.type !== 'compound_statement') return false;
+    const isBody = LOOPS.has(p.type) && p.childForFieldName('body')?.id === n.id;
+    if (p.type !== 'compound_statement' && !isBody) return null;
+    // Only the innermost such body matters: every occurrence must be inside it, after the write.
+    if (isBody && !insideLoop) {
+      const body = n;
+      if (!occ.every((o) => contains(body, o))) return null;
+      insideLoop = p;
+    }
     n = p;
     p = n.parent;
   }
-  return p !== null && p.childForFieldName('body')?.id === n.id;
+  return p !== null && p.childForFieldName('body')?.id === n.id ? { insideLoop } : null;
 }
 
 /** The reduction operator if every occurrence is part of an update `x op= e` (one operator family), else null. */

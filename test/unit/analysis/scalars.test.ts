@@ -108,6 +108,25 @@ describe('scalar classification', () => {
     expect(v.clauses).toMatchObject({ private: ['t'], lastprivate: [] });
   });
 
+  it('C89 counters of loops nested two deep are private to the outer loop', async () => {
+    const v = await verdictOf('  int j, k;\n  for (int i = 0; i < N; i++)\n    for (j = 0; j < N; j++) {\n      b[i] = 0.0;\n      for (k = 0; k < N; ++k) b[i] += a[k] * j;\n    }');
+    expect(v.verdict).toBe('parallel');
+    expect(v.clauses).toMatchObject({ private: ['j', 'k'], lastprivate: [] });
+  });
+
+  it('a temporary set only inside an inner loop and used after the nest is refused, naming that loop', async () => {
+    const v = await verdictOf('  int j;\n  double t = 0.0;\n  for (int i = 0; i < N; i++)\n    for (j = 0; j < i % 3; j++) {\n      t = a[i] + j;\n      b[i] = t;\n    }\n  printf("%g\\n", t);');
+    expect(v.verdict).toBe('not-parallel');
+    const r = v.reasons.find((x) => x.code === 'lastprivate-skipped');
+    expect(r?.message).toContain('`for (j = 0; j < i % 3; j++)`');
+  });
+
+  it('a temporary set inside an inner loop but read after it in the same iteration is carried', async () => {
+    const v = await verdictOf('  int j;\n  double t = 0.0;\n  for (int i = 0; i < N; i++) {\n    for (j = 0; j < i % 3; j++) t = a[i] + j;\n    b[i] = t;\n  }');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons.map((x) => x.code)).toContain('scalar-dependence');
+  });
+
   it('a variable declared inside the loop needs no clause', async () => {
     const v = await verdictOf('  for (int i = 0; i < N; i++) {\n    double t = a[i] + 1.0;\n    b[i] = t;\n  }');
     expect(v.verdict).toBe('parallel');
