@@ -8,7 +8,7 @@ import { isDeclaratorName } from './loopScan';
 import { memberContainers, objectKey } from './memberContainers';
 import { memoryFill } from './memoryFills';
 import { pointerMembers } from './pointerMembers';
-import { type NestShapes, rangeKey } from './nestShapes';
+import { type NestShapes, rangeKey, readAfter } from './nestShapes';
 import type { Decl } from './scope';
 import { contains, unparen, walk } from './syntax';
 
@@ -134,6 +134,10 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
     }
     const loops = enclosingLoops(node);
     let dims: ReturnType<typeof parsePoly>[] | null = dimNodes ? dimNodes.map(toPoly) : null;
+    // A counter read outside its own loop (`C[i + j]` after `for (i…) if (…) break;`) holds
+    // whatever that loop left, which may differ from one iteration to the next: not a symbol.
+    const stale = dims?.map((p) => p && counterOutside(p, node, loops, nest)).find((v) => v) ?? null;
+    if (stale) dims = null;
     let delinearisedBy: string | null = null;
     if (dims && dims.length === 1 && dims[0]) {
       const split = delinearise(dims[0], loops, nest.outerLoops);
@@ -142,7 +146,7 @@ export function collectAccesses(ctx: AnalysisContext, loop: Node, nest: NestShap
         delinearisedBy = split.by;
       }
     }
-    refs.push({ node, base: d.key, baseName: d.name, dims, delinearisedBy, write, read, loops });
+    refs.push({ node, base: d.key, baseName: d.name, dims, delinearisedBy, write, read, loops, ...(stale ? { unknownWhy: `reads \`${stale}\` outside its loop, where what that loop left can differ from one iteration to the next` } : {}) });
   };
   // Range-for loops read as counted loops: the element (`e` in `for (auto &e : y)`) is y[k].
   const rangeOf = (d: Decl): Node | null => (d.declNode.type === 'for_range_loop' && nest.shapes.has(d.declNode.id) ? d.declNode : null);
@@ -494,6 +498,17 @@ function delinearise(p: ReturnType<typeof parsePoly> & object, loops: readonly L
       return { dims: [...inner.dims, low], by: `${inner.by},${s}` };
     }
     return { dims: [high, low], by: s };
+  }
+  return null;
+}
+
+/** The name of a counter of the nest `p` mentions outside its loop where it is not exit-invariant (or a symbol derived from one), else null. */
+function counterOutside(p: Poly, at: Node, loops: readonly LoopVar[], nest: NestShapes): string | null {
+  const around = new Set(loops.map((l) => l.key));
+  for (const v of polyVars(p)) {
+    const owner = symbolOwner(v);
+    if (around.has(v) || around.has(owner)) continue;
+    for (const k of [v, owner]) if (nest.loopVarKeys.has(k) && !readAfter(nest.exitInvariant, k, at)) return k.split('@')[0];
   }
   return null;
 }

@@ -32,6 +32,8 @@ export interface MemRef {
   readonly read: boolean;
   /** Loops of the nest around the reference, outermost first. */
   readonly loops: readonly LoopVar[];
+  /** Why `dims` is null, when a subscript is affine but uses a counter outside its loop. */
+  readonly unknownWhy?: string;
 }
 
 /** What the tests concluded about one pair of references at one loop level. */

@@ -74,6 +74,7 @@ export function dependenceReason(w: MemRef, o: MemRef, distance: number | null, 
     if (bad.node.type === 'pointer_expression') {
       return reason('element-address-passed', `\`${bad.node.text}\` passes the address of an element of \`${bad.baseName}\` to a function, which may read any element through it: different iterations may touch the same element of \`${base}\``, bad.node);
     }
+    if (bad.unknownWhy) return reason('unknown-subscript', `\`${bad.node.text}\` ${bad.unknownWhy}: different iterations may touch the same element of \`${base}\``, bad.node);
     return reason(
       'unknown-subscript',
       `\`${bad.node.text}\` has a subscript ParaForge cannot analyse (not affine in the loop variables): different iterations may touch the same element of \`${base}\``,

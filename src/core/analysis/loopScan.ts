@@ -201,7 +201,8 @@ function collectDeclaredNames(decl: Node, out: Set<string>): void {
   });
 }
 
-function breakTarget(n: Node): Node | null {
+/** The loop or switch a `break` leaves. */
+export function breakTarget(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) {
     if (LOOP_TYPES.has(p.type) || p.type === 'switch_statement') return p;
   }

@@ -4,7 +4,7 @@ import type { LoopVar } from './dependence';
 import type { Findings } from './findings';
 import { containerSizeValue, isContiguousContainer, sizeSymbol, symbolOwner } from './containers';
 import type { AnalysisContext } from './levelAnalysis';
-import type { LoopScan } from './loopScan';
+import { breakTarget, type LoopScan } from './loopScan';
 import { type LoopShape, loopShape } from './loopShape';
 import { memberBoundProblem, memberBoundValue } from './memberBounds';
 import { parityLoops } from './parityLoops';
@@ -34,6 +34,13 @@ export interface NestShapes {
   readonly loopVarKey: (s: LoopShape) => string;
   /** Counted loops around the analysed one in its function (their counters are constant inside it), innermost last. */
   readonly outerLoops: readonly LoopVar[];
+  /**
+   * Counters whose value after their loop is the same in every iteration of the analysed loop,
+   * with that loop: one loop sets them, only in its header, it runs in every iteration (only
+   * blocks around it), its bounds use none of the nest's counters, and no `break` leaves it.
+   * Read after that loop they are symbols; any other counter read outside its loop is unknown.
+   */
+  readonly exitInvariant: ReadonlyMap<string, Node>;
 }
 
 /**
@@ -103,23 +110,46 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     const key = loopVarKey(s);
     const w = scan.writes.get(key);
     const header = [s.node.childForFieldName('initializer'), s.node.childForFieldName('update')].filter((x): x is Node => x !== null);
-    if (w && w.nodes.some((n) => !header.some((h) => contains(h, n)))) {
+    // Writes elsewhere (a sibling loop reusing a C89 counter) do not change this loop's iterations;
+    // reads of the counter outside its loop are handled where they are read (accesses, bounds).
+    if (w && w.nodes.some((n) => contains(s.node, n) && !header.some((h) => contains(h, n)))) {
       shapes.delete(id);
       if (id === loop.id) ownShapeProblem = { problem: `the induction variable \`${s.varName}\` is also changed inside the loop body`, at: w.nodes.find((n) => !header.some((h) => contains(h, n))) as Node };
     }
   }
   const loopVarKeys = new Set([...shapes.values()].map(loopVarKey));
+  /** Counters of the canonical loops strictly around `n`, up to the analysed loop. */
+  const enclosingKeys = (n: Node): Set<string> => {
+    const out = new Set<string>();
+    for (let p = n.parent; p; p = p.parent) {
+      const s = shapes.get(p.id);
+      if (s) out.add(loopVarKey(s));
+      if (p.id === loop.id) break;
+    }
+    return out;
+  };
   const variant = new Set<string>([...scan.declaredInside, ...scan.writes.keys()].filter((k) => !loopVarKeys.has(k)));
+  const exitInvariant = exitInvariantCounters(scan, shapes, loop, loopVarKey, loopVarKeys);
   // Bounds must not depend on variables that change inside the loop.
   for (let round = 0; round < 2; round++) {
     for (const [id, s] of [...shapes]) {
       const vars = new Set([...polyVars(s.min), ...polyVars(s.max)]);
       // A symbol derived from a counter (`i / 2`) hides it: the bound is not loop-invariant.
-      const bad = [...vars].find((v) => variant.has(v) || variant.has(symbolOwner(v)) || (id === loop.id && loopVarKeys.has(v)) || (v !== symbolOwner(v) && loopVarKeys.has(symbolOwner(v))));
+      // A counter of a loop that does not enclose this one holds whatever that loop left.
+      const around = enclosingKeys(s.node);
+      const bad = [...vars].find(
+        (v) =>
+          variant.has(v) ||
+          variant.has(symbolOwner(v)) ||
+          (id === loop.id && loopVarKeys.has(v)) ||
+          (v !== symbolOwner(v) && loopVarKeys.has(symbolOwner(v))) ||
+          (loopVarKeys.has(v) && !around.has(v) && !readAfter(exitInvariant, v, s.node)),
+      );
       if (bad) {
         shapes.delete(id);
         const key = loopVarKey(s);
         loopVarKeys.delete(key);
+        exitInvariant.delete(key);
         variant.add(key);
         if (id === loop.id) ownShapeProblem = { problem: `the loop bound depends on \`${symbolOwner(bad).split('@')[0]}\`, which changes inside the loop`, at: s.boundNodes[1] };
       }
@@ -164,7 +194,32 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
     loopVarKeys.add(k);
     variant.delete(k);
   }
-  return { shapes, shape, loopVars: parity.loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops };
+  return { shapes, shape, loopVars: parity.loopVars, loopVarKeys, ownKey, variant, baseNameValue, callValue, loopVarKey, outerLoops, exitInvariant };
+}
+
+/** True when `key` is an exit-invariant counter and `at` comes after its loop. */
+export function readAfter(exitInvariant: ReadonlyMap<string, Node>, key: string, at: Node): boolean {
+  const l = exitInvariant.get(key);
+  return l !== undefined && at.startIndex >= l.endIndex;
+}
+
+/** The counters (see NestShapes.exitInvariant) whose value after their loop does not vary with the analysed loop's iteration. */
+function exitInvariantCounters(scan: LoopScan, shapes: ReadonlyMap<number, LoopShape>, loop: Node, keyOf: (s: LoopShape) => string, loopVarKeys: ReadonlySet<string>): Map<string, Node> {
+  const loopsOf = new Map<string, LoopShape[]>();
+  for (const s of shapes.values()) loopsOf.set(keyOf(s), [...(loopsOf.get(keyOf(s)) ?? []), s]);
+  const out = new Map<string, Node>();
+  for (const [key, [s, ...others]] of loopsOf) {
+    if (others.length > 0 || s.node.id === loop.id || s.node.type !== 'for_statement') continue;
+    let p = s.node.parent;
+    while (p && p.id !== loop.id && p.type === 'compound_statement') p = p.parent;
+    if (p?.id !== loop.id) continue;
+    const header = [s.node.childForFieldName('initializer'), s.node.childForFieldName('update')].filter((x): x is Node => x !== null);
+    if ((scan.writes.get(key)?.nodes ?? []).some((w) => !header.some((h) => contains(h, w)))) continue;
+    if ([...polyVars(s.min), ...polyVars(s.max)].some((v) => loopVarKeys.has(v) || loopVarKeys.has(symbolOwner(v)) || v.includes('#'))) continue;
+    if (s.node.descendantsOfType('break_statement').some((b) => b !== null && breakTarget(b)?.id === s.node.id)) continue;
+    out.set(key, s.node);
+  }
+  return out;
 }
 
 /** Why a bound that reads a struct member is refused (memberBounds), or null when it reads none or the member is fine. */

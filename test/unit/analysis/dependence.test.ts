@@ -307,3 +307,28 @@ describe('parity of counters with an even step: red-black sweeps (issue #7 §2)'
     expect((await verdictOf(body('(i + 1) % 2 + 1'))).verdict).toBe('parallel');
   });
 });
+
+describe('counters read outside their loop', () => {
+  it('a counter a breaking search loop left varies per iteration: its subscript is unknown, and says why', async () => {
+    const v = await verdictOf('  int i;\n  for (int j = 0; j < N; j++) {\n    for (i = 0; i < 8; i++)\n      if (u[i] == (unsigned)j) break;\n    a[i + j] = j;\n  }');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons.find((r) => r.code === 'unknown-subscript')?.message).toContain('reads `i` outside its loop');
+  });
+
+  it('a counter read before its loop in the iteration holds the previous iteration\'s value', async () => {
+    const v = await verdictOf('  int i = 0;\n  for (int j = 0; j < N; j++) {\n    a[i + j] = j;\n    for (i = 0; i < 8; i++) b[j] += 1.0;\n  }');
+    expect(v.verdict).toBe('not-parallel');
+    expect(v.reasons.map((r) => r.code)).toContain('unknown-subscript');
+  });
+
+  it('after a loop that always runs to its invariant bound, the counter is the same symbol in every iteration', async () => {
+    const v = await verdictOf('  int i, k;\n  for (i = 0; i < N; i++) {\n    for (k = 1; k < N; k++) A[i][k] = B[i][k] - B[i][k - 1];\n    A[i][k - 1] = -1.0;\n  }');
+    expect(v.verdict).toBe('parallel');
+  });
+
+  it('one C89 counter shared by two sibling loops is private to the loop around them', async () => {
+    const v = await verdictOf('  int i, j;\n  for (j = 0; j < N; j++) {\n    for (i = 0; i < N; i++) A[i][j] = B[i][j];\n    for (i = 0; i < N; i++) A[i][j] += 1.0;\n  }');
+    expect(v.verdict).toBe('parallel');
+    expect(v.clauses?.private).toEqual(['i']);
+  });
+});
