@@ -90,7 +90,16 @@ async function build(key: string, plan: BuildPlan, units: readonly SourceUnit[],
   const exe = path.join(dir, 'a.out');
   const done = path.join(dir, 'ok');
   const entry = fs.existsSync(done) ? validEntry(dir, exe, done) : null;
-  if (entry) return { ok: true, exe, srcDir, log: entry.log, cached: true, seconds: 0 };
+  if (entry) {
+    // The time of `ok` is the build's last use: pruneBuildCache removes the longest unused first.
+    try {
+      const t = new Date();
+      fs.utimesSync(done, t, t);
+    } catch {
+      // A read-only cache still serves its builds.
+    }
+    return { ok: true, exe, srcDir, log: entry.log, cached: true, seconds: 0 };
+  }
   fs.mkdirSync(srcDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
   // Other processes (parallel test workers, a second editor) may build the same key at the same

@@ -9,6 +9,7 @@ import { localBackend } from './backends/local';
 import { mpirunBackend } from './backends/mpirun';
 import { slurmBackend, type SlurmOptions } from './backends/slurm';
 import { compile, type BuildCache, type CompileResult } from './compile';
+import { pruneBuildCache } from './pruneBuildCache';
 import { generatedHarness, HarnessUnsupportedError } from './harness/functionDriver';
 import type { Harness, HarnessReport, ObservedRun, ResolvedSource, RunPoint } from './harness/harness';
 import { userHarness } from './harness/userHarness';
@@ -192,6 +193,9 @@ function lastLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join(' | ');
 }
 
+/** Cache folders already pruned by this process. */
+const prunedCaches = new Set<string>();
+
 /** Verifies one candidate against its original; resolves with Evidence, rejects only on bad input or cancellation. */
 export async function verifyProgram(request: VerifyRequest, options: VerifyOptions = {}): Promise<Evidence> {
   const log = options.log ?? silentLogger;
@@ -200,6 +204,12 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   const session = options.session ?? createSession();
   const slots = session.slots ?? new Slots(1);
   const buildCache: BuildCache = { dir: session.cacheDir ?? fs.mkdtempSync(path.join(scratchRoot(), 'paraforge-builds-')), inFlight: session.builds ?? new Map() };
+  // Once per cache folder and process, before its first build: old and excess builds go.
+  if (session.cacheDir && !prunedCaches.has(session.cacheDir)) {
+    prunedCaches.add(session.cacheDir);
+    const pruned = pruneBuildCache(session.cacheDir);
+    if (pruned.removed > 0) log.info(`build cache ${session.cacheDir}: removed ${pruned.removed} old builds (${(pruned.freedBytes / 1024 ** 2).toFixed(1)} MiB)`);
+  }
   const checkAbort = () => {
     if (signal?.aborted) throw abortError(signal);
   };
