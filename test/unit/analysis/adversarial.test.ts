@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { adversarialFiles, checkRewrite, expectationsOf, rewriteProgram } from './adversarialRunner';
+import { afterAll, describe, expect, it } from 'vitest';
+import { adversarialFiles, checkRewrite, expectationsOf, removeBuilds, rewriteProgram } from './adversarialRunner';
 
 /**
  * Issue #7 §1: programs written to fool the analysis. Each carries `// expect:` comments on its
@@ -9,6 +9,7 @@ import { adversarialFiles, checkRewrite, expectationsOf, rewriteProgram } from '
  */
 const files = adversarialFiles();
 
+afterAll(removeBuilds);
 describe('adversarial corpus', () => {
   it('has at least 150 programs, each with expectations', () => {
     expect(files.length).toBeGreaterThanOrEqual(150);

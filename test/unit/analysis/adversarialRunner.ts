@@ -6,7 +6,7 @@ import type { LanguageId, LoopVerdict } from '../../../src/core/model';
 import { analyzeLoops } from '../../../src/core/analysis';
 import { languageFromPath } from '../../../src/core/parse';
 import { parallelizeSource } from '../../../src/core/transform/openmp';
-import { compile, type CompileResult } from '../../../src/core/runner/compile';
+import { compile, type BuildCache, type CompileResult, privateBuildCache } from '../../../src/core/runner/compile';
 import { discoverToolchains, planBuild, type Toolchains } from '../../../src/core/runner/toolchains';
 import { fixture, testParserHost } from '../../helpers/paths';
 
@@ -101,6 +101,14 @@ async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> 
   return out;
 }
 
+let buildCache: BuildCache | null = null;
+
+/** Removes the builds of this test file's rewrites (one private cache per file: afterAll calls this). */
+export function removeBuilds(): void {
+  if (buildCache) fs.rmSync(buildCache.dir, { recursive: true, force: true });
+  buildCache = null;
+}
+
 /** What went wrong with one rewrite; empty when every build, run and race check agreed. */
 export async function checkRewrite(file: string, language: LanguageId, original: string, candidate: string): Promise<string[]> {
   toolchains ??= discoverToolchains({});
@@ -116,11 +124,12 @@ export async function checkRewrite(file: string, language: LanguageId, original:
   const plan = (family: 'gcc' | 'clang', race: boolean) =>
     planBuild(tc, { language: cuda && family === 'clang' ? 'cpp' : language, target: 'openmp', family, mpi: 'openmpi', race, extraFlags: [...flags, ...(family === 'clang' ? cudaDefs : [])] });
   const unit = (text: string, family: 'gcc' | 'clang') => [{ name: family === 'clang' ? asCxx : base, text, compile: true }];
+  const cache = (buildCache ??= privateBuildCache());
   const builds: [string, () => Promise<CompileResult>][] = [
-    ['original (gcc)', () => compile(plan('gcc', false), unit(original, 'gcc'), [])],
-    ['rewrite (gcc)', () => compile(plan('gcc', false), unit(candidate, 'gcc'), [])],
-    ['rewrite (clang)', () => compile(plan('clang', false), unit(candidate, 'clang'), [])],
-    ['rewrite (clang + Archer)', () => compile(plan('clang', true), unit(candidate, 'clang'), [])],
+    ['original (gcc)', () => compile(plan('gcc', false), unit(original, 'gcc'), [], undefined, cache)],
+    ['rewrite (gcc)', () => compile(plan('gcc', false), unit(candidate, 'gcc'), [], undefined, cache)],
+    ['rewrite (clang)', () => compile(plan('clang', false), unit(candidate, 'clang'), [], undefined, cache)],
+    ['rewrite (clang + Archer)', () => compile(plan('clang', true), unit(candidate, 'clang'), [], undefined, cache)],
   ];
   const built = await pool(builds.map(([, b]) => b), 2);
   const problems: string[] = [];

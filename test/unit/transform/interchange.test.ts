@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Node, Tree } from 'web-tree-sitter';
 import { analyzeLoops } from '../../../src/core/analysis';
 import type { LoopVerdict } from '../../../src/core/model';
 import { interchangeLoops, stripMine, type LoopTransformResult } from '../../../src/core/transform';
 import { withoutOmpPragmas } from '../../../src/core/transform/interchangeSyntax';
-import { checkRewrite, rewriteProgram, ADVERSARIAL } from '../analysis/adversarialRunner';
+import { checkRewrite, rewriteProgram, removeBuilds, ADVERSARIAL } from '../analysis/adversarialRunner';
 import { ROOT, testParserHost } from '../../helpers/paths';
 
 /**
@@ -68,6 +68,7 @@ const nest = (body: string, inner = 'for (int j = 0; j < n; j++)', outer = 'for 
 }
 `;
 
+afterAll(removeBuilds);
 describe('interchange (pure)', () => {
   it("moves gemv_t's parallel j loop outermost with its pragma (bench/kernels/gemv_t.c)", async () => {
     const kernel = fs.readFileSync(`${ROOT}/bench/kernels/gemv_t.c`, 'utf8');

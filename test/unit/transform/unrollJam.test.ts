@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeLoops } from '../../../src/core/analysis';
 import type { LanguageId } from '../../../src/core/model';
 import { parallelizeSource } from '../../../src/core/transform/openmp';
 import { ROOT, testParserHost } from '../../helpers/paths';
-import { checkRewrite } from '../analysis/adversarialRunner';
+import { checkRewrite, removeBuilds } from '../analysis/adversarialRunner';
 
 /**
  * Unroll-and-jam by 4 (transform/unrollJam.ts, chosen by transform/sumNests.ts): the text it writes
@@ -68,6 +68,7 @@ const DOT = `    for (int j = 0; j < m; j++) {
       c[i * m + j] = s;
     }`;
 
+afterAll(removeBuilds);
 describe('unroll-and-jam: the text it writes', () => {
   it('jams bench matmul_vec.cpp four columns at a time, the last trips running the original body', async () => {
     const text = fs.readFileSync(`${ROOT}/bench/kernels/matmul_vec.cpp`, 'utf8');
