@@ -96,7 +96,12 @@ export const FORBIDDEN_CALLS: ReadonlySet<string> = new Set([
   'posix_spawn', 'posix_spawnp', 'socket', 'socketpair', 'connect', 'bind', 'listen', 'accept', 'accept4', 'send', 'sendto', 'sendmsg',
   'getaddrinfo', 'gethostbyname', 'creat', 'open', 'openat', 'remove', 'unlink', 'unlinkat', 'rename', 'renameat', 'rmdir', 'mkdir',
   'truncate', 'ftruncate', 'chmod', 'chown', 'symlink', 'link', 'kill', 'dlopen', 'syscall', 'freopen', 'tmpfile', 'mkstemp', 'ptrace',
+  // A function looked up by a name built at run time can be any of the above.
+  'dlsym', 'dlvsym', 'dlmopen',
 ]);
+
+/** The name a finding gives inline assembly: it can make any system call (fork, write) no name scan sees. */
+const INLINE_ASM = 'inline assembly';
 
 /** Names of forbidden functions a text mentions (calls, function pointers, macro bodies), plus `fopen` for writing. */
 export function riskyNames(tree: Tree): Map<string, number> {
@@ -109,8 +114,12 @@ export function riskyNames(tree: Tree): Map<string, number> {
       if (FORBIDDEN_CALLS.has(n.text)) add(n.text, n.startPosition.row + 1);
       return;
     }
+    if (n.type === 'gnu_asm_expression') add(INLINE_ASM, n.startPosition.row + 1);
     if (n.type === 'preproc_arg' || n.type === 'preproc_def' || n.type === 'preproc_function_def') {
-      for (const m of n.text.matchAll(/[A-Za-z_]\w*/g)) if (FORBIDDEN_CALLS.has(m[0])) add(m[0], n.startPosition.row + 1);
+      for (const m of n.text.matchAll(/[A-Za-z_]\w*/g)) {
+        if (FORBIDDEN_CALLS.has(m[0])) add(m[0], n.startPosition.row + 1);
+        if (/^(__asm__|__asm|asm)$/.test(m[0])) add(INLINE_ASM, n.startPosition.row + 1);
+      }
     }
     if (n.type === 'call_expression') {
       const fn = n.childForFieldName('function')?.text.replace(/^(std)?::/, '') ?? '';
@@ -240,7 +249,8 @@ export async function treeChecks(input: StaticCheckInput, parser: ParserHost): P
     const origRisky = riskyNames(orig);
     for (const [name, line] of riskyNames(cand)) {
       if (origRisky.has(name)) continue;
-      findings.push({ check: 'forbidden-call', message: `the candidate calls ${name.includes(' ') ? name.replace(' ', '() ') : `${name}()`}, which the original does not: effects outside the compared outputs`, line });
+      const what = name === INLINE_ASM ? 'uses inline assembly' : `calls ${name.includes(' ') ? name.replace(' ', '() ') : `${name}()`}`;
+      findings.push({ check: 'forbidden-call', message: `the candidate ${what}, which the original does not: effects outside the compared outputs`, line });
     }
     return { findings, preExisting, originalHasMain: origMains > 0, candidateHasMain: candMains > 0, includesMpi: includesMpi(orig) || includesMpi(cand) };
   } finally {

@@ -80,6 +80,10 @@ describe('static checks (before anything runs)', () => {
     expect((await add('', '  FILE *f = fopen("in.txt", "r"); fclose(f);')).findings).toEqual([]);
     expect((await add('#define GO(c) system(c)', '  GO("true");')).findings[0].check).toBe('forbidden-call');
     expect((await add('', '  int (*p)(const char *) = system; (void)p;')).findings[0].check).toBe('forbidden-call');
+    // A function looked up by name at run time, and inline assembly (a raw system call), are refused too.
+    expect((await add('#include <dlfcn.h>', '  void *f = dlsym(RTLD_DEFAULT, "sys" "tem"); (void)f;')).findings[0].message).toMatch(/calls dlsym\(\)/);
+    expect((await add('', '  __asm__ volatile("" ::: "memory");')).findings[0].message).toMatch(/uses inline assembly/);
+    expect((await add('#define BARRIER() __asm__ volatile("" ::: "memory")', '  BARRIER();')).findings[0].check).toBe('forbidden-call');
     // The same call in the original is not new.
     const withSystem = ORIGINAL.replace('void scale', 'void hook(void) { system("true"); }\nvoid scale');
     expect((await check(withSystem.replace('void prefix(double *a, int n) {', 'void prefix(double *a, int n) {\n  system("true");'), 'prefix', withSystem)).findings).toEqual([]);
