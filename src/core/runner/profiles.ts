@@ -31,6 +31,17 @@ export interface TargetProfile {
 /** Default thread counts outputs are compared at: 1-4, an odd count, and more threads than a small machine has cores. */
 export const DEFAULT_CHECK_THREADS: readonly number[] = [1, 2, 3, 4, 7, 16];
 
+/**
+ * Thread counts for a candidate that reads its thread number or the team size: a manual split by
+ * omp_get_thread_num() can be wrong at any count (5 threads, 6, 8), so every count up to 16 is run.
+ */
+export const THREAD_ID_CHECK_THREADS: readonly number[] = Array.from({ length: 16 }, (_, i) => i + 1);
+
+/** Whether a candidate's text asks OpenMP for its thread number or team size (a hand-made split). */
+export function readsThreadIdentity(text: string): boolean {
+  return /\bomp_get_(thread_num|num_threads|max_threads|team_size|ancestor_thread_num|num_procs)\b/.test(text);
+}
+
 /** Race checks at 2 and 4 threads (Archer needs ≥ 2; 4 exercises modulo-thread-count bugs). */
 export const DEFAULT_RACE_THREADS: readonly number[] = [2, 4];
 
@@ -42,6 +53,8 @@ export interface ProfileInput {
   readonly threads?: readonly number[];
   readonly ranks?: readonly number[];
   readonly raceCheck?: boolean;
+  /** The candidate reads its thread number or team size: checked at every count up to 16 (unless `threads` is given). */
+  readonly threadIdentity?: boolean;
 }
 
 function sorted(xs: readonly number[]): number[] {
@@ -50,7 +63,7 @@ function sorted(xs: readonly number[]): number[] {
 
 /** The profile for a candidate. Pure. */
 export function profileFor(input: ProfileInput): TargetProfile {
-  const threads = sorted(input.threads ?? DEFAULT_CHECK_THREADS);
+  const threads = sorted(input.threads ?? (input.threadIdentity ? THREAD_ID_CHECK_THREADS : DEFAULT_CHECK_THREADS));
   const ranks = sorted(input.ranks ?? [1, 2, 4]);
   const raceOff = input.raceCheck === false;
   if (input.target === 'cuda') {

@@ -16,7 +16,7 @@ import { userHarness } from './harness/userHarness';
 import { fileFacts, wholeProgramHarness } from './harness/wholeProgram';
 import { memcheckError, parseRacecheck, sanitizerArgv } from './cudaSanitizer';
 import { decideVerdict, describeSpeedups, type Outcome } from './precedence';
-import { profileFor } from './profiles';
+import { profileFor, readsThreadIdentity } from './profiles';
 import { describeRace, parseRaceReports, type SourceMap } from './raceReport';
 import { DEFAULT_LIMITS, scratchRoot, type SandboxLimits } from './sandbox';
 import { defaultParserHost, lineMapper, newUninitialised, treeChecks, uninitialisedWarnings, type StaticCheckResult } from './staticChecks';
@@ -249,7 +249,7 @@ export async function verifyProgram(request: VerifyRequest, options: VerifyOptio
   };
   addFindings(st.findings.filter((f) => f.check !== 'parse'));
 
-  const profile = profileFor({ target: request.target, language: request.language, includesMpi: st.includesMpi, threads: request.threads, ranks: request.ranks, raceCheck: request.raceCheck });
+  const profile = profileFor({ target: request.target, language: request.language, includesMpi: st.includesMpi, threads: request.threads, ranks: request.ranks, raceCheck: request.raceCheck, threadIdentity: readsThreadIdentity(candidate.text) });
   const target: Target = profile.evidenceTarget;
   const raceThreads = profile.raceThreads.length ? [...new Set(request.raceThreads ?? profile.raceThreads)].filter((t) => t >= 2).sort((a, b) => a - b) : [];
   // 'local' means this machine: an MPI program still runs under mpirun there (run alone, each rank

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimingRecord } from '../../../src/core/model';
 import { decideVerdict, describeSpeedups, slowdownFactor, VERDICT_PRECEDENCE } from '../../../src/core/runner/precedence';
-import { DEFAULT_CHECK_THREADS, profileFor } from '../../../src/core/runner/profiles';
+import { DEFAULT_CHECK_THREADS, profileFor, readsThreadIdentity } from '../../../src/core/runner/profiles';
 
 const t = (threads: number, speedup: number): TimingRecord => ({ threads, medianSeconds: 1 / speedup, minSeconds: 1, maxSeconds: 1, runs: 1, speedup, efficiency: speedup / threads });
 
@@ -47,6 +47,15 @@ describe('target profiles', () => {
     expect(p.checkPoints.map((x) => x.threads)).toEqual([1, 2, 3, 4, 7, 16]);
     expect(p.raceThreads).toEqual([2, 4]);
     expect(p.backend).toBe('local');
+  });
+
+  it('a candidate that reads its thread number or team size is checked at every count from 1 to 16', () => {
+    expect(readsThreadIdentity('int t = omp_get_thread_num();')).toBe(true);
+    expect(readsThreadIdentity('#pragma omp parallel for\n for (;;) {}')).toBe(false);
+    const p = profileFor({ target: 'openmp', language: 'c', includesMpi: false, threadIdentity: true });
+    expect(p.checkPoints.map((x) => x.threads)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    // Counts the user asked for win.
+    expect(profileFor({ target: 'openmp', language: 'c', includesMpi: false, threadIdentity: true, threads: [1, 2] }).checkPoints).toEqual([{ threads: 1 }, { threads: 2 }]);
   });
 
   it('a file that includes mpi.h builds with mpicc and runs under mpirun, whatever the target', () => {
