@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { LanguageId, TestRecord, ToleranceReport } from '../../model';
 import type { ParserHost } from '../../parse';
 import { describeDifference, firstDifference, type LineTolerance } from '../compareOutput';
-import { fileVariables, mainNameNode, readCandidateFacts, readFunctionShape, type CandidateFacts } from './functionShape';
+import { fileVariables, mainNameNode, persistentState, readCandidateFacts, readFunctionShape, type CandidateFacts } from './functionShape';
 import type { Harness, HarnessReport, ObservedRun, ResolvedSource, RunPoint } from './harness';
 import { aliasPairs, integerBits, planInputs, VALUE_MODES, type InputCase, type InputPlan } from './inputPlan';
 import { HarnessUnsupportedError, type FunctionShape, type Param, type ScalarKind } from './signature';
@@ -24,7 +24,7 @@ export { HarnessUnsupportedError } from './signature';
 /** Elements before and after each buffer (stencils read a[-1], a[n]; writes there are compared too). */
 const LEAD = 8;
 const SLACK = 64;
-/** Elements printed before index 0 of each buffer. */
+/** Elements printed before index 0 of each buffer (the rest of the lead is printed as the buffer's edges). */
 const PRE = 4;
 /** Buffers up to this many elements are printed element by element; larger ones as block digests. */
 const FULL_DUMP = 4096;
@@ -76,7 +76,16 @@ const DRIVER_PRELUDE = String.raw`
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <fenv.h>
 static unsigned long long pf_state;
+/* The floating-point mode a call leaves behind (rounding; on x86 also SSE's rounding, flush-to-zero and denormals-are-zero bits): every later computation of the caller depends on it. */
+static inline unsigned pf_fp_mode(void) {
+  unsigned m = (unsigned)fegetround() & 0xffffu;
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__CUDACC__)
+  m |= (__builtin_ia32_stmxcsr() & 0xE040u) << 16;
+#endif
+  return m;
+}
 static inline double pf_next(void) { pf_state = pf_state * 6364136223846793005ULL + 1442695040888963407ULL; return (double)(pf_state >> 11) * (1.0 / 9007199254740992.0); }
 /* NaN, infinities, signed zero, subnormals (double and float), then large finite values. */
 static const double pf_pool[] = { NAN, INFINITY, -INFINITY, -0.0, 0.0, 4.9406564584124654e-324, 2.2250738585072009e-308, 1.4e-45, -1e-310, 1e300, -1e300, 3.0e38 };
@@ -162,14 +171,25 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
     out.push(`  for (pf_i = 0; pf_i < (long)(sizeof(${g.name}) / sizeof(${elem})); pf_i++) ((${elem} *)${g.name})[pf_i] = ${fillExpr(g.kind!, elem, g.kind === 'float')};`);
   }
   const call = `${shape.name}(${shape.params.map((p) => p.name).join(', ')})`;
+  // The OpenMP worker threads' stacks too (fresh thread stacks read as zero): the next region reuses
+  // the same threads. Checking runs only, so timing still sees what the candidate itself costs.
+  out.push('#ifdef _OPENMP');
+  out.push('  if (!pf_timing) {');
+  out.push('#pragma omp parallel');
+  out.push('    pf_dirty_stack();');
+  out.push('  }');
+  out.push('#endif');
   out.push('  pf_dirty_stack();');
   out.push('  double pf_t0 = pf_seconds();');
   out.push('  errno = 0;');
   if (shape.returnKind === 'void') out.push(`  ${call};`);
   else out.push(`  ${shape.returnType} pf_ret = ${call};`);
   out.push('  int pf_errno = errno;');
+  out.push('  unsigned pf_fp = pf_fp_mode();');
   out.push('  double pf_t1 = pf_seconds();');
   out.push('  if (pf_timing) { printf("paraforge-time %.9f\\n", pf_t1 - pf_t0); return; }');
+  // First, so a changed rounding mode is named before it garbles the printed values.
+  out.push('  printf("floating-point-mode %#x\\n", pf_fp);');
   if (shape.returnKind !== 'void') {
     const f = PRINT[shape.returnKind];
     out.push(`  printf("return ${f.fmt}\\n", ${printArg(shape.returnKind, 'pf_ret')});`);
@@ -182,6 +202,9 @@ export function driverSource(shape: FunctionShape, includeName: string, tolerant
     const big = tolerant && tol.has(p.name) ? `for (long pf_a = -${PRE}; pf_a < pf_extent + ${SLACK}; pf_a += 1024) { double pf_s = 0; long pf_b = pf_a + 1024 < pf_extent + ${SLACK} ? pf_a + 1024 : pf_extent + ${SLACK}; for (pf_i = pf_a; pf_i < pf_b; pf_i++) pf_s += (double)${p.name}[pf_i]; printf("${p.name}[%ld..%ld) sum %.17g\\n", pf_a, pf_b, pf_s); }` : isReal(p.kind) ? `PF_DIGEST_REAL("${p.name}", ${p.name}, -${PRE}, pf_extent + ${SLACK});` : `pf_digest("${p.name}", ${p.name} - ${PRE}, sizeof(${p.ctype}), -${PRE}, pf_extent + ${SLACK});`;
     out.push(`  if (pf_extent <= ${FULL_DUMP}) { for (pf_i = -${PRE}; pf_i < pf_extent + ${SLACK}; pf_i++) printf("${p.name}[%ld] ${f.fmt}\\n", pf_i, ${printArg(p.kind, `${p.name}[pf_i]`)}); }`);
     out.push(`  else { ${big} }`);
+    // The rest of the parameter's own allocation, its edges: a write there corrupts nothing else compared.
+    const edge = (from: string, to: string) => `for (pf_i = ${from}; pf_i < ${to}; pf_i++) printf("${p.name}[%ld] ${f.fmt}\\n", pf_i, ${printArg(p.kind, `pf_buf_${p.name}[pf_i + ${LEAD}]`)});`;
+    out.push(`  ${edge(`-${LEAD}`, `-${PRE}`)} ${edge(`pf_extent + ${SLACK}`, `pf_extent + ${SLACK + LEAD}`)}`);
   }
   for (const g of shape.globals) {
     if (!g.kind) {
@@ -281,6 +304,8 @@ interface SideFacts {
   readonly defines: Set<string>;
   readonly facts: CandidateFacts;
   readonly shape: FunctionShape | HarnessUnsupportedError;
+  /** Variables keeping their value between calls ("v" or "v in f"). */
+  readonly state: string[];
 }
 
 /** Parses one side and reads everything the harness needs (the tree is deleted before this returns). */
@@ -297,7 +322,7 @@ async function readSide(parser: ParserHost, language: LanguageId, text: string, 
       if (!(e instanceof HarnessUnsupportedError)) throw e;
       shape = e;
     }
-    return { text: renamed, defines: new Set(fileVariables(root).keys()), facts: readCandidateFacts(root, name), shape };
+    return { text: renamed, defines: new Set(fileVariables(root).keys()), facts: readCandidateFacts(root, name), shape, state: persistentState(root, name) };
   } finally {
     tree.delete();
   }
@@ -334,6 +359,12 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
   if (cand.shape instanceof HarnessUnsupportedError) throw new HarnessUnsupportedError(`in the candidate: ${cand.shape.reason}`);
   const parsedOriginal = orig.shape;
   const candShape = cand.shape;
+  // Every case runs in a fresh process: state the candidate alone keeps between calls (a cache, a
+  // call counter, a lazily built table) would only show on a second call, which is never made.
+  const newState = cand.state.filter((v) => !orig.state.includes(v));
+  if (newState.length > 0) {
+    throw new HarnessUnsupportedError(`the candidate keeps state between calls that the original does not (${newState.map((v) => `\`${v.replace(/ in .*/, '')}\``).join(', ')}): each case runs in a fresh process, so a second call is never checked`);
+  }
   if (signatureText(parsedOriginal) !== signatureText(candShape)) {
     throw new HarnessUnsupportedError(`the candidate changed the signature of ${functionName}: ${signatureText(parsedOriginal)} → ${signatureText(candShape)}`);
   }
@@ -352,6 +383,12 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
   const reassociates = facts.reassociation.length > 0;
   const plan: InputPlan = planInputs(shape, { seed, constants, reassociates });
   leftOut.push(...plan.leftOut);
+  // A constant only the candidate has, with no runnable size above it (`if (n > (1 << 23))`): what
+  // the candidate does there is never run, so it cannot be verified.
+  const beyond = plan.untestedConstants.filter((k) => facts.constants.includes(k) && !origFacts.constants.includes(k) && k < 2 ** 31);
+  if (beyond.length > 0) {
+    throw new HarnessUnsupportedError(`the candidate has the constant ${beyond.join(', ')}, which the original does not, and no size above it can be run here (largest ${Math.max(...plan.cases.map((c) => c.extent))} elements): what it does above that size is never checked`);
+  }
   const tolerantOutputs = tolerantLabels(shape);
   const tolerant = reassociates && tolerantOutputs.size > 0;
   const largest = plan.cases.reduce((m, c) => Math.max(m, caseTolerance(facts, c.extent).relative), 0);
@@ -368,9 +405,10 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
   if (!comparesErrno) leftOut.push('errno: the CUDA runtime sets it internally (EEXIST seen while it initialises), so it is not compared in CUDA files');
   const compared = [
     ...(shape.returnKind !== 'void' ? ['return value'] : []),
-    ...shape.params.filter((p) => p.pointer).map((p) => `${p.name}${p.readOnly ? ' (const: must not change)' : ''}: every element, ${PRE} before and ${SLACK} after`),
+    ...shape.params.filter((p) => p.pointer).map((p) => `${p.name}${p.readOnly ? ' (const: must not change)' : ''}: every element, ${PRE} before and ${SLACK} after, and the rest of its allocation (${LEAD} before, ${SLACK + LEAD} after)`),
     ...shape.globals.map((g) => `global ${g.name}${g.kind ? '' : ' (bytes)'}`),
     ...(comparesErrno ? ['errno'] : []),
+    'the floating-point mode left after the call (rounding, flush-to-zero)',
     'stdout',
     'stderr',
     'exit status (per case and of the run)',

@@ -286,6 +286,35 @@ export function readFunctionShape(root: Node, name: string): FunctionShape {
   return { name, returnType, returnKind, params, sizeParams, loopDepth: Math.max(1, loopDepth(body)), globals, staticLocals, body: body.text };
 }
 
+/**
+ * Variables that keep their value from one call of `name` to the next: non-const file-scope
+ * variables (static ones too) and non-const static locals of the functions it reaches, as
+ * "v" or "v in f". The driver runs each case in a fresh process, so a second call is never seen.
+ */
+export function persistentState(root: Node, name: string): string[] {
+  const defs = functionDefinitions(root);
+  if (!defs.has(name)) return [];
+  const functions = reachableFunctions(defs, name);
+  const used = new Set<string>();
+  for (const f of functions) walk(f, (n) => void (n.type === 'identifier' && used.add(n.text)));
+  const out: string[] = [];
+  for (const v of fileVariables(root).values()) if (used.has(v.name) && !(v.isConst && !v.pointer) && !/^extern /.test(v.ctype)) out.push(v.name);
+  for (const f of functions) {
+    walk(f, (n) => {
+      if (n.type === 'declaration' && n.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static')) {
+        for (const d of n.childrenForFieldName('declarator')) {
+          const v = declaredName(d);
+          // A const table is the same on every call; a pointer to const is not const itself.
+          const pointer = /^\s*\*/.test((d?.type === 'init_declarator' ? d.childForFieldName('declarator') : d)?.text ?? '');
+          if (v && (!qualifiers(n).includes('const') || pointer)) out.push(`${v} in ${definitionName(f) ?? '?'}`);
+        }
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
 /** Value of an integer literal (`8192`, `0x2000`, `010`, `8192u`), or null for anything else. */
 export function integerLiteral(text: string): number | null {
   const t = text.replace(/['_]/g, '').replace(/[uUlLzZ]+$/, '');

@@ -40,6 +40,8 @@ export interface InputPlan {
   /** One case for timing. */
   readonly timing: InputCase;
   readonly leftOut: readonly string[];
+  /** Constants (≥ 2) no size just above could be run for: too large for the memory or time allowed. */
+  readonly untestedConstants: readonly number[];
 }
 
 /** Largest extent per array (elements) a case may use. */
@@ -161,10 +163,12 @@ export function planInputs(shape: FunctionShape, options: PlanOptions): InputPla
     const { extent, work } = extentOf(shape, sizes);
     return extent <= MAX_EXTENT && work <= MAX_WORK;
   };
-  const add = (sizes: number[], why: string, extra: Partial<(typeof raw)[number]> = {}) => {
+  const add = (sizes: number[], why: string, extra: Partial<(typeof raw)[number]> = {}): boolean => {
     if (fits(sizes)) raw.push({ sizes, why, ...extra });
     else leftOut.push(`size ${sizes.join('×')} (${why}): too large to run`);
+    return fits(sizes);
   };
+  const untestedConstants: number[] = [];
   const small = () => r(1, 9);
 
   if (d === 0) {
@@ -198,7 +202,7 @@ export function planInputs(shape: FunctionShape, options: PlanOptions): InputPla
           [2 * k + r(1, 8) * 2 - 1, `well above the constant ${k}`],
         ] as [number, string][]) {
           const sizes = Array.from({ length: d }, (_, i) => (i === j ? s : small()));
-          add(sizes, `${why} in ${shape.sizeParams[j]}`);
+          if (!add(sizes, `${why} in ${shape.sizeParams[j]}`) && s === k + 1 && !untestedConstants.includes(k)) untestedConstants.push(k);
         }
       }
     }
@@ -265,5 +269,6 @@ export function planInputs(shape: FunctionShape, options: PlanOptions): InputPla
     raceTest: raceSize(60_000),
     timing: { seed: options.seed, sizes: timingRec, scalars: timingScalars, mode: 'uniform', extent: extentOf(shape, timingSizes).extent, why: 'timing' },
     leftOut,
+    untestedConstants,
   };
 }
