@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { LanguageId, TestRecord, ToleranceReport } from '../../model';
 import type { ParserHost } from '../../parse';
 import { describeDifference, firstDifference, type LineTolerance } from '../compareOutput';
-import { fileVariables, mainNameNode, persistentState, readCandidateFacts, readFunctionShape, type CandidateFacts } from './functionShape';
+import { environmentReads, fileVariables, mainNameNode, persistentState, readCandidateFacts, readFunctionShape, type CandidateFacts } from './functionShape';
 import type { Harness, HarnessReport, ObservedRun, ResolvedSource, RunPoint } from './harness';
 import { aliasPairs, integerBits, planInputs, VALUE_MODES, type InputCase, type InputPlan } from './inputPlan';
 import { HarnessUnsupportedError, type FunctionShape, type Param, type ScalarKind } from './signature';
@@ -306,6 +306,8 @@ interface SideFacts {
   readonly shape: FunctionShape | HarnessUnsupportedError;
   /** Variables keeping their value between calls ("v" or "v in f"). */
   readonly state: string[];
+  /** Program name, user, clock and the like that the side reads (see environmentReads). */
+  readonly environment: string[];
 }
 
 /** Parses one side and reads everything the harness needs (the tree is deleted before this returns). */
@@ -322,7 +324,7 @@ async function readSide(parser: ParserHost, language: LanguageId, text: string, 
       if (!(e instanceof HarnessUnsupportedError)) throw e;
       shape = e;
     }
-    return { text: renamed, defines: new Set(fileVariables(root).keys()), facts: readCandidateFacts(root, name), shape, state: persistentState(root, name) };
+    return { text: renamed, defines: new Set(fileVariables(root).keys()), facts: readCandidateFacts(root, name), shape, state: persistentState(root, name), environment: environmentReads(root, name) };
   } finally {
     tree.delete();
   }
@@ -362,6 +364,12 @@ export async function generatedHarness(original: ResolvedSource, candidate: Reso
   // Every case runs in a fresh process: state the candidate alone keeps between calls (a cache, a
   // call counter, a lazily built table) would only show on a second call, which is never made.
   const newState = cand.state.filter((v) => !orig.state.includes(v));
+  // A candidate that reads who runs it, as whom or for how long can behave one way under the
+  // harness (a driver named paraforge_*, the sandbox user, small sizes that finish fast) and another in use.
+  const newReads = cand.environment.filter((v) => !orig.environment.includes(v));
+  if (newReads.length > 0) {
+    throw new HarnessUnsupportedError(`the candidate reads ${newReads.map((v) => `\`${v}\``).join(', ')}, which the original does not (hidden state: the program name, the user or the clock can tell the harness from a real run)`);
+  }
   if (newState.length > 0) {
     throw new HarnessUnsupportedError(`the candidate keeps state between calls that the original does not (${newState.map((v) => `\`${v.replace(/ in .*/, '')}\``).join(', ')}): each case runs in a fresh process, so a second call is never checked`);
   }

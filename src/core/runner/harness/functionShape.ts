@@ -286,6 +286,26 @@ export function readFunctionShape(root: Node, name: string): FunctionShape {
   return { name, returnType, returnKind, params, sizeParams, loopDepth: Math.max(1, loopDepth(body)), globals, staticLocals, body: body.text };
 }
 
+/** Calls and names that tell a function who runs it, as whom, or for how long: it could behave only under the harness. */
+const ENVIRONMENT_READS: ReadonlySet<string> = new Set([
+  'readlink', 'readlinkat', 'realpath', 'getauxval', 'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getcwd',
+  'gethostname', 'uname', 'secure_getenv', 'sysinfo', 'getrusage', 'times', 'clock_gettime', 'timespec_get', 'omp_get_wtime', 'omp_get_wtick',
+  '__rdtsc', '__builtin_ia32_rdtsc', '__builtin_readcyclecounter', 'sched_getcpu', 'isatty', 'ttyname',
+  'program_invocation_name', 'program_invocation_short_name', '__progname', 'environ', '__environ',
+]);
+
+/**
+ * Names from ENVIRONMENT_READS that `name` and the functions it reaches use (calls or plain
+ * references): the harness cannot replay the program name, the user, the clock of a real run.
+ */
+export function environmentReads(root: Node, name: string): string[] {
+  const defs = functionDefinitions(root);
+  if (!defs.has(name)) return [];
+  const out = new Set<string>();
+  for (const f of reachableFunctions(defs, name)) walk(f, (n) => void (n.type === 'identifier' && ENVIRONMENT_READS.has(n.text) && out.add(n.text)));
+  return [...out];
+}
+
 /**
  * Variables that keep their value from one call of `name` to the next: non-const file-scope
  * variables (static ones too) and non-const static locals of the functions it reaches, as
