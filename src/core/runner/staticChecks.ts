@@ -100,6 +100,18 @@ export const FORBIDDEN_CALLS: ReadonlySet<string> = new Set([
   'dlsym', 'dlvsym', 'dlmopen',
 ]);
 
+/**
+ * Reads that tell a program who runs it and where: its name, its user, its process, the machine's
+ * processors. A candidate adding one can behave only under the sandbox (uid nobody, a driver
+ * named paraforge_*, two CPUs) and otherwise in real use.
+ */
+export const IDENTITY_READS: ReadonlySet<string> = new Set([
+  'readlink', 'readlinkat', 'realpath', 'getauxval', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpid', 'getppid', 'gettid', 'getlogin',
+  'gethostname', 'uname', 'isatty', 'ttyname', 'program_invocation_name', 'program_invocation_short_name', '__progname',
+  'omp_get_num_procs', 'omp_get_place_num_procs', 'omp_get_num_places', 'get_nprocs', 'get_nprocs_conf', 'hardware_concurrency',
+  'sched_getaffinity', 'pthread_getaffinity_np', 'sched_getcpu',
+]);
+
 /** The name a finding gives inline assembly: it can make any system call (fork, write) no name scan sees. */
 const INLINE_ASM = 'inline assembly';
 
@@ -111,7 +123,7 @@ export function riskyNames(tree: Tree): Map<string, number> {
   };
   const visit = (n: Node): void => {
     if (n.type === 'identifier' || n.type === 'field_identifier') {
-      if (FORBIDDEN_CALLS.has(n.text)) add(n.text, n.startPosition.row + 1);
+      if (FORBIDDEN_CALLS.has(n.text) || IDENTITY_READS.has(n.text)) add(n.text, n.startPosition.row + 1);
       return;
     }
     if (n.type === 'gnu_asm_expression') add(INLINE_ASM, n.startPosition.row + 1);
@@ -249,8 +261,9 @@ export async function treeChecks(input: StaticCheckInput, parser: ParserHost): P
     const origRisky = riskyNames(orig);
     for (const [name, line] of riskyNames(cand)) {
       if (origRisky.has(name)) continue;
-      const what = name === INLINE_ASM ? 'uses inline assembly' : `calls ${name.includes(' ') ? name.replace(' ', '() ') : `${name}()`}`;
-      findings.push({ check: 'forbidden-call', message: `the candidate ${what}, which the original does not: effects outside the compared outputs`, line });
+      const what = name === INLINE_ASM ? 'uses inline assembly' : IDENTITY_READS.has(name) ? `reads ${name}` : `calls ${name.includes(' ') ? name.replace(' ', '() ') : `${name}()`}`;
+      const why = IDENTITY_READS.has(name) ? 'it can tell the sandbox (its user, program name, processors) from a real run' : 'effects outside the compared outputs';
+      findings.push({ check: 'forbidden-call', message: `the candidate ${what}, which the original does not: ${why}`, line });
     }
     return { findings, preExisting, originalHasMain: origMains > 0, candidateHasMain: candMains > 0, includesMpi: includesMpi(orig) || includesMpi(cand) };
   } finally {

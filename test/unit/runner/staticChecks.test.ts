@@ -84,6 +84,9 @@ describe('static checks (before anything runs)', () => {
     expect((await add('#include <dlfcn.h>', '  void *f = dlsym(RTLD_DEFAULT, "sys" "tem"); (void)f;')).findings[0].message).toMatch(/calls dlsym\(\)/);
     expect((await add('', '  __asm__ volatile("" ::: "memory");')).findings[0].message).toMatch(/uses inline assembly/);
     expect((await add('#define BARRIER() __asm__ volatile("" ::: "memory")', '  BARRIER();')).findings[0].check).toBe('forbidden-call');
+    // Reads that can tell the sandbox from a real run (its user, the machine's processors).
+    expect((await add('#include <unistd.h>', '  if (getuid() < 1000) return;')).findings[0].message).toMatch(/reads getuid, .*tell the sandbox/);
+    expect((await add('#include <omp.h>', '  int np = omp_get_num_procs(); (void)np;')).findings[0].check).toBe('forbidden-call');
     // The same call in the original is not new.
     const withSystem = ORIGINAL.replace('void scale', 'void hook(void) { system("true"); }\nvoid scale');
     expect((await check(withSystem.replace('void prefix(double *a, int n) {', 'void prefix(double *a, int n) {\n  system("true");'), 'prefix', withSystem)).findings).toEqual([]);

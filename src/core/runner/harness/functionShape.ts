@@ -286,7 +286,7 @@ export function readFunctionShape(root: Node, name: string): FunctionShape {
   return { name, returnType, returnKind, params, sizeParams, loopDepth: Math.max(1, loopDepth(body)), globals, staticLocals, body: body.text };
 }
 
-/** Calls and names that tell a function who runs it, as whom, or for how long: it could behave only under the harness. */
+/** Calls and names that tell a function who runs it, as whom, or for how long: it could behave only under the harness (the static checks refuse most first; the clocks are refused here, in function mode only, where a timer has no business). */
 const ENVIRONMENT_READS: ReadonlySet<string> = new Set([
   'readlink', 'readlinkat', 'realpath', 'getauxval', 'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getcwd',
   'gethostname', 'uname', 'secure_getenv', 'sysinfo', 'getrusage', 'times', 'clock_gettime', 'timespec_get', 'omp_get_wtime', 'omp_get_wtick',
