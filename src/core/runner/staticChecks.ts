@@ -110,6 +110,10 @@ export const IDENTITY_READS: ReadonlySet<string> = new Set([
   'gethostname', 'uname', 'isatty', 'ttyname', 'program_invocation_name', 'program_invocation_short_name', '__progname',
   'omp_get_num_procs', 'omp_get_place_num_procs', 'omp_get_num_places', 'get_nprocs', 'get_nprocs_conf', 'hardware_concurrency',
   'sched_getaffinity', 'pthread_getaffinity_np', 'sched_getcpu',
+  // Timing runs pin threads (OMP_PROC_BIND=close) and checking runs do not: a candidate reading the
+  // binding or the environment can be right only where it is checked.
+  'getenv', 'secure_getenv', 'omp_get_proc_bind', 'omp_get_place_num', 'omp_get_partition_num_places', 'omp_get_partition_place_nums',
+  'omp_capture_affinity', 'omp_get_affinity_format',
 ]);
 
 /** The name a finding gives inline assembly: it can make any system call (fork, write) no name scan sees. */
@@ -262,7 +266,7 @@ export async function treeChecks(input: StaticCheckInput, parser: ParserHost): P
     for (const [name, line] of riskyNames(cand)) {
       if (origRisky.has(name)) continue;
       const what = name === INLINE_ASM ? 'uses inline assembly' : IDENTITY_READS.has(name) ? `reads ${name}` : `calls ${name.includes(' ') ? name.replace(' ', '() ') : `${name}()`}`;
-      const why = IDENTITY_READS.has(name) ? 'it can tell the sandbox (its user, program name, processors) from a real run' : 'effects outside the compared outputs';
+      const why = IDENTITY_READS.has(name) ? 'it can tell the sandbox (its user, program name, processors, thread binding) from a real run' : 'effects outside the compared outputs';
       findings.push({ check: 'forbidden-call', message: `the candidate ${what}, which the original does not: ${why}`, line });
     }
     return { findings, preExisting, originalHasMain: origMains > 0, candidateHasMain: candMains > 0, includesMpi: includesMpi(orig) || includesMpi(cand) };
