@@ -89,6 +89,24 @@ export function polyText(p: Poly): string {
  * memory, a division, a name the caller calls unknown). `callValue` reads calls and member reads.
  */
 export function parsePoly(node: Node, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): Poly | null {
+  const p = parsePolyTerms(node, nameValue, callValue);
+  return p && fitsInt32(p) ? p : null;
+}
+
+/** Largest coefficient magnitude read as exact: C computes in 32-bit `int`/`unsigned` (or narrows by casts). */
+const COEFFICIENT_LIMIT = 2 ** 31;
+
+/**
+ * True when every coefficient of `p` is below 2^31 in magnitude. Larger ones may wrap in C
+ * (`i + i * 4294967295u` is `0`, `(int)(i * 4294967296L)` is `0`), so the polynomial, read as
+ * mathematical integers, would no longer be the subscript C computes.
+ */
+function fitsInt32(p: Poly): boolean {
+  for (const c of p.values()) if (!(Math.abs(c) < COEFFICIENT_LIMIT)) return false;
+  return true;
+}
+
+function parsePolyTerms(node: Node, nameValue: (name: string, node: Node) => NameValue, callValue?: (call: Node) => NameValue): Poly | null {
   const n = unparen(node);
   switch (n.type) {
     case 'number_literal':

@@ -15,8 +15,10 @@ export function parseCharLiteral(text: string): number | undefined {
   if (body.length === 1 && body !== '\\' && body !== "'") return body.charCodeAt(0) < 128 ? body.charCodeAt(0) : undefined;
   if (!body.startsWith('\\')) return undefined;
   const esc = body.slice(1);
-  if (/^[0-7]{1,3}$/.test(esc)) return parseInt(esc, 8) & 0xff;
-  if (/^x[0-9a-fA-F]{1,2}$/.test(esc)) return parseInt(esc.slice(1), 16);
+  // An escape above 127 is a negative value where plain char is signed (gcc and clang on x86:
+  // '\377' is -1) and a positive one where it is not: not a number to the analysis.
+  const code = /^[0-7]{1,3}$/.test(esc) ? parseInt(esc, 8) : /^x[0-9a-fA-F]{1,2}$/.test(esc) ? parseInt(esc.slice(1), 16) : undefined;
+  if (code !== undefined) return code < 128 ? code : undefined;
   if (esc.length === 1 && esc in ESCAPES) return ESCAPES[esc];
   return undefined;
 }

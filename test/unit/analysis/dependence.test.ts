@@ -106,6 +106,18 @@ describe('dependence verdicts on real loops', () => {
     expect((await verdictOf('  for (int i = 0; i < N; i++) a[i] = a[i + N] + 1.0;')).verdict).toBe('parallel');
   });
 
+  it('a subscript with a coefficient or constant of 2^31 or more is not affine: C may wrap it (i + i * 4294967295u is 0)', async () => {
+    for (const body of [
+      '  for (int i = 0; i < N; i++) a[i + i * 4294967295u] = i;',
+      '  for (int i = 0; i < N; i++) a[(int)(i * 4294967296L)] = i;',
+      '  for (int i = 0; i < N; i++) a[i * 65536u * 65536u + 1] = i;',
+      '  for (int i = 1; i < 100; i++) a[i] = a[i + 4294967295u] + 1.0;',
+    ]) {
+      expect((await verdictOf(body)).verdict, body).toBe('not-parallel');
+    }
+    expect((await verdictOf('  for (int i = 0; i < N; i++) a[i * 2147483647L / 2147483647L] = i;')).verdict).toBe('not-parallel');
+  });
+
   it('parallelises the outer loop when only the inner one carries a dependence', async () => {
     const v = await verdictOf('  for (int i = 0; i < N; i++)\n    for (int j = 1; j < N; j++)\n      A[i][j] = A[i][j - 1] + B[i][j];');
     expect(v).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });

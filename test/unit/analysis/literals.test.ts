@@ -23,6 +23,14 @@ describe('C literal rules', () => {
     expect(parseCharLiteral("'\\0'")).toBe(0);
   });
 
+  it('an escape above 127 is not a number: plain char may be signed (\'\\377\' is -1 in gcc on x86) or not', () => {
+    expect(parseCharLiteral("'\\377'")).toBeUndefined();
+    expect(parseCharLiteral("'\\xff'")).toBeUndefined();
+    expect(parseCharLiteral("'\\200'")).toBeUndefined();
+    expect(parseCharLiteral("'\\177'")).toBe(127);
+    expect(parseCharLiteral("'\\x7f'")).toBe(127);
+  });
+
   it('refuses what is not an integer literal instead of guessing', () => {
     expect(parseIntegerLiteral('08')).toBeUndefined();
     expect(parseIntegerLiteral('1.5')).toBeUndefined();
