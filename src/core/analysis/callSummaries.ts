@@ -6,6 +6,8 @@ import { handleType, isThreadLocal, writeTargets } from './memoryRefs';
 import type { SoundIndex } from './soundIndex';
 import { isStreamName, rootIdentifier } from './sideEffects';
 import { functionSites } from './functionSites';
+import { STANDARD_CONSTANTS } from './nameChecks';
+import { macroProblem } from './preprocessor';
 import { boundVariable } from './scope';
 import { contains, unparen, walkWithAncestors } from './syntax';
 
@@ -136,10 +138,19 @@ export class CallSummaries {
         case 'identifier': {
           if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) break;
           if (parent?.type === 'qualified_identifier') break;
+          // A macro the loop itself could not use is no safer in a callee: `#define BUMP (++calls)`.
+          const macro = this.ix.macros.get(n.text);
+          const macroWhy = macro ? macroProblem(macro) : null;
+          if (macroWhy) {
+            fail('macro', `uses a macro: ${macroWhy}`);
+            break;
+          }
           const d = resolver.resolve(n.text, n);
           if (!d) {
             if (n.text === 'errno') fail('per-thread-state', 'uses `errno`, which is per thread');
-            else if (!this.ix.functionDefs.has(n.text) && !this.ctx.file.enumerators.has(n.text) && !this.ix.localEnumeratorsOf(def).has(n.text) && !this.ix.macros.has(n.text) && !/^[A-Z][A-Z0-9_]*$/.test(n.text)) {
+            else if (!macro && /^[A-Z][A-Z0-9_]*$/.test(n.text) && !STANDARD_CONSTANTS.has(n.text) && !this.ix.functionDefs.has(n.text) && !this.ctx.file.enumerators.has(n.text) && !this.ix.localEnumeratorsOf(def).has(n.text)) {
+              fail('macro', `uses \`${n.text}\`, which is not declared in this file: most likely a macro from a header, which ParaForge cannot see through`);
+            } else if (!this.ix.functionDefs.has(n.text) && !this.ctx.file.enumerators.has(n.text) && !this.ix.localEnumeratorsOf(def).has(n.text) && !this.ix.macros.has(n.text) && !/^[A-Z][A-Z0-9_]*$/.test(n.text)) {
               fail('unknown-name', `uses \`${n.text}\`, which is not declared in it or in this file (a member or a name from a header)`);
             }
             break;

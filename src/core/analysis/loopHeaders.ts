@@ -1,14 +1,15 @@
 import type { Node } from 'web-tree-sitter';
 import type { Findings } from './findings';
 import type { AnalysisContext } from './levelAnalysis';
-import { isUnsignedType, resolveType } from './reductionTypes';
+import { isArithmeticType, isUnsignedType, resolveType } from './reductionTypes';
+import { trustedIntMacro } from './preprocessor';
 import { functionSites } from './functionSites';
 import { memberBoundType } from './memberBounds';
 import type { SoundIndex } from './soundIndex';
 import { operatorOf, unparen } from './syntax';
 
 const NARROW = /^(?:(?:const|volatile|signed|unsigned)\s+)*(?:char|short|short\s+int)$|^(?:std::)?u?int(?:8|16)_t$|^(?:bool|_Bool)$/;
-const UNSIGNED = /\bunsigned\b|^(?:std::)?(?:size_t|u?int(?:8|16|32|64)_t|uintptr_t)$/;
+const UNSIGNED = /\bunsigned\b|^(?:std::)?(?:size_t|u?int(?:8|16|32|64)_t|uintptr_t|uint_(?:fast|least)(?:8|16|32|64)_t|uintmax_t|char(?:8|16|32)_t)$/;
 
 function isNarrow(type: string): boolean {
   return NARROW.test(type.replace(/\s+/g, ' ').trim());
@@ -126,11 +127,39 @@ function boundSignedness(ctx: AnalysisContext, ix: SoundIndex, bound: Node): 'un
   }
   if (b.type === 'identifier') {
     const d = ctx.resolver.resolve(b.text, b);
-    return of(d !== null && UNSIGNED.test(resolveType(d.typeText, ix)));
+    if (d) {
+      // `auto m = v.size()`, `decltype(…)`, a class or a typedef from a header: its signedness is not known.
+      const t = resolveType(d.typeText, ix);
+      return isArithmeticType(t) ? of(UNSIGNED.test(t)) : 'unknown';
+    }
+    // A trusted integer macro is signed unless its literal has a `u` suffix; an enumerator only in
+    // C (a C++ enum may have an unsigned underlying type: `enum Limit : unsigned { LIMIT = 5 }`).
+    const macro = ix.macros.get(b.text);
+    if (macro) return trustedIntMacro(macro) !== undefined && !macro.unsignedLiteral ? 'signed' : 'unknown';
+    if (ctx.file.enumerators.has(b.text) || b.tree.rootNode.descendantsOfType('enumerator').some((e) => e.childForFieldName('name')?.text === b.text)) return enumeratorSignedness(b);
+    return 'unknown';
   }
   // An arithmetic expression is unsigned when one operand is (the usual conversions).
   const kinds = b.namedChildren.map((k) => (k === null ? 'signed' : boundSignedness(ctx, ix, k)));
   return kinds.includes('unsigned') ? 'unsigned' : kinds.includes('unknown') ? 'unknown' : 'signed';
+}
+
+/**
+ * An enumerator promotes to int when its enum has no fixed underlying type and its value fits
+ * (C, and unscoped C++ enums); `enum E : unsigned` promotes to unsigned, and a value past INT_MAX
+ * makes gcc pick an unsigned type. Anything ParaForge cannot read is 'unknown'.
+ */
+function enumeratorSignedness(name: Node): 'signed' | 'unknown' {
+  const decls = name.tree.rootNode.descendantsOfType('enumerator').filter((e) => e.childForFieldName('name')?.text === name.text);
+  if (decls.length === 0) return 'unknown';
+  for (const e of decls) {
+    const spec = e.parent?.parent;
+    if (spec?.type !== 'enum_specifier' || spec.childForFieldName('base') !== null || /^\s*enum\s+(?:class|struct)\b/.test(spec.text)) return 'unknown';
+    const value = e.childForFieldName('value');
+    // Implicit values count up from small literals; an explicit one must be a literal that fits.
+    if (value && !(value.type === 'number_literal' && Math.abs(Number.parseInt(value.text, 10)) < 2 ** 31 && /^-?\d+$/.test(value.text))) return 'unknown';
+  }
+  return 'signed';
 }
 
 /** True when `e` is provably ≥ 0: a non-negative literal or integer macro, a sum or product of such, or the counter of an enclosing ascending loop that starts so. */

@@ -7,7 +7,7 @@ import type { SoundIndex } from './soundIndex';
 import { functionDeclarator } from './syntax';
 
 /** Names from standard headers that are plain constants (safe wherever they appear). */
-const STANDARD_CONSTANTS = new Set([
+export const STANDARD_CONSTANTS: ReadonlySet<string> = new Set([
   'NULL', 'EOF', 'EXIT_SUCCESS', 'EXIT_FAILURE', 'RAND_MAX', 'CHAR_BIT', 'CHAR_MAX', 'CHAR_MIN', 'SCHAR_MAX', 'SCHAR_MIN', 'UCHAR_MAX',
   'SHRT_MAX', 'SHRT_MIN', 'USHRT_MAX', 'INT_MAX', 'INT_MIN', 'UINT_MAX', 'LONG_MAX', 'LONG_MIN', 'ULONG_MAX', 'LLONG_MAX', 'LLONG_MIN',
   'ULLONG_MAX', 'SIZE_MAX', 'INT8_MAX', 'INT16_MAX', 'INT32_MAX', 'INT64_MAX', 'INT32_MIN', 'INT64_MIN', 'UINT8_MAX', 'UINT16_MAX',

@@ -31,3 +31,25 @@ void f(${counter} lo, size_t nz, double *restrict y) {
     expect(message).not.toMatch(/the unsigned/);
   });
 });
+
+describe('bounds whose unsigned type is hidden', () => {
+  it('an auto copy of size(), an unsigned enum, a u-suffixed macro and uint_fast32_t refuse a start that may be negative; a plain enum does not', async () => {
+    const src = `#include <cstdint>
+#include <vector>
+enum Limit : unsigned { LIMIT = 5 };
+#define ULIM 6u
+enum { PLAIN = 5 };
+void f(int lo, std::vector<long> &v, double *__restrict y) {
+  auto m2 = v.size();
+  std::uint_fast32_t m4 = 5;
+  for (int i = lo; i < m2; i++) y[i + 3] = 1.0;
+  for (int i = lo; i < LIMIT; i++) y[i + 3] = 2.0;
+  for (int i = lo; i < ULIM; i++) y[i + 3] = 3.0;
+  for (int i = lo; i < m4; i++) y[i + 3] = 4.0;
+  for (int i = lo; i < PLAIN; i++) y[i + 3] = 5.0;
+}
+`;
+    const vs = await analyseText(src, 'cpp');
+    expect(vs.map((v) => v.reasons.some((r) => r.code === 'mixed-sign-bound'))).toEqual([true, true, true, true, false]);
+  });
+});
