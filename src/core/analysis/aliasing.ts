@@ -240,9 +240,19 @@ export function provenance(d: Decl, ctx: AnalysisContext, ix: SoundIndex): Prove
     if (d.isPointer || d.isArray) return ctx.facts.writtenInFunction(d) ? 'unknown' : 'param-pointer';
     return 'distinct';
   }
-  if (d.isArray || (!d.isPointer && !d.isReference)) return 'distinct';
+  // `long (*r)[3]` is a pointer (to arrays), whatever its brackets say: `(long (*)[3])a` views a.
+  // `double *rows[N]` is an array (of pointers), an object of its own.
+  if ((d.isArray && !pointerToArray(d)) || (!d.isPointer && !d.isReference)) return 'distinct';
   if (d.isPointer && holdsOwnAllocation(d, ctx, ix)) return 'distinct';
   return 'unknown';
+}
+
+/** True for `T (*p)[N]`: the declarator applied first to the name is the pointer (C reads declarators inside out). */
+function pointerToArray(d: Decl): boolean {
+  if (!d.isPointer) return false;
+  let p = d.nameNode.parent;
+  while (p?.type === 'parenthesized_declarator') p = p.parent;
+  return p?.type === 'pointer_declarator';
 }
 
 /** Two different declarations may name overlapping memory. */

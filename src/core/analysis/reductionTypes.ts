@@ -227,6 +227,12 @@ export function reductionTypeChecks(ctx: AnalysisContext, ix: SoundIndex, loop: 
       findings.block('reduction-type', `\`${r.name}\` has type \`${decl.typeText}\`: an OpenMP reduction needs a built-in arithmetic type (\`_Atomic\`, \`std::complex\`, \`auto\` and classes would need a declared reduction ParaForge does not write)`, r.node);
       continue;
     }
+    // A bool stores every step as 0 or 1 (true + -1 is false, true ^ 2 is true), so a sum,
+    // product or xor depends on the order of its terms; |, &, && and || of bools do not.
+    if (/\b(?:bool|_Bool)\b/.test(type) && !['|', '&', '&&', '||'].includes(r.op)) {
+      findings.block('reduction-type', `\`${r.name}\` is a \`${decl.typeText}\`: each serial step stores 0 or 1 (true + -1 is false), so a \`${r.op}\` reduction of partial results would differ`, r.node);
+      continue;
+    }
     if (isLongDouble(type)) {
       findings.block('reduction-type', `\`${r.name}\` is a \`long double\`: ${LONG_DOUBLE_REDUCTION}, so the rewrite would not build with clang`, r.node);
       continue;

@@ -31,6 +31,25 @@ const EXIT = new Set(['exit', 'abort', '_Exit', 'quick_exit', 'longjmp', 'std::e
 const STREAMS = /^(?:std::)?(?:cout|cerr|clog|cin)$/;
 /** Read-only C++ container methods. */
 const CONST_METHODS = new Set(['.size', '.length', '.empty']);
+/** Free functions that call those methods. */
+const CONTAINER_QUERIES = new Set(['std::size', 'std::ssize', 'std::empty']);
+
+// Function names declared or defined anywhere in a tree (class members included), per tree.
+const declaredNames = new WeakMap<Node['tree'], Set<string>>();
+
+/** True when the file declares or defines a function (a method included) with this simple name. */
+function declaresFunctionNamed(at: Node, name: string): boolean {
+  let names = declaredNames.get(at.tree);
+  if (!names) {
+    names = new Set();
+    for (const d of at.tree.rootNode.descendantsOfType('function_declarator')) {
+      const id = d.childForFieldName('declarator')?.text;
+      if (id) names.add(id.slice(id.lastIndexOf(':') + 1).trim());
+    }
+    declaredNames.set(at.tree, names);
+  }
+  return names.has(name);
+}
 
 /** How a call affects parallel safety. */
 export type CallClass =
@@ -89,6 +108,10 @@ export class CallJudge {
 
   private byName(name: string, call: Node): CallClass {
     if (this.file.functionLikeMacros.has(name)) return { kind: 'macro', message: `\`${name}(…)\` is a function-like macro: ParaForge cannot see through it` };
+    // `m.size()` or `std::size(m)` of a class of this file runs that class's `size()`, which may write.
+    if ((CONST_METHODS.has(name) || CONTAINER_QUERIES.has(name)) && declaresFunctionNamed(call, name.slice(name.lastIndexOf(name.startsWith('.') ? '.' : ':') + 1))) {
+      return { kind: 'unsafe', code: 'method-call', message: `\`${name.replace(/^\./, '')}\` may call a \`${name.slice(name.lastIndexOf(name.startsWith('.') ? '.' : ':') + 1)}()\` this file declares, which may write: ParaForge does not analyse C++ methods` };
+    }
     if (PURE.has(name)) return { kind: 'pure' };
     if (IO.has(name)) return { kind: 'unsafe', code: 'io-call', message: `\`${name}\` does I/O: its output order would change when iterations run in parallel` };
     if (HIDDEN_STATE.has(name)) return { kind: 'unsafe', code: 'hidden-state-call', message: `\`${name}\` keeps hidden state between calls: parallel calls race and change the results` };

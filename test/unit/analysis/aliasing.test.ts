@@ -146,3 +146,11 @@ describe('pointer parameters proven distinct from every call (issue #7 §3)', ()
     expect((await parse(cpp('static double pool[256];\nvoid *operator new[](std::size_t) { return pool; }', 'new double[101]'))).verdict).toBe('not-parallel');
   });
 });
+
+describe('pointers to arrays', () => {
+  it('`long (*r)[3] = (long (*)[3])a` is a view of a, not an object of its own', async () => {
+    const v = await firstVerdict('void f(long *a, int n) {\n  long (*r)[3] = (long (*)[3])a;\n  for (int i = 0; i < n; i++) r[i][0] = a[i * 3 + 3] + 1;\n}\n');
+    expect(v.verdict).not.toBe('parallel');
+    expect(v.reasons.map((r) => r.code)).toContain('may-alias');
+  });
+});

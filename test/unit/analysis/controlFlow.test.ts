@@ -60,3 +60,24 @@ describe('calls the file defines but ParaForge does not analyse', () => {
     for (const v of vs) expect(v.reasons.find((r) => r.code === 'unknown-call')?.message).toMatch(/is a function template or a function defined in a class of this file/);
   });
 });
+
+describe('macros in callees', () => {
+  it('a callee naming a macro the loop could not use (an expression, a header name) is refused as `macro`; a trusted integer macro is fine', async () => {
+    const src = '#define BUMP (++calls)\n#define K 3\nstatic long calls;\nstatic long bumped(long v) { return v * 2 + BUMP % 2; }\nstatic long hdr(long v) { return v + SOME_HEADER_VALUE; }\nstatic long scaled(long v) { return v * K; }\nvoid f(int n, long *y) {\n  for (int i = 0; i < n; i++) y[i] = bumped(i);\n  for (int i = 0; i < n; i++) y[i] = hdr(i);\n  for (int i = 0; i < n; i++) y[i] = scaled(i);\n}\n';
+    const vs = await analyseText(src);
+    expect(vs.map((v) => v.verdict)).toEqual(['not-parallel', 'not-parallel', 'parallel']);
+    expect(vs[0].reasons.find((r) => r.code === 'macro')?.message).toMatch(/`BUMP` is a macro whose expansion is not a plain integer/);
+    expect(vs[1].reasons.find((r) => r.code === 'macro')?.message).toMatch(/`SOME_HEADER_VALUE`, which is not declared in this file/);
+  });
+});
+
+describe('container queries of classes of this file', () => {
+  it('`m.size()`, `m.empty()` and `std::size(m)` are not read-only when the file declares a `size()`/`empty()` (a class of its own may count calls); on std containers they are', async () => {
+    const own = '#include <iterator>\nstatic long probes;\nstruct Meter { long size() const { return probes++; } bool empty() const { return ++probes % 2; } };\nvoid f(int n, long *y, Meter &m) {\n  for (int i = 0; i < n; i++) y[i] = i + m.size();\n  for (int i = 0; i < n; i++) y[i] = m.empty();\n  for (int i = 0; i < n; i++) y[i] = (long)std::size(m);\n}\n';
+    const vs = await analyseText(own, 'cpp');
+    expect(vs.map((v) => v.verdict)).toEqual(['not-parallel', 'not-parallel', 'not-parallel']);
+    for (const v of vs) expect(v.reasons.map((r) => r.code)).toContain('method-call');
+    const std = '#include <vector>\nvoid f(int n, long *__restrict y, const std::vector<long> &v) {\n  for (int i = 0; i < n; i++) y[i] = i + (long)v.size();\n}\n';
+    expect((await analyseText(std, 'cpp'))[0].verdict).toBe('parallel');
+  });
+});

@@ -146,6 +146,14 @@ describe('scalar classification', () => {
     expect(v.reasons[0].code).toBe('scalar-dependence');
   });
 
+  it('a bool sum is refused (each serial step stores 0 or 1); a bool | is a reduction', async () => {
+    const sum = await verdictOf('  _Bool s = 0;\n  for (int i = 0; i < N; i++) s += (int)u[i] - 1;\n  printf("%d\\n", (int)s);');
+    expect(sum.verdict).toBe('not-parallel');
+    expect(sum.reasons.find((r) => r.code === 'reduction-type')?.message).toMatch(/`s` is a `_Bool`: each serial step stores 0 or 1/);
+    const any = await verdictOf('  _Bool s = 0;\n  for (int i = 0; i < N; i++) s |= u[i] > 3;\n  printf("%d\\n", (int)s);');
+    expect(any.verdict).toBe('parallel');
+  });
+
   it('mixing operators (+ and *) on one scalar is not a reduction', async () => {
     const v = await verdictOf('  double s = 1.0;\n  for (int i = 0; i < N; i++) {\n    s += a[i];\n    s *= 0.5;\n  }\n  printf("%g\\n", s);');
     expect(v.verdict).toBe('not-parallel');
