@@ -289,7 +289,7 @@ export function readFunctionShape(root: Node, name: string): FunctionShape {
 /** Calls and names that tell a function who runs it, as whom, or for how long: it could behave only under the harness (the static checks refuse most first; the clocks are refused here, in function mode only, where a timer has no business). */
 const ENVIRONMENT_READS: ReadonlySet<string> = new Set([
   'readlink', 'readlinkat', 'realpath', 'getauxval', 'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getcwd',
-  'gethostname', 'uname', 'secure_getenv', 'sysinfo', 'getrusage', 'times', 'clock_gettime', 'timespec_get', 'omp_get_wtime', 'omp_get_wtick',
+  'gethostname', 'uname', 'secure_getenv', 'sysinfo', 'getrusage', 'clock_gettime', 'timespec_get', 'omp_get_wtime', 'omp_get_wtick',
   '__rdtsc', '__builtin_ia32_rdtsc', '__builtin_readcyclecounter', 'sched_getcpu', 'isatty', 'ttyname',
   'program_invocation_name', 'program_invocation_short_name', '__progname', 'environ', '__environ',
 ]);
