@@ -44,6 +44,19 @@ export interface NestShapes {
 }
 
 /**
+ * True when a constant of this declared type keeps the initialiser's value: an `int`-or-wider
+ * integer type written out (no typedef), non-negative for unsigned ones. `const unsigned char K = 258`
+ * is 2 and `const short S = 65538` is 2, so narrower types (and typedefs, `auto`) are not read.
+ * parsePoly already keeps values below 2^31 in magnitude.
+ */
+function holdsUnchanged(typeText: string, value: number): boolean {
+  const t = typeText.replace(/\b(?:const|constexpr|static|volatile|register|signed)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  if (/^(?:int|long|long int|long long|long long int|(?:std::)?(?:int32_t|int64_t|ptrdiff_t|intptr_t|intmax_t))$/.test(t)) return true;
+  if (/^(?:unsigned|unsigned int|unsigned long|unsigned long int|unsigned long long|unsigned long long int|(?:std::)?(?:uint32_t|uint64_t|size_t|uintptr_t|uintmax_t))$/.test(t)) return value >= 0;
+  return false;
+}
+
+/**
  * Reads every for-loop of the nest as OpenMP's canonical form, and drops those whose counter is
  * changed in the body or whose bounds depend on names the loop changes (reported for the analysed loop).
  */
@@ -53,7 +66,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   const constValue = (d: Decl): number | undefined => {
     if (!d.isConst || d.isPointer || d.isArray || !d.init) return undefined;
     const p = parsePoly(d.init, () => 'unknown');
-    return p && isConstant(p) ? constantOf(p) : undefined;
+    return p && isConstant(p) && holdsUnchanged(d.typeText, constantOf(p)) ? constantOf(p) : undefined;
   };
   const enumValue = (name: string, at: Node): number | null | undefined => {
     if (file.enumerators.has(name)) return file.enumerators.get(name);

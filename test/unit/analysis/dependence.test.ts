@@ -118,6 +118,13 @@ describe('dependence verdicts on real loops', () => {
     expect((await verdictOf('  for (int i = 0; i < N; i++) a[i * 2147483647L / 2147483647L] = i;')).verdict).toBe('not-parallel');
   });
 
+  it('a const local is read as its initialiser only when its type holds it unchanged (const unsigned char K = 1281 is 1)', async () => {
+    // 1281 is 1 as an unsigned char and 65537 is 1 as a short: a[i + 1], not beyond the N iterations.
+    expect((await verdictOf('  const unsigned char K = 1281;\n  for (int i = 0; i < N; i++) a[i] = a[i + K] + 1.0;')).verdict).toBe('not-parallel');
+    expect((await verdictOf('  const short S = 65537;\n  for (int i = 0; i < N; i++) a[i] = a[i + S] + 1.0;')).verdict).toBe('not-parallel');
+    expect((await verdictOf('  const int K = 1000;\n  for (int i = 0; i < N; i++) a[i] = a[i + K] + 1.0;')).verdict).toBe('parallel');
+  });
+
   it('parallelises the outer loop when only the inner one carries a dependence', async () => {
     const v = await verdictOf('  for (int i = 0; i < N; i++)\n    for (int j = 1; j < N; j++)\n      A[i][j] = A[i][j - 1] + B[i][j];');
     expect(v).toMatchObject({ verdict: 'parallel', parallelLevel: 1 });
