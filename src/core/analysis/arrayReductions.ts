@@ -187,7 +187,21 @@ function indexType(ctx: AnalysisContext, e: Node): string | null {
     }
     t = base.type === 'identifier' && !ix.mentionedByDirective(base.text) ? elementType(base, depth, ctx, ix) : null;
   }
-  return t === null ? null : resolveType(t.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim(), ix);
+  if (t === null) return null;
+  const plain = t.replace(/\b(?:const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  return redefinesStdintName(e, plain, ix) ? null : resolveType(plain, ix);
+}
+
+/**
+ * True when `name` is a <stdint.h> name (`uint8_t`) that the file defines itself (`typedef unsigned
+ * short uint8_t;`, or a macro): the parser takes these names for built-in types, so the typedef is
+ * not followed and the name would be trusted to mean 8 bits.
+ */
+function redefinesStdintName(at: Node, name: string, ix: SoundIndex): boolean {
+  const m = /^(?:std::)?(u?int(?:_fast|_least)?(?:8|16|32|64)_t|u?intptr_t|u?intmax_t|size_t|ptrdiff_t)$/.exec(name);
+  if (!m) return false;
+  if (ix.macros.has(m[1])) return true;
+  return new RegExp(`\\btypedef\\b[^;]*\\b${m[1]}\\s*;`).test(at.tree.rootNode.text);
 }
 
 /** Why a histogram-like base is not an array reduction. */

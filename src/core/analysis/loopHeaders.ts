@@ -77,7 +77,8 @@ export function loopHeaderChecks(ctx: AnalysisContext, ix: SoundIndex, loop: Nod
     const countsUp = update === `${name}++` || update === `++${name}` || update === `${name}+=1`;
     const bound = c?.type === 'binary_expression' && ['<', '<=', '>', '>='].includes(operatorOf(c) ?? '') ? otherSide(c, name) : null;
     // UNSIGNED also matches the signed intN_t (the safe side for the bound and for `!=`); the counter's signedness is asked exactly.
-    const sign = bound && !isUnsignedType(t) ? boundSignedness(ctx, ix, bound) : 'signed';
+    // A counter type named by a macro (`#define uint32_t int`) may be signed whatever its name says.
+    const sign = bound && !(isUnsignedType(t) && !ix.macros.has(t)) ? boundSignedness(ctx, ix, bound) : 'signed';
     if (bound && sign !== 'signed' && !(start && nonNegative(ctx, start, l))) {
       const what = sign === 'unsigned' ? `the unsigned \`${bound.text}\`: the comparison converts` : `\`${bound.text}\`, whose type ParaForge cannot tell (it may be unsigned, and then the comparison converts`;
       findings.block('mixed-sign-bound', `the signed counter \`${name}\` is compared with ${what} the counter${sign === 'unsigned' ? '' : ')'}, so a negative start ends the serial loop at once, while OpenMP counts the iterations from the start and runs them`, c as Node);

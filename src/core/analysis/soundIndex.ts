@@ -199,7 +199,8 @@ export class SoundIndex {
           if (!d) continue;
           let x: Node | null = d;
           let pointer = false;
-          while (x && x.type !== 'type_identifier' && x.type !== 'identifier') {
+          // `typedef unsigned short uint8_t;`: the parser reads a <stdint.h> name as a primitive type.
+          while (x && x.type !== 'type_identifier' && x.type !== 'identifier' && x.type !== 'primitive_type') {
             if (x.type === 'pointer_declarator' || x.type === 'array_declarator' || x.type === 'function_declarator' || x.type === 'reference_declarator') pointer = true;
             x = x.childForFieldName('declarator');
           }

@@ -53,3 +53,13 @@ void f(int lo, std::vector<long> &v, double *__restrict y) {
     expect(vs.map((v) => v.reasons.some((r) => r.code === 'mixed-sign-bound'))).toEqual([true, true, true, true, false]);
   });
 });
+
+describe('<stdint.h> names the file defines itself', () => {
+  it('a counter of a "uint32_t" typedef\'d (or #defined) to int is signed: checked against an unsigned bound', async () => {
+    for (const def of ['typedef int uint32_t;', '#define uint32_t int']) {
+      const src = `${def}\nvoid f(uint32_t lo, unsigned m, double *y) {\n  for (uint32_t i = lo; i < m; i++) y[i + 4] = 1.0;\n}\n`;
+      const [v] = await analyseText(src);
+      expect(v.reasons.map((r) => r.code), def).toContain('mixed-sign-bound');
+    }
+  });
+});
