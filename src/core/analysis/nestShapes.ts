@@ -10,7 +10,7 @@ import { memberBoundProblem, memberBoundValue } from './memberBounds';
 import { parityLoops } from './parityLoops';
 import { soundIndex, enclosingFunction } from './soundIndex';
 import { collectEnumerators, type Decl, type Resolver } from './scope';
-import { contains, unparen, walk } from './syntax';
+import { contains, headerWriters, unparen, walk } from './syntax';
 
 /** The canonical loops of a nest, with the names that change inside it. */
 export interface NestShapes {
@@ -122,7 +122,7 @@ export function nestShapes(ctx: AnalysisContext, loop: Node, scan: LoopScan, fin
   for (const [id, s] of [...shapes]) {
     const key = loopVarKey(s);
     const w = scan.writes.get(key);
-    const header = [s.node.childForFieldName('initializer'), s.node.childForFieldName('update')].filter((x): x is Node => x !== null);
+    const header = headerWriters(s.node);
     // Writes elsewhere (a sibling loop reusing a C89 counter) do not change this loop's iterations;
     // reads of the counter outside its loop are handled where they are read (accesses, bounds).
     if (w && w.nodes.some((n) => contains(s.node, n) && !header.some((h) => contains(h, n)))) {
@@ -226,7 +226,7 @@ function exitInvariantCounters(scan: LoopScan, shapes: ReadonlyMap<number, LoopS
     let p = s.node.parent;
     while (p && p.id !== loop.id && p.type === 'compound_statement') p = p.parent;
     if (p?.id !== loop.id) continue;
-    const header = [s.node.childForFieldName('initializer'), s.node.childForFieldName('update')].filter((x): x is Node => x !== null);
+    const header = headerWriters(s.node);
     if ((scan.writes.get(key)?.nodes ?? []).some((w) => !header.some((h) => contains(h, w)))) continue;
     if ([...polyVars(s.min), ...polyVars(s.max)].some((v) => loopVarKeys.has(v) || loopVarKeys.has(symbolOwner(v)) || v.includes('#'))) continue;
     if (s.node.descendantsOfType('break_statement').some((b) => b !== null && breakTarget(b)?.id === s.node.id)) continue;

@@ -3,7 +3,7 @@ import { addPoly, constantOf, constPoly, isConstant, type NameValue, parsePoly, 
 import { extreme } from './accesses';
 import type { LoopVar } from './dependence';
 import { type Decl, parseIntLiteral, type Resolver } from './scope';
-import { contains, operatorOf, unparen } from './syntax';
+import { contains, headerWriters, operatorOf, unparen } from './syntax';
 import { type LoopShape, loopShape } from './loopShape';
 
 /**
@@ -174,7 +174,7 @@ export function parityLoops(p: ParityInputs): ParityLoops {
       const key = resolver.resolve(r.shape.varName, l.childForFieldName('condition') ?? l)?.key;
       if (!key || !isSignedInteger(typeOfHeader(l))) continue;
       // The counter changes only in the header; its bounds use no name the analysed loop changes, except counters around.
-      const header = [l.childForFieldName('initializer'), l.childForFieldName('update')].filter((x): x is Node => x !== null);
+      const header = headerWriters(l);
       if ((p.writes.get(key)?.nodes ?? []).some((w) => !header.some((h) => contains(h, w)))) continue;
       if ([...polyVars(r.shape.min), ...polyVars(r.shape.max)].some((v) => !aroundKeys.has(v) && (p.variant.has(v) || p.loopVarKeys.has(v) || v.includes('#')))) continue;
       lv = { key, name: r.shape.varName, min: r.shape.min, max: r.shape.max, step: r.shape.step };

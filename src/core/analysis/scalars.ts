@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ReductionOp } from '../model';
+import { isLoopNode } from '../parse';
 import type { FunctionFacts } from './functionFacts';
 import type { Decl } from './scope';
 import { calleeName, compact, contains, operatorOf, unparen } from './syntax';
@@ -66,8 +67,6 @@ function isPlainWrite(o: Node, occ: readonly Node[]): boolean {
   return !mentions(p.childForFieldName('right') as Node, occ);
 }
 
-const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement', 'for_range_loop']);
-
 /**
  * Whether the first occurrence is a plain write that every use in the same iteration follows:
  * at the top of the loop body (through blocks, or as an inner for-statement's initialiser), or at
@@ -90,7 +89,7 @@ function writtenFirst(first: Node, loop: Node, occ: readonly Node[]): { insideLo
   let insideLoop: Node | null = null;
   // Up to the loop, only blocks and the bodies of inner loops (entered at the top) are allowed.
   while (p && p.id !== loop.id) {
-    const isBody = LOOPS.has(p.type) && p.childForFieldName('body')?.id === n.id;
+    const isBody = isLoopNode(p) && p.childForFieldName('body')?.id === n.id;
     if (p.type !== 'compound_statement' && !isBody) return null;
     // Only the innermost such body matters: every occurrence must be inside it, after the write.
     if (isBody && !insideLoop) {

@@ -114,3 +114,8 @@ export function walkWithAncestors(root: Node, visit: (node: Node, ancestors: rea
     cursor.delete();
   }
 }
+
+/** The initialiser and update of a for-statement: where its header may write the counter. */
+export function headerWriters(loop: Node): Node[] {
+  return [loop.childForFieldName('initializer'), loop.childForFieldName('update')].filter((x): x is Node => x !== null);
+}
